@@ -1,0 +1,51 @@
+# Entry points. `make demo` and `make test` are the README's first two commands.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Run history survives restarts; telemetry is off (mission data stays on the machine).
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+
+.PHONY: setup demo ui test lint format demo-trackers bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+setup: $(VENV)/.installed $(DAGSTER_HOME)/dagster.yaml
+
+## Build the June 2018 snapshot from the shipped demo trackers and print its figures.
+demo: setup
+	$(BIN)/python -m sr_pipeline.demo_run
+
+## The Dagster UI (http://127.0.0.1:3000) with everything ready to materialize.
+ui: setup
+	$(BIN)/dagster dev
+
+## Lint, format check and the whole test suite.
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Re-make the demo workbooks in sources/trackers/ (deterministic).
+demo-trackers: setup
+	$(BIN)/python -m sr_pipeline.demo
+
+bench: setup
+	$(BIN)/python benchmarks/bench_reader.py
+
+clean:
+	rm -rf $(VENV) $(DAGSTER_HOME) warehouse/*.duckdb *.egg-info

@@ -1,0 +1,135 @@
+"""Which files in the trackers folder are tracker versions, and which version counts.
+
+TRACKERS.md: a tracker is recognised by its file name anywhere under the folder (folder names
+mean nothing); only ``.xlsx`` is accepted; ``~$`` lock files are ignored; a plain name is
+revision 1, ``_rev``/``_corrigé`` revision 2, ``_vN`` revision N; two files with the same
+fund, report date and revision are both refused.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from calendar import monthrange
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from sr_pipeline.contracts import CONTRACTS, Contract
+from sr_pipeline.model import RefusedFile, TrackerFile
+from sr_pipeline.values import month_number
+
+_EXCEL_LIKE = {".xls", ".xlsb", ".xlsm", ".xltx", ".xltm", ".ods", ".csv", ".txt", ".pdf"}
+
+
+def revision_number(suffix: str | None) -> int:
+    if not suffix:
+        return 1
+    suffix = suffix.lower()
+    if suffix.startswith("v"):
+        return int(suffix[1:])
+    return 2  # _rev, _corrigé
+
+
+def _report_date(contract: Contract, groups: tuple[str, ...]) -> date | None:
+    try:
+        if contract.date_format == "iso":
+            return date.fromisoformat(groups[0])
+        if contract.date_format == "yyyymmdd":
+            text = groups[0]
+            return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+        month = month_number(groups[0])
+        if month is None:
+            return None
+        year = int(groups[1])
+        return date(year, month, monthrange(year, month)[1])
+    except ValueError:
+        return None
+
+
+def recognise(path: Path) -> TrackerFile | RefusedFile | None:
+    """A tracker version, a refusal, or None for files to ignore silently (lock files)."""
+    name = unicodedata.normalize("NFC", path.name)
+    if name.startswith("~$") or name.startswith("."):
+        return None
+    stem_as_xlsx = str(Path(name).with_suffix(".xlsx"))
+    for contract in CONTRACTS.values():
+        match = contract.file_pattern.match(stem_as_xlsx)
+        if not match:
+            continue
+        if path.suffix.lower() != ".xlsx":
+            return RefusedFile(
+                path, contract.fund,
+                f"{path.name}: a {path.suffix or 'file without extension'} file is not accepted;"
+                " save the tracker as an Excel workbook (.xlsx)",
+            )  # fmt: skip
+        *date_parts, suffix = match.groups()
+        report_date = _report_date(contract, tuple(date_parts))
+        if report_date is None:
+            return RefusedFile(
+                path, contract.fund,
+                f"{path.name}: the date in the file name is not a real date",
+            )  # fmt: skip
+        return TrackerFile(path, contract.fund, report_date, revision_number(suffix))
+    if path.suffix.lower() == ".xlsx":
+        return RefusedFile(
+            path, None,
+            f"{path.name}: unrecognised workbook name; tracker names are "
+            "QIPs_Suivi_<YYYY-MM-DD>.xlsx, TF_Project_Tracker_<Mon><YYYY>.xlsx or "
+            "PBF_Portefeuille_<YYYYMMDD>.xlsx (optionally _v2, _rev or _corrigé)",
+        )  # fmt: skip
+    kind = path.suffix.lower() if path.suffix.lower() in _EXCEL_LIKE else "this kind of"
+    return RefusedFile(
+        path, None,
+        f"{path.name}: {kind} file is not a tracker; only .xlsx workbooks are read",
+    )  # fmt: skip
+
+
+def discover(trackers_dir: Path) -> tuple[list[TrackerFile], list[RefusedFile]]:
+    """Every tracker version under ``trackers_dir`` (any depth), and the files refused."""
+    found: list[TrackerFile] = []
+    refused: list[RefusedFile] = []
+    paths = sorted(p for p in trackers_dir.rglob("*") if p.is_file()) if trackers_dir else []
+    for path in paths:
+        if any(part.startswith(".") for part in path.relative_to(trackers_dir).parts[:-1]):
+            continue  # hidden folders (.git, .DS_Store dirs) are not the units' files
+        outcome = recognise(path)
+        if isinstance(outcome, TrackerFile):
+            found.append(outcome)
+        elif isinstance(outcome, RefusedFile):
+            refused.append(outcome)
+    clashes: dict[tuple[str, date, int], list[TrackerFile]] = defaultdict(list)
+    for tracker in found:
+        clashes[(tracker.fund, tracker.report_date, tracker.revision)].append(tracker)
+    versions = []
+    for group in clashes.values():
+        if len(group) == 1:
+            versions.append(group[0])
+            continue
+        names = ", ".join(sorted(str(t.path.relative_to(trackers_dir)) for t in group))
+        for tracker in group:
+            refused.append(
+                RefusedFile(
+                    tracker.path, tracker.fund,
+                    f"{tracker.name}: several files claim the same report date and revision "
+                    f"({names}); keep one, or give the correction a _v2 suffix",
+                )
+            )  # fmt: skip
+    versions.sort(key=lambda t: (t.fund, t.report_date, t.revision, t.path))
+    return versions, refused
+
+
+def latest_versions(versions: Iterable[TrackerFile], as_of: date) -> dict[str, TrackerFile]:
+    """Per fund, the version a snapshot as of ``as_of`` uses (FIGURES.md): latest report date
+    on or before ``as_of``, highest revision of that date. Pass only accepted versions."""
+    chosen: dict[str, TrackerFile] = {}
+    for tracker in versions:
+        if tracker.report_date > as_of:
+            continue
+        best = chosen.get(tracker.fund)
+        if best is None or (tracker.report_date, tracker.revision) > (
+            best.report_date,
+            best.revision,
+        ):
+            chosen[tracker.fund] = tracker
+    return chosen

@@ -1,0 +1,85 @@
+"""The shapes that cross module boundaries: a discovered tracker file and a read result.
+
+Canonical per-fund columns are defined here once; the reader produces them, the warehouse
+loads them, and the demo generator writes its ground truth in the same terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+FUNDS = ("QIP", "TF", "PBF")
+
+# Canonical columns of each data table, in order. Dates are pandas datetime64[ns] (midnight),
+# money float64 (TF and PBF budgets are already USD; `budget_usd` is present for every fund),
+# whole numbers pandas Int64, everything else str or None.
+CANONICAL_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("QIP", "projects"): (
+        "project_code", "title", "region", "locality", "sector", "partner", "sponsor",
+        "budget", "currency", "budget_usd", "approval_date", "start_date",
+        "duration_months", "end_date", "status", "remarks",
+    ),
+    ("TF", "projects"): (
+        "project_code", "title", "objective", "region", "partner", "donor", "budget",
+        "budget_usd", "expenditure", "approval_date", "start_date", "end_date", "status",
+    ),
+    ("TF", "contributions"): (
+        "donor", "date_received", "amount", "currency", "usd_equivalent", "earmarked_for",
+        "amount_usd",
+    ),
+    ("PBF", "projects"): (
+        "project_code", "title", "window", "recipients", "regions", "budget", "budget_usd",
+        "start_date", "duration_months", "end_date", "status",
+    ),
+}  # fmt: skip
+
+# Every accepted row also carries its lineage.
+LINEAGE_COLUMNS = ("fund", "source_file", "sha256", "sheet", "source_row", "extras")
+
+REJECTED_ROW_COLUMNS = (
+    "fund", "source_file", "sheet", "source_row", "project_code", "field", "value", "problem",
+)  # fmt: skip
+RULE_FLAG_COLUMNS = (
+    "fund", "source_file", "sheet", "source_row", "project_code", "rule", "detail",
+)  # fmt: skip
+REJECTED_FILE_COLUMNS = ("source_file", "fund", "problem")
+
+
+@dataclass(frozen=True)
+class TrackerFile:
+    """A workbook whose name matched a fund's pattern."""
+
+    path: Path
+    fund: str
+    report_date: date
+    revision: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class RefusedFile:
+    """A file that is not (or cannot be) a tracker version, with a one-line reason."""
+
+    path: Path
+    fund: str | None
+    problem: str
+
+
+@dataclass
+class ReadResult:
+    """Everything one tracker file produced. Rows read = accepted + distinct rejected rows."""
+
+    file: TrackerFile
+    sha256: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rejected_rows: pd.DataFrame | None = None
+    rule_flags: pd.DataFrame | None = None
+    refused: str | None = None
+    rows_read: int = 0

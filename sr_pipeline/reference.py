@@ -1,0 +1,92 @@
+"""The project's reference data (``sources/reference/``): gazetteer, vocabularies, FX rates.
+
+Every vocabulary is a CSV of ``spelling,<canonical>`` lines: a new spelling seen in a tracker
+is one new line, no code. Look-ups compare folded text (``text.fold``).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from sr_pipeline.settings import REFERENCE_DIR
+from sr_pipeline.text import fold
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Folded spelling -> canonical value, plus the canonical values in file order."""
+
+    name: str
+    lookup: dict[str, str]
+    values: tuple[str, ...]
+
+    @classmethod
+    def from_csv(cls, name: str, path: Path, column: str) -> Vocabulary:
+        lookup: dict[str, str] = {}
+        values: list[str] = []
+        for row in _rows(path):
+            canonical = row[column]
+            lookup[fold(row["spelling"])] = canonical
+            lookup.setdefault(fold(canonical), canonical)
+            if canonical not in values:
+                values.append(canonical)
+        return cls(name, lookup, tuple(values))
+
+    def get(self, value: str) -> str | None:
+        return self.lookup.get(fold(value))
+
+
+@dataclass(frozen=True)
+class Reference:
+    regions: Vocabulary  # spelling -> admin-1 region (or National)
+    region_groups: dict[str, str]  # admin-1 region -> bulletin reporting group
+    statuses: Vocabulary
+    qip_sectors: Vocabulary  # French or English -> English
+    tf_objectives: Vocabulary  # number or name -> "1".."5"
+    pbf_windows: Vocabulary
+    currencies: tuple[str, ...]
+    rates: dict[tuple[str, str], float]  # (currency, "YYYY-MM") -> units per USD
+
+    def rate(self, currency: str, month: str) -> float | None:
+        """Units of ``currency`` per USD in ``month`` ("YYYY-MM"); USD is 1 by definition."""
+        if currency == "USD":
+            return 1.0
+        return self.rates.get((currency, month))
+
+
+def _objectives(path: Path) -> Vocabulary:
+    lookup: dict[str, str] = {}
+    for row in _rows(path):
+        number = row["objective"]
+        for spelling in (number, f"Obj. {number}", f"Obj {number}", f"Objective {number}"):
+            lookup[fold(spelling)] = number
+        lookup[fold(row["name"])] = number
+    values = tuple(row["objective"] for row in _rows(path))
+    return Vocabulary("objective", lookup, values)
+
+
+@lru_cache(maxsize=4)
+def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
+    regions = _rows(directory / "regions.csv")
+    rates = {
+        (row["currency"], row["month"]): float(row["units_per_usd"])
+        for row in _rows(directory / "fx_rates.csv")
+    }
+    return Reference(
+        regions=Vocabulary.from_csv("region", directory / "region_spellings.csv", "region"),
+        region_groups={row["region"]: row["region_group"] for row in regions},
+        statuses=Vocabulary.from_csv("status", directory / "statuses.csv", "status"),
+        qip_sectors=Vocabulary.from_csv("sector", directory / "qip_sectors.csv", "sector"),
+        tf_objectives=_objectives(directory / "tf_objectives.csv"),
+        pbf_windows=Vocabulary.from_csv("window", directory / "pbf_windows.csv", "window"),
+        currencies=tuple(row["currency"] for row in _rows(directory / "currencies.csv")),
+        rates=rates,
+    )

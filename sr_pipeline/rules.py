@@ -1,0 +1,133 @@
+"""Cross-field row rules (a breach rejects the row) and business rules (a breach flags it).
+
+Each rule is vectorised over a sheet's typed DataFrame: ``ok(df)`` is True where the row
+passes. Contracts name the rules they apply; the pandera schema runs the row rules as
+DataFrame checks, and the reader applies flags to accepted rows only (TRACKERS.md: a
+rejected row carries no rule flags).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+QIP_BUDGET_CAP_USD = 50_000.0
+QIP_MAX_MONTHS = 6
+# Stands for the sheet's main amount field (``budget`` or ``amount``) in a rule's ``field``.
+AMOUNT_FIELD = "<amount>"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    field: str  # the field a clerk must look at
+    ok: Callable[[pd.DataFrame], pd.Series]
+    message: Callable[[pd.Series], str]  # for one failing row (typed values)
+
+
+def _d(value: object) -> str:
+    return pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def _not_before(later: str, earlier: str) -> Callable[[pd.DataFrame], pd.Series]:
+    def ok(df: pd.DataFrame) -> pd.Series:
+        return ~(df[later] < df[earlier]).fillna(False)
+
+    return ok
+
+
+ROW_RULES: dict[str, Rule] = {
+    rule.name: rule
+    for rule in (
+        Rule(
+            "start_not_before_approval",
+            "start_date",
+            _not_before("start_date", "approval_date"),
+            lambda r: (
+                f"the start date {_d(r.start_date)} is before the approval date "
+                f"{_d(r.approval_date)}; a project cannot start before it is approved"
+            ),
+        ),
+        Rule(
+            "end_not_before_start",
+            "end_date",
+            _not_before("end_date", "start_date"),
+            lambda r: (
+                f"the end date {_d(r.end_date)} is before the start date "
+                f"{_d(r.start_date)}; check both dates"
+            ),
+        ),
+        Rule(
+            "end_date_when_completed",
+            "end_date",
+            lambda df: ~((df["status"] == "completed") & df["end_date"].isna()),
+            lambda r: (
+                "the project is marked completed but has no end date; "
+                "enter the date it was completed"
+            ),
+        ),
+        Rule(
+            "amount_currency_agrees",
+            AMOUNT_FIELD,
+            lambda df: (
+                df["_written_currency"].isna() | (df["_written_currency"] == df["_currency"])
+            ),
+            lambda r: (
+                f"the amount is written in {r['_written_currency']} but the row's currency "
+                f"is {r['_currency']}; make them agree"
+            ),
+        ),
+    )
+}
+
+
+def _months_between_exceeds(start: pd.Series, end: pd.Series, months: int) -> pd.Series:
+    limit = start + pd.DateOffset(months=months) if len(start) else start
+    return (end > limit).fillna(False)
+
+
+def _duration_over(df: pd.DataFrame) -> pd.Series:
+    stated = df["duration_months"].astype("Float64") > QIP_MAX_MONTHS
+    by_dates = df["duration_months"].isna() & _months_between_exceeds(
+        df["start_date"], df["end_date"], QIP_MAX_MONTHS
+    )
+    return stated.fillna(False).astype(bool) | by_dates.astype(bool)
+
+
+FLAG_RULES: dict[str, Rule] = {
+    rule.name: rule
+    for rule in (
+        Rule(
+            "budget_over_cap",
+            "budget",
+            lambda df: ~(df["budget_usd"] > QIP_BUDGET_CAP_USD).fillna(False),
+            lambda r: (
+                f"budget of {r.budget_usd:,.0f} USD is above the QIP ceiling of "
+                f"{QIP_BUDGET_CAP_USD:,.0f} USD"
+            ),
+        ),
+        Rule(
+            "duration_over_6_months",
+            "duration_months",
+            lambda df: ~_duration_over(df),
+            lambda r: (
+                f"duration of {int(r.duration_months)} months is above the QIP maximum of "
+                f"{QIP_MAX_MONTHS} months"
+                if pd.notna(r.duration_months)
+                else f"runs from {_d(r.start_date)} to {_d(r.end_date)}, more than "
+                f"{QIP_MAX_MONTHS} months"
+            ),
+        ),
+        Rule(
+            "expenditure_over_budget",
+            "expenditure",
+            lambda df: ~(df["expenditure"] > df["budget"]).fillna(False),
+            lambda r: (
+                f"expenditure of {r.expenditure:,.0f} USD is above the approved budget "
+                f"of {r.budget:,.0f} USD"
+            ),
+        ),
+    )
+}

@@ -1,0 +1,58 @@
+"""pandera schemas, built from the source contracts (one generic builder, no per-fund code).
+
+The schema is the typed gate a sheet's rows pass after parsing: required fields present,
+identifiers in their pattern, amounts non-negative, vocabulary values canonical, cross-field
+row rules (as DataFrame checks). It is validated lazily so every failure is collected.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandera.pandas as pa
+
+from sr_pipeline.contracts import CONTRACTS, SheetContract
+from sr_pipeline.reference import Reference, load_reference
+from sr_pipeline.rules import ROW_RULES
+
+_DTYPES = {"amount": "float64", "date": "datetime64[ns]", "whole": "Int64"}
+
+
+def vocabulary_values(kind: str, reference: Reference) -> tuple[str, ...] | None:
+    vocab = {
+        "region": reference.regions,
+        "status": reference.statuses,
+        "sector": reference.qip_sectors,
+        "objective": reference.tf_objectives,
+        "window": reference.pbf_windows,
+    }.get(kind)
+    return vocab.values if vocab else None
+
+
+def build_schema(sheet: SheetContract, reference: Reference) -> pa.DataFrameSchema:
+    columns: dict[str, pa.Column] = {}
+    for field in sheet.fields:
+        checks = []
+        if field.pattern:
+            checks.append(pa.Check.str_matches(rf"^(?:{field.pattern})$"))
+        if field.kind == "amount":
+            checks.append(pa.Check.ge(0))
+        if field.kind == "currency":
+            checks.append(pa.Check.isin(sheet.currencies))
+        values = vocabulary_values(field.kind, reference)
+        if values:
+            checks.append(pa.Check.isin(values))
+        columns[field.name] = pa.Column(
+            _DTYPES.get(field.kind, object),
+            nullable=not field.required,
+            checks=checks,
+            required=False,  # optional columns may be absent from the workbook
+        )
+    checks = [pa.Check(ROW_RULES[name].ok, name=name) for name in sheet.row_rules]
+    return pa.DataFrameSchema(columns, checks=checks, name=sheet.sheet)
+
+
+@lru_cache(maxsize=8)
+def schema_for(fund: str, table: str = "projects") -> pa.DataFrameSchema:
+    """The pandera schema of one fund's data sheet (for checks and documentation)."""
+    return build_schema(CONTRACTS[fund].sheet(table), load_reference())

@@ -1,0 +1,201 @@
+"""Files that are not trackers, are damaged, or are built to hurt the reader.
+
+Workbooks arrive by e-mail from people and are untrusted input: each of these must be refused
+with a one-line reason naming the file, quickly and in bounded memory, and never stop the
+other files from loading. The hostile ones are checked in a child process so that its peak
+memory can be measured.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import msoffcrypto.format.ooxml
+
+from sr_pipeline.discovery import discover
+from sr_pipeline.reader import read_tracker
+from tests.builders import qip_row, qip_workbook, tf_row, tf_workbook
+
+QIP_NAME = "QIPs_Suivi_2018-06-30.xlsx"
+
+
+def refusal(path: Path) -> str | None:
+    versions, refused = discover(path.parent)
+    assert not refused, refused
+    (tracker,) = versions
+    return read_tracker(tracker).refused
+
+
+def test_csv_renamed_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / QIP_NAME
+    path.write_text("Code QIP;Budget\nQIP/GAO/2018/001;41970\n", encoding="utf-8")
+    assert (
+        refusal(path)
+        == f"{QIP_NAME}: not an .xlsx workbook: it is a text file (CSV?) renamed .xlsx"
+    )
+
+
+def test_pdf_renamed_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / QIP_NAME
+    path.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    assert "it is a PDF renamed .xlsx" in refusal(path)
+
+
+def test_truncated_zip(tmp_path: Path) -> None:
+    good = qip_workbook(tmp_path / "good", [qip_row(1)])
+    path = tmp_path / "in" / QIP_NAME
+    path.parent.mkdir()
+    path.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    assert "damaged" in refusal(path)
+
+
+def test_corrupt_member(tmp_path: Path) -> None:
+    good = qip_workbook(tmp_path / "good", [qip_row(i) for i in range(1, 200)])
+    data = bytearray(good.read_bytes())
+    start = data.find(b"xl/worksheets/sheet2.xml") + 200  # inside the compressed sheet
+    data[start : start + 64] = b"\x00" * 64
+    path = tmp_path / "in" / QIP_NAME
+    path.parent.mkdir()
+    path.write_bytes(bytes(data))
+    assert "damaged" in refusal(path)
+
+
+def test_password_protected_workbook(tmp_path: Path) -> None:
+    good = qip_workbook(tmp_path / "good", [qip_row(1)])
+    path = tmp_path / "in" / QIP_NAME
+    path.parent.mkdir()
+    with good.open("rb") as plain, path.open("wb") as encrypted:
+        msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("secret", encrypted)
+    assert (
+        refusal(path)
+        == f"{QIP_NAME}: the workbook is password-protected; save it without a password"
+    )
+
+
+def test_legacy_xls_and_csv_are_refused_at_discovery(tmp_path: Path) -> None:
+    (tmp_path / "QIPs_Suivi_2018-06-30.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    (tmp_path / "export.csv").write_text("a;b\n", encoding="utf-8")
+    versions, refused = discover(tmp_path)
+    assert versions == []
+    by_name = {r.path.name: r for r in refused}
+    assert by_name["QIPs_Suivi_2018-06-30.xls"].fund == "QIP"
+    assert (
+        "save the tracker as an Excel workbook (.xlsx)"
+        in by_name["QIPs_Suivi_2018-06-30.xls"].problem
+    )
+    assert (
+        by_name["export.csv"].problem
+        == "export.csv: .csv file is not a tracker; only .xlsx workbooks are read"
+    )
+
+
+# --- hostile packages: measured in a child process --------------------------------------
+
+CHILD = """
+import resource, sys, time
+from pathlib import Path
+from sr_pipeline.discovery import recognise
+from sr_pipeline.reader import read_tracker
+start = time.perf_counter()
+result = read_tracker(recognise(Path(sys.argv[1])))
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{peak_mb:.0f}|{time.perf_counter() - start:.2f}|{result.refused}")
+"""
+
+
+def read_in_child(path: Path) -> tuple[float, str]:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard against a hang, not a performance assertion
+        check=True,
+    )
+    peak, _seconds, refused = done.stdout.strip().split("|", 2)
+    return float(peak), refused
+
+
+def _with_sheet_xml(tmp_path: Path, writer) -> Path:
+    """A valid tracker whose data-sheet XML part is replaced by ``writer(stream)``."""
+    good = qip_workbook(tmp_path / "good", [qip_row(1)])
+    path = tmp_path / QIP_NAME
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename == "xl/worksheets/sheet2.xml":
+                with dst.open(item.filename, "w", force_zip64=True) as stream:
+                    writer(stream)
+            else:
+                dst.writestr(item, src.read(item.filename))
+    return path
+
+
+def test_billion_laughs_is_refused_without_expanding(tmp_path: Path) -> None:
+    entities = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    ]
+    payload = (
+        '<?xml version="1.0"?>\n<!DOCTYPE worksheet [' + "".join(entities) + "]>\n"
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    path = _with_sheet_xml(tmp_path, lambda stream: stream.write(payload.encode()))
+    peak_mb, refused = read_in_child(path)
+    assert "declares XML entities (DOCTYPE)" in refused and "billion laughs" in refused
+    assert peak_mb < 300
+
+
+def test_zip_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    chunk = b" " * (1 << 20)
+
+    def inflate_to_600_mb(stream) -> None:
+        stream.write(b'<?xml version="1.0"?><worksheet><sheetData>')
+        for _ in range(600):
+            stream.write(chunk)
+
+    path = _with_sheet_xml(tmp_path, inflate_to_600_mb)
+    assert path.stat().st_size < 5 * 2**20  # small on disk
+    peak_mb, refused = read_in_child(path)
+    assert "zip bomb" in refused
+    assert peak_mb < 300
+
+
+def test_zip_bomb_with_lying_sizes_is_refused(tmp_path: Path) -> None:
+    # The same bomb, but its headers claim the sheet inflates to 1 KB.
+    chunk = b" " * (1 << 20)
+    path = _with_sheet_xml(tmp_path, lambda s: [s.write(chunk) for _ in range(600)])
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet2.xml")
+    # Patch the size fields (local header, central directory, zip64 extras) to say 1 KB.
+    for width in (4, 8):
+        real = info.file_size.to_bytes(width, "little")
+        data = bytearray(bytes(data).replace(real, (1024).to_bytes(width, "little")))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as patched:
+        assert patched.getinfo("xl/worksheets/sheet2.xml").file_size == 1024
+    path.write_bytes(bytes(data))
+    peak_mb, refused = read_in_child(path)
+    assert refused is not None and peak_mb < 300
+
+
+# --- one bad file never stops the rest ----------------------------------------------------
+
+
+def test_bad_files_do_not_stop_the_others(tmp_path: Path) -> None:
+    qip_workbook(tmp_path / "qip", [qip_row(1), qip_row(2)])
+    tf = tf_workbook(tmp_path / "tf", [tf_row(1)])
+    tf.write_bytes(tf.read_bytes()[:300])  # truncated in transit
+    (tmp_path / "pbf").mkdir()
+    (tmp_path / "pbf" / "PBF_Portefeuille_20180228.xlsx").write_text("not a workbook")
+    (tmp_path / "qip" / "~$QIPs_Suivi_2018-06-30.xlsx").write_bytes(b"lock")  # Excel lock file
+    versions, refused = discover(tmp_path)
+    assert refused == []
+    results = {t.fund: read_tracker(t) for t in versions}
+    assert len(results["QIP"].tables["projects"]) == 2
+    assert "damaged" in results["TF"].refused
+    assert "text file" in results["PBF"].refused
