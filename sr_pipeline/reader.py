@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from python_calamine import CalamineWorkbook
@@ -49,6 +51,7 @@ from sr_pipeline.values import (
 )
 
 HEADER_SCAN_ROWS = 50
+_CHUNK_ROWS = 8192  # rows encoded at a time: bounds the cell objects alive at once
 TOTAL_MARKERS = frozenset({"total", "total general", "grand total"})
 _LIST_SEPARATORS = (",", ";", "/", " et ")
 
@@ -181,7 +184,9 @@ class Layout:
     extras: dict[int, str]  # column index -> header (or column letter) of unmapped columns
 
 
-def find_header(rows: list[list[Any]], sheet: SheetContract, sheet_name: str) -> Layout:
+def find_header(
+    rows: list[list[Any]], sheet: SheetContract, sheet_name: str, col_offset: int = 0
+) -> Layout:
     aliases = {fold(alias): f.name for f in sheet.fields for alias in f.headers}
     required = [f.name for f in sheet.required]
     best: tuple[int, int, list[str]] = (-1, -1, [])
@@ -194,7 +199,7 @@ def find_header(rows: list[list[Any]], sheet: SheetContract, sheet_name: str) ->
                     matches[name].append(col)
         found = sum(1 for name in required if name in matches)
         if found == len(required):
-            return _layout(rows, index, matches, sheet, sheet_name)
+            return _layout(rows[index], index, matches, sheet, sheet_name, col_offset)
         if found > best[0]:
             texts = [clean(c) for c in row if isinstance(c, str) and c.strip()]
             best = (found, index, texts)
@@ -220,29 +225,30 @@ def find_header(rows: list[list[Any]], sheet: SheetContract, sheet_name: str) ->
 
 
 def _layout(
-    rows: list[list[Any]],
+    row: list[Any],
     index: int,
     matches: dict[str, list[int]],
     sheet: SheetContract,
     sheet_name: str,
+    col_offset: int,
 ) -> Layout:
-    row = rows[index]
     for name, cols in matches.items():
         if len(cols) > 1:
-            found = ", ".join(f"'{clean(row[c])}' (column {column_letter(c)})" for c in cols)
+            found = ", ".join(
+                f"'{clean(row[c])}' (column {column_letter(c + col_offset)})" for c in cols
+            )
             raise Refused(
                 f"sheet '{sheet_name}', row {index + 1}: several columns could be "
                 f"'{sheet.field(name).headers[0]}': {found}; keep only one"
             )
     columns = {name: cols[0] for name, cols in matches.items()}
     mapped = set(columns.values())
-    width = max((len(r) for r in rows), default=0)
     extras = {}
-    for col in range(width):
+    for col, cell in enumerate(row):
         if col in mapped:
             continue
-        cell = row[col] if col < len(row) else ""
-        extras[col] = clean(str(cell)) if not _blank(cell) else f"column {column_letter(col)}"
+        letter = column_letter(col + col_offset)
+        extras[col] = clean(str(cell)) if not _blank(cell) else f"column {letter}"
     headers = {name: clean(row[col]) for name, col in columns.items()}
     return Layout(index, columns, headers, extras)
 
@@ -270,26 +276,107 @@ def check_title_date(
     )
 
 
-def data_rows(
-    rows: list[list[Any]], layout: Layout, reference: Reference
-) -> tuple[list[int], dict[str, int]]:
-    """Indices of data rows below the header; also counts of the structural rows skipped."""
-    kept: list[int] = []
+@dataclass
+class Column:
+    """One sheet column, dictionary-encoded: ``codes[p]`` indexes ``uniques`` (-1: no cell).
+
+    A 100,000-row tracker has few distinct values per column (regions, sectors, dates), so
+    parsing once per distinct value and keeping int32 codes instead of cell objects is what
+    makes the read fast and small."""
+
+    codes: np.ndarray
+    uniques: list[Any]
+
+    def raw(self, position: int) -> Any:
+        code = self.codes[position]
+        return "" if code < 0 else self.uniques[code]
+
+
+class ColumnCollector:
+    """Accumulates data rows chunk by chunk into dictionary-encoded columns.
+
+    Each chunk is factorized on its own (in C) and its distinct values appended; a value
+    repeated across chunks is parsed once per chunk, which costs less than merging."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self._uniques: list[list[Any]] = [[] for _ in range(width)]
+        self._codes: list[list[np.ndarray]] = [[] for _ in range(width)]
+
+    def add(self, rows: list[list[Any]]) -> None:
+        for col, cells in enumerate(zip(*rows, strict=True)):
+            codes, found = pd.factorize(np.array(cells, dtype=object))
+            if any(isinstance(v, bool) for v in found):
+                # factorize would merge True with 1.0: encode this chunk cell by cell
+                codes, found = self._exact(cells)
+            uniques = self._uniques[col]
+            offset = np.where(codes < 0, -1, codes + len(uniques))  # -1: no value
+            self._codes[col].append(offset.astype(np.int32))
+            uniques.extend(found)
+
+    @staticmethod
+    def _exact(cells: tuple[Any, ...]) -> tuple[np.ndarray, list[Any]]:
+        index: dict[tuple[type, Any], int] = {}
+        found: list[Any] = []
+        codes = np.empty(len(cells), dtype=np.int64)
+        for p, value in enumerate(cells):
+            key = (value.__class__, value)
+            if key not in index:
+                index[key] = len(found)
+                found.append(value)
+            codes[p] = index[key]
+        return codes, found
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(np.concatenate(parts) if parts else np.empty(0, np.int32), uniques)
+            for parts, uniques in zip(self._codes, self._uniques, strict=True)
+        ]
+
+
+def collect_rows(
+    rows: Iterator[list[Any]],
+    first_row: int,
+    width: int,
+    reference: Reference,
+) -> tuple[list[Column], list[int], dict[str, int]]:
+    """Data rows below the header into columns, with their Excel row numbers.
+
+    Blank rows and region group headers are skipped; the first row whose first non-empty
+    cell reads TOTAL / Total général / Grand total ends the data. The counts of the rows
+    skipped are returned for the run's metadata."""
+    collector = ColumnCollector(width)
+    excel_rows: list[int] = []
     skipped = {"blank": 0, "group_header": 0, "total": 0}
-    for index in range(layout.header_row + 1, len(rows)):
-        cells = [c for c in rows[index] if not _blank(c)]
-        if not cells:
+    chunk: list[list[Any]] = []
+    for excel_row, row in enumerate(rows, start=first_row):
+        if len(row) != width:
+            row = (row + [""] * width)[:width]
+        filled = width - row.count("")
+        if filled <= 3 or (isinstance(row[0], str) and not row[0].strip()):
+            cells = [c for c in row if not _blank(c)]
+            filled = len(cells)
+            first = cells[0] if cells else None
+        else:
+            first = row[0] if row[0] != "" else next(c for c in row if c != "")
+        if filled == 0:
             skipped["blank"] += 1
             continue
-        first = cells[0]
-        if isinstance(first, str) and fold(first).rstrip(" :") in TOTAL_MARKERS:
-            skipped["total"] += 1
-            break
-        if len(cells) == 1 and isinstance(first, str) and reference.regions.get(first):
-            skipped["group_header"] += 1
-            continue
-        kept.append(index)
-    return kept, skipped
+        if isinstance(first, str) and len(first) < 40:
+            if first.lstrip()[:1] in "TtGg" and fold(first).rstrip(" :") in TOTAL_MARKERS:
+                skipped["total"] += 1
+                break
+            if filled == 1 and reference.regions.get(first):
+                skipped["group_header"] += 1
+                continue
+        chunk.append(row)
+        excel_rows.append(excel_row)
+        if len(chunk) == _CHUNK_ROWS:
+            collector.add(chunk)
+            chunk = []
+    if chunk:
+        collector.add(chunk)
+    return collector.columns(), excel_rows, skipped
 
 
 # --- values, validation, rules ----------------------------------------------------------------
@@ -304,80 +391,107 @@ class SheetOutcome:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
-def _parse_column(values: tuple[Any, ...], parser: Parser) -> tuple[list[Any], dict[int, str]]:
-    cache: dict[tuple[type, Any], tuple[Any, str | None]] = {}
-    out: list[Any] = []
+@dataclass
+class Parsed:
+    """A column's parsed values (one per row), and the problems by row position."""
+
+    values: np.ndarray
+    problems: dict[int, str]
+    written_currency: np.ndarray | None = None
+
+
+def parse_column(column: Column, parser: Parser, kind: str) -> Parsed:
+    """Parse each distinct raw value once, then spread the results over the rows."""
+    results = [(None, None) if _blank(raw) else parser(raw) for raw in column.uniques]
+    values: list[Any] = [value if value != "" else None for value, _ in results]
+    currencies: list[Any] | None = None
+    if kind == "amount":
+        currencies = [v[1] if v is not None else None for v in values]
+        values = [v[0] if v is not None else None for v in values]
+    lookup = _typed_array(values + [None], kind)  # the last slot serves empty cells (-1)
+    codes = np.where(column.codes < 0, len(values), column.codes)
+    bad = {k: problem for k, (_, problem) in enumerate(results) if problem}
     problems: dict[int, str] = {}
-    for position, raw in enumerate(values):
-        if _blank(raw):
-            out.append(None)
-            continue
-        key = (raw.__class__, raw)
-        hit = cache.get(key)
-        if hit is None:
-            hit = cache[key] = parser(raw)
-        value, problem = hit
-        if problem:
-            problems[position] = problem
-        out.append(value if value != "" else None)
-    return out, problems
+    if bad:
+        for position in np.flatnonzero(np.isin(column.codes, list(bad))):
+            problems[int(position)] = bad[int(column.codes[position])]
+    written = None
+    if currencies is not None:
+        written = np.array(currencies + [None], dtype=object)[codes]
+    return Parsed(lookup[codes], problems, written)
+
+
+def _typed_array(values: list[Any], kind: str) -> np.ndarray:
+    if kind == "date":
+        return np.array(
+            [
+                np.datetime64(v, "ns") if v is not None else np.datetime64("NaT", "ns")
+                for v in values
+            ]
+        )
+    if kind in ("amount", "whole"):
+        return np.array([np.nan if v is None else float(v) for v in values], dtype="float64")
+    return np.array(values, dtype=object)
 
 
 def read_sheet(
-    rows: list[list[Any]],
+    book: CalamineWorkbook,
     sheet: SheetContract,
-    sheet_name: str,
     tracker: TrackerFile,
     sha256: str,
     reference: Reference,
 ) -> SheetOutcome:
-    layout = find_header(rows, sheet, sheet_name)
+    sheet_name = _sheet_name(book, sheet)
+    try:
+        calamine_sheet = book.get_sheet_by_name(sheet_name)
+        col_offset = calamine_sheet.start[1] if calamine_sheet.height else 0
+        rows = calamine_sheet.iter_rows()
+        head = list(islice(rows, HEADER_SCAN_ROWS))
+    except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
+        raise Refused(
+            f"sheet '{sheet_name}' could not be read ({type(exc).__name__}: {exc})"
+        ) from exc
+    layout = find_header(head, sheet, sheet_name, col_offset)
     if sheet.has_title_date:
-        check_title_date(rows, layout.header_row, tracker, sheet_name)
-    indices, skipped = data_rows(rows, layout, reference)
-    excel_rows = [i + 1 for i in indices]
-    n = len(indices)
-    width = max((len(rows[i]) for i in indices), default=0)
-    body = [rows[i] + [""] * (width - len(rows[i])) for i in indices]
-    columns = list(zip(*body, strict=True)) if body else []
-
-    def raw_column(col: int | None) -> tuple[Any, ...]:
-        return columns[col] if col is not None and col < len(columns) else ("",) * n
+        check_title_date(head, layout.header_row, tracker, sheet_name)
+    width = len(head[layout.header_row])
+    columns, excel_rows, skipped = collect_rows(
+        chain(head[layout.header_row + 1 :], rows), layout.header_row + 2, width, reference
+    )
+    del rows, calamine_sheet, head  # frees the parser's copy of the sheet
+    n = len(excel_rows)
+    empty = Column(np.full(n, -1, dtype=np.int32), [])
+    raws = {f.name: columns[layout.columns[f.name]] if f.name in layout.columns else empty
+            for f in sheet.fields}  # fmt: skip
 
     parsers = _parsers(sheet, reference)
     problems: dict[int, list[tuple[str, str]]] = defaultdict(list)  # row -> [(field, problem)]
-    typed: dict[str, list[Any]] = {}
-    raws: dict[str, tuple[Any, ...]] = {}
-    written_currency: list[str | None] = [None] * n
+    data: dict[str, Any] = {}
+    written_currency = np.full(n, None, dtype=object)
     amount_field = sheet.conversion.amount if sheet.conversion else None
     for f in sheet.fields:
-        raws[f.name] = raw_column(layout.columns.get(f.name))
-        values, errors = _parse_column(raws[f.name], parsers[f.name])
-        if f.kind == "amount":
-            amounts = []
-            for position, parsed in enumerate(values):
-                if parsed is None:
-                    amounts.append(None)
-                    continue
-                number, currency = parsed
-                amounts.append(number)
-                if f.name == amount_field:
-                    written_currency[position] = currency
-                elif currency not in (None, "USD"):
-                    errors[position] = f"'{show(raws[f.name][position])}' must be in USD"
-            values = amounts
-        typed[f.name] = values
-        for position, problem in errors.items():
+        parsed = parse_column(raws[f.name], parsers[f.name], f.kind)
+        if parsed.written_currency is not None:
+            if f.name == amount_field:
+                written_currency = parsed.written_currency
+            else:  # other amounts (expenditure, USD equivalent) are USD by definition
+                for position in np.flatnonzero(
+                    pd.notna(parsed.written_currency) & (parsed.written_currency != "USD")
+                ):
+                    raw = show(raws[f.name].raw(int(position)))
+                    parsed.problems[int(position)] = f"'{raw}' must be in USD"
+        data[f.name] = parsed.values
+        for position, problem in parsed.problems.items():
             problems[position].append((f.name, problem))
 
-    frame = _typed_frame(sheet, typed, n)
+    frame = _typed_frame(sheet, data, n)
     if "currency" in frame:
         if sheet.default_currency:  # TRACKERS.md: a blank currency cell means USD
             frame["currency"] = frame["currency"].fillna(sheet.default_currency)
         frame["_currency"] = frame["currency"]
     else:  # sheets without a currency column are in USD
         frame["_currency"] = "USD"
-    frame["_written_currency"] = pd.Series(written_currency, dtype=object)
+    frame["_written_currency"] = written_currency
 
     _validate(frame, sheet, reference, problems)
     _unique(frame, sheet, excel_rows, problems)
@@ -385,11 +499,13 @@ def read_sheet(
 
     rejected = []
     for position in sorted(problems):
-        code = typed[sheet.key][position] if sheet.key else None
-        code = code if code is not None else _raw_code(raws, sheet, position)
+        code = frame[sheet.key].iat[position] if sheet.key else None
+        if code is None and sheet.key:
+            raw = raws[sheet.key].raw(position)
+            code = None if _blank(raw) else show(raw, 200)
         for field_name, problem in problems[position]:
             header = layout.headers.get(field_name, field_name)
-            raw = raws[field_name][position] if field_name in raws else ""
+            raw = raws[field_name].raw(position) if field_name in raws else ""
             rejected.append(
                 {
                     "fund": tracker.fund,
@@ -402,35 +518,31 @@ def read_sheet(
                     "problem": f"{header}: {problem}",
                 }
             )
-    good = [p for p in range(n) if p not in problems]
-    accepted = frame.iloc[good].reset_index(drop=True)
-    extras = _extras(body, layout, good)
-    flags = _flags(accepted, sheet, tracker, sheet_name, [excel_rows[p] for p in good], layout)
+    good = np.array([p for p in range(n) if p not in problems], dtype=np.int64)
+    accepted = frame.take(good).reset_index(drop=True)
+    good_rows = np.asarray(excel_rows, dtype=np.int64)[good] if n else good
+    flags = _flags(accepted, sheet, tracker, sheet_name, good_rows)
     accepted = accepted.assign(
         fund=tracker.fund,
         source_file=tracker.name,
         sha256=sha256,
         sheet=sheet_name,
-        source_row=pd.Series([excel_rows[p] for p in good], dtype="int64"),
-        extras=pd.Series(extras, dtype=object),
+        source_row=good_rows,
+        extras=_extras(columns, layout, good),
     )
     ordered = list(CANONICAL_COLUMNS[(tracker.fund, sheet.table)]) + list(LINEAGE_COLUMNS)
     return SheetOutcome(accepted[ordered], rejected, flags, n, skipped)
 
 
-def _typed_frame(sheet: SheetContract, typed: dict[str, list[Any]], n: int) -> pd.DataFrame:
-    data: dict[str, pd.Series] = {}
+def _typed_frame(sheet: SheetContract, data: dict[str, np.ndarray], n: int) -> pd.DataFrame:
+    columns: dict[str, Any] = {}
     for f in sheet.fields:
-        values = typed[f.name]
-        if f.kind == "date":
-            data[f.name] = pd.to_datetime(pd.Series(values, dtype=object))
-        elif f.kind == "amount":
-            data[f.name] = pd.Series(values, dtype="float64")
-        elif f.kind == "whole":
-            data[f.name] = pd.Series(values, dtype="Int64")
+        values = data[f.name]
+        if f.kind == "whole":
+            columns[f.name] = pd.array(values, dtype="Float64").astype("Int64")
         else:
-            data[f.name] = pd.Series(values, dtype=object)
-    return pd.DataFrame(data, index=pd.RangeIndex(n))
+            columns[f.name] = values
+    return pd.DataFrame(columns, index=pd.RangeIndex(n))
 
 
 def _validate(
@@ -516,58 +628,73 @@ def _convert(
     reference: Reference,
     problems: dict[int, list[tuple[str, str]]],
 ) -> None:
+    """Amounts to USD at the rate of the month of the conversion date (TRACKERS.md)."""
     conversion = sheet.conversion
     if conversion is None:
         return
-    months = frame[conversion.date].dt.strftime("%Y-%m")
-    usd: list[float | None] = []
-    override = frame[conversion.override] if conversion.override else None
-    for position, (amount, currency, month) in enumerate(
-        zip(frame[conversion.amount], frame["_currency"], months, strict=True)
-    ):
-        if override is not None and pd.notna(override.iloc[position]):
-            usd.append(float(override.iloc[position]))
-            continue
-        if pd.isna(amount) or currency is None or not isinstance(month, str):
-            usd.append(None)
-            continue
-        rate = reference.rate(currency, month)
-        if rate is None:
-            name = "currency" if any(f.name == "currency" for f in sheet.fields) else "budget"
-            problems[position].append(
-                (
-                    name,
-                    f"no UN exchange rate is on file for {currency} in {month} (the month of "
-                    f"the {conversion.date.replace('_', ' ')}); the data team must add it to "
-                    "sources/reference/fx_rates.csv",
-                )
+    dates = frame[conversion.date]
+    months = (dates.dt.year * 100 + dates.dt.month).astype("Int64")
+    keys = pd.DataFrame({"currency": frame["_currency"], "month": months})
+    pairs = keys.dropna().drop_duplicates()
+    rates = {
+        (currency, month): reference.rate(currency, f"{month // 100:04d}-{month % 100:02d}")
+        for currency, month in pairs.itertuples(index=False)
+    }
+    rate = pd.Series(
+        [rates.get((c, m)) for c, m in zip(keys["currency"], keys["month"], strict=True)]
+        if rates
+        else [None] * len(frame),
+        index=frame.index,
+        dtype="float64",
+    )
+    usd = frame[conversion.amount] / rate
+    if conversion.override:
+        usd = frame[conversion.override].where(frame[conversion.override].notna(), usd)
+    missing = rate.isna() & months.notna() & frame[conversion.amount].notna()
+    if conversion.override:
+        missing &= frame[conversion.override].isna()
+    field_name = "currency" if any(f.name == "currency" for f in sheet.fields) else "budget"
+    for position in np.flatnonzero(missing.to_numpy()):
+        currency, month = keys["currency"].iat[position], int(keys["month"].iat[position])
+        problems[int(position)].append(
+            (
+                field_name,
+                f"no UN exchange rate is on file for {currency} in "
+                f"{month // 100:04d}-{month % 100:02d} (the month of the "
+                f"{conversion.date.replace('_', ' ')}); the data team must add it to "
+                "sources/reference/fx_rates.csv",
             )
-            usd.append(None)
-            continue
-        usd.append(float(amount) / rate)
-    frame[conversion.output] = pd.Series(usd, dtype="float64")
+        )
+    frame[conversion.output] = usd.astype("float64")
 
 
-def _raw_code(raws: dict[str, tuple[Any, ...]], sheet: SheetContract, position: int) -> str | None:
-    if not sheet.key:
-        return None
-    raw = raws[sheet.key][position]
-    return None if _blank(raw) else show(raw, 200)
-
-
-def _extras(body: list[list[Any]], layout: Layout, good: list[int]) -> list[str | None]:
+def _extras(columns: list[Column], layout: Layout, good: np.ndarray) -> np.ndarray:
+    """Unmapped columns of each accepted row as a JSON object (None when all are empty)."""
+    out = np.full(len(good), None, dtype=object)
     if not layout.extras:
-        return [None] * len(good)
-    out: list[str | None] = []
-    for position in good:
-        row = body[position]
-        kept = {
-            name: (show(row[col], 10_000) if not isinstance(row[col], str) else clean(row[col]))
-            for col, name in layout.extras.items()
-            if col < len(row) and not _blank(row[col])
-        }
-        out.append(json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None)
+        return out
+    fragments = []
+    for col, name in sorted(layout.extras.items(), key=lambda item: item[1]):
+        column = columns[col] if col < len(columns) else None
+        if column is None or not column.uniques:
+            continue
+        key = json.dumps(name, ensure_ascii=False)
+        texts = [
+            None if _blank(v) else f"{key}: {json.dumps(_extra_text(v), ensure_ascii=False)}"
+            for v in column.uniques
+        ]
+        lookup = np.array([*texts, None], dtype=object)
+        codes = np.where(column.codes < 0, len(texts), column.codes)[good]
+        fragments.append(lookup[codes])
+    for position in range(len(good)):
+        parts = [f[position] for f in fragments if f[position] is not None]
+        if parts:
+            out[position] = "{" + ", ".join(parts) + "}"
     return out
+
+
+def _extra_text(value: Any) -> str:
+    return clean(value) if isinstance(value, str) else show(value, 10_000)
 
 
 def _flags(
@@ -575,8 +702,7 @@ def _flags(
     sheet: SheetContract,
     tracker: TrackerFile,
     sheet_name: str,
-    excel_rows: list[int],
-    layout: Layout,
+    excel_rows: np.ndarray,
 ) -> list[dict[str, Any]]:
     flags = []
     for name in sheet.flags:
@@ -589,7 +715,7 @@ def _flags(
                     "fund": tracker.fund,
                     "source_file": tracker.name,
                     "sheet": sheet_name,
-                    "source_row": excel_rows[position],
+                    "source_row": int(excel_rows[position]),
                     "project_code": row.get(sheet.key) if sheet.key else None,
                     "rule": name,
                     "detail": rule.message(row),
@@ -601,7 +727,8 @@ def _flags(
 # --- the file ---------------------------------------------------------------------------------
 
 
-def _sheet_rows(book: CalamineWorkbook, sheet: SheetContract) -> tuple[str, list[list[Any]]]:
+def _sheet_name(book: CalamineWorkbook, sheet: SheetContract) -> str:
+    """The workbook's name for a data sheet (found by folded name; hidden or not)."""
     names = {fold(name): name for name in book.sheet_names}
     actual = names.get(fold(sheet.sheet))
     if actual is None:
@@ -609,10 +736,7 @@ def _sheet_rows(book: CalamineWorkbook, sheet: SheetContract) -> tuple[str, list
             f"the data sheet '{sheet.sheet}' is missing; sheets found: "
             + ", ".join(f"'{n}'" for n in book.sheet_names)
         )
-    try:
-        return actual, book.get_sheet_by_name(actual).to_python(skip_empty_area=False)
-    except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
-        raise Refused(f"sheet '{actual}' could not be read ({type(exc).__name__}: {exc})") from exc
+    return actual
 
 
 def _open(tracker: TrackerFile) -> CalamineWorkbook:
@@ -635,8 +759,7 @@ def read_tracker(tracker: TrackerFile, reference: Reference | None = None) -> Re
         book = _open(tracker)
         outcomes = {}
         for sheet in contract.sheets:
-            name, rows = _sheet_rows(book, sheet)
-            outcomes[sheet.table] = read_sheet(rows, sheet, name, tracker, result.sha256, reference)
+            outcomes[sheet.table] = read_sheet(book, sheet, tracker, result.sha256, reference)
     except (UnsafeWorkbook, Refused) as exc:
         return _refused(result, str(exc))
     for table, outcome in outcomes.items():

@@ -12,32 +12,25 @@ import unicodedata
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
-_TRANSLATE = str.maketrans(
-    {
-        "\u00a0": " ",  # no-break space
-        "\u202f": " ",  # narrow no-break space (French thousands)
-        "\u2009": " ",  # thin space
-        "\u2007": " ",  # figure space
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u02bc": "'",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\ufeff": "",
-        "\u200b": "",
-    }
+_INVISIBLE = str.maketrans({"\ufeff": "", "\u200b": ""})  # BOM, zero-width space
+_TYPOGRAPHY = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2013": "-", "\u2014": "-", "\u2212": "-"}
 )
 
 
 def clean(value: str) -> str:
-    """Trim, turn exotic spaces into spaces and collapse runs of white space (keeps case)."""
-    return _SPACES.sub(" ", value.translate(_TRANSLATE)).strip()
+    """Trim and collapse white space (no-break spaces and line breaks included); keeps case.
+
+    Most cells are already clean: ``isprintable`` is False for every space but the ASCII one
+    and for line breaks and zero-width characters, so those cells skip the regex."""
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value
+    return _SPACES.sub(" ", value.translate(_INVISIBLE)).strip()
 
 
 @lru_cache(maxsize=65536)
 def fold(value: str) -> str:
     """The comparison key of a header or vocabulary value: no case, accents or stray spaces."""
-    decomposed = unicodedata.normalize("NFKD", clean(value))
+    decomposed = unicodedata.normalize("NFKD", clean(value).translate(_TYPOGRAPHY))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()

@@ -223,3 +223,70 @@ def replace_in_part(path: Path, part: str, old: bytes, new: bytes) -> None:
                 assert old in data, f"{old!r} not in {part}"
                 data = data.replace(old, new)
             dst.writestr(item, data)
+
+
+def big_qip_workbook(path: Path, rows: int, seed: int = 41) -> Path:
+    """A QIP tracker of ``rows`` valid projects in the real layout (titles, region group
+    headers, an extra column, text amounts and dates in the listed forms, a TOTAL row),
+    written in constant memory. Used by the 100,000-row test and by benchmarks/."""
+    import random
+
+    rng = random.Random(seed)
+    regions = ["Gao", "Tombouctou", "Kidal", "Mopti", "Ménaka", "Ségou", "Bamako"]
+    sectors = ["Eau", "Santé", "Éducation", "Sécurité", "Agriculture", "Justice", "Culture"]
+    statuses = ["Achevé", "En cours", "Terminé", "En exécution"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Suivi QIPs")
+    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write_string(0, 0, "MINUSMA – Section Stabilisation et Relèvement")
+    sheet.write_string(1, 0, "Projets à Impact Rapide (QIPs) – Situation au 30/06/2018")
+    for c, header in enumerate([*QIP_HEADERS, "Point focal"]):
+        sheet.write_string(3, c, header)
+    r = 4
+    per_region = rows // len(regions) + 1
+    n = 0
+    for region in regions:
+        sheet.write_string(r, 1, region)
+        r += 1
+        for _ in range(per_region):
+            if n == rows:
+                break
+            n += 1
+            budget = rng.randint(5_000, 49_999)
+            approval = date(2014 + n % 4, 1 + n % 12, 1 + n % 27)
+            start = approval.replace(day=min(approval.day + 3, 28))
+            end = date(start.year + 1, start.month, 1)
+            status = statuses[n % 4]
+            values = [
+                f"QIP/{region[:3].upper().replace('É', 'E')}/{approval.year}/{n:06d}",
+                f"Projet {n} : réhabilitation d'infrastructures à {region}",
+                region if n % 5 else f" {region.upper()}\u00a0",
+                f"Cercle {n % 40}",
+                sectors[n % len(sectors)],
+                f"ONG Partenaire {n % 300}",
+                "Civil Affairs",
+                budget if n % 3 else f"{budget:,}".replace(",", "\u00a0"),
+                "",
+                approval if n % 2 else approval.strftime("%d/%m/%Y"),
+                start,
+                rng.randint(1, 6),
+                end if status in ("Achevé", "Terminé") else "",
+                status,
+                "RAS" if n % 7 == 0 else "",
+                f"Point focal {n % 50}",
+            ]
+            for c, value in enumerate(values):
+                if value == "":
+                    continue
+                if isinstance(value, date):
+                    sheet.write_datetime(r, c, value, date_format)
+                elif isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                else:
+                    sheet.write_number(r, c, value)
+            r += 1
+    sheet.write_string(r, 0, "TOTAL")
+    sheet.write_formula(r, 7, f"=SUM(H5:H{r})", None, 0)
+    book.close()
+    return path

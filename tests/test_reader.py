@@ -21,6 +21,7 @@ from sr_pipeline.reference import load_reference
 from tests.builders import (
     QIP_HEADERS,
     Formula,
+    big_qip_workbook,
     contribution_row,
     pbf_row,
     pbf_workbook,
@@ -384,3 +385,14 @@ def test_two_columns_for_one_field_is_refused(tmp_path: Path) -> None:
     headers = [*QIP_HEADERS, "Budget approuvé"]
     result = read(qip_workbook(tmp_path, [qip_row(1)], headers=headers))
     assert "several columns could be 'Budget'" in result.refused
+
+
+def test_a_100000_row_sheet_loads_every_row(tmp_path: Path) -> None:
+    # A unit that pastes its whole history (and more) into one sheet: nothing may be lost.
+    path = big_qip_workbook(tmp_path / "QIPs_Suivi_2018-06-30.xlsx", 100_000)
+    result = read(path)
+    assert result.refused is None
+    assert result.rows_read == 100_000
+    assert len(result.tables["projects"]) == 100_000 and result.rejected_rows.empty
+    assert result.tables["projects"]["project_code"].is_unique
+    assert result.tables["projects"]["extras"].notna().all()  # the "Point focal" column
