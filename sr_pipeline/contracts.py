@@ -20,7 +20,7 @@ class Field:
     kind: str  # text | code | mptf | amount | date | whole | currency | <vocabulary> | list:<...>
     required: bool = False
     pattern: str | None = None  # regular expression a code must match (whole value)
-    rule_text: str = ""  # what would be accepted, in a clerk's words
+    example: str = ""  # a valid value, quoted when a value does not match ``pattern``
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ QIP = Contract(
             fields=(
                 Field("project_code", ("Code QIP", "Code projet", "N° QIP"), "code", True,
                       pattern=r"QIP/[A-Z]{3}/\d{4}/\d{3,}",
-                      rule_text="a code like QIP/GAO/2018/012"),
+                      example="QIP/GAO/2018/012"),
                 Field("title", ("Intitulé du projet", "Titre du projet"), "text", True),
                 Field("region", ("Région",), "region", True),
                 Field("locality", ("Cercle/Commune", "Cercle", "Localité"), "text"),
@@ -137,7 +137,7 @@ TF = Contract(
             conversion=Conversion("budget", "approval_date", "budget_usd"),
             fields=(
                 Field("project_code", ("Project ID", "Project No."), "code", True,
-                      pattern=r"TF-\d{4}-\d{3,}", rule_text="a code like TF-2018-045"),
+                      pattern=r"TF-\d{4}-\d{3,}", example="TF-2018-045"),
                 Field("title", ("Project Title",), "text", True),
                 Field("objective", ("Objective", "Strategic objective"), "objective", True),
                 Field("region", ("Region", "Location"), "region", True),
@@ -187,7 +187,7 @@ PBF = Contract(
             conversion=Conversion("budget", "start_date", "budget_usd"),
             fields=(
                 Field("project_code", ("Numéro MPTF", "N° Gateway", "Projet MPTF"), "mptf", True,
-                      pattern=r"\d{8}", rule_text="an 8-digit MPTF number like 00092458"),
+                      pattern=r"\d{8}", example="00092458"),
                 Field("title", ("Titre du projet", "Intitulé"), "text", True),
                 Field("window", ("Fenêtre", "Phase", "Fenêtre / Phase"), "window", True),
                 Field("recipients", ("Agences récipiendaires", "Organisations récipiendaires"),

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from sr_pipeline.contracts import CONTRACTS, Contract
+from sr_pipeline.messages import Message
 from sr_pipeline.model import RefusedFile, TrackerFile
 from sr_pipeline.values import month_number
 
@@ -47,6 +48,10 @@ def _report_date(contract: Contract, groups: tuple[str, ...]) -> date | None:
         return None
 
 
+def _refuse(path: Path, fund: str | None, message: Message) -> RefusedFile:
+    return RefusedFile(path, fund, f"{path.name}: {message}", message)
+
+
 def recognise(path: Path) -> TrackerFile | RefusedFile | None:
     """A tracker version, a refusal, or None for files to ignore silently (lock files)."""
     name = unicodedata.normalize("NFC", path.name)
@@ -58,31 +63,17 @@ def recognise(path: Path) -> TrackerFile | RefusedFile | None:
         if not match:
             continue
         if path.suffix.lower() != ".xlsx":
-            return RefusedFile(
-                path, contract.fund,
-                f"{path.name}: a {path.suffix or 'file without extension'} file is not accepted;"
-                " save the tracker as an Excel workbook (.xlsx)",
-            )  # fmt: skip
+            suffix = path.suffix or "file without extension"
+            return _refuse(path, contract.fund, Message.of("name_wrong_format", suffix=suffix))
         *date_parts, suffix = match.groups()
         report_date = _report_date(contract, tuple(date_parts))
         if report_date is None:
-            return RefusedFile(
-                path, contract.fund,
-                f"{path.name}: the date in the file name is not a real date",
-            )  # fmt: skip
+            return _refuse(path, contract.fund, Message.of("name_bad_date"))
         return TrackerFile(path, contract.fund, report_date, revision_number(suffix))
     if path.suffix.lower() == ".xlsx":
-        return RefusedFile(
-            path, None,
-            f"{path.name}: unrecognised workbook name; tracker names are "
-            "QIPs_Suivi_<YYYY-MM-DD>.xlsx, TF_Project_Tracker_<Mon><YYYY>.xlsx or "
-            "PBF_Portefeuille_<YYYYMMDD>.xlsx (optionally _v2, _rev or _corrigé)",
-        )  # fmt: skip
+        return _refuse(path, None, Message.of("name_unrecognised"))
     kind = path.suffix.lower() if path.suffix.lower() in _EXCEL_LIKE else "this kind of"
-    return RefusedFile(
-        path, None,
-        f"{path.name}: {kind} file is not a tracker; only .xlsx workbooks are read",
-    )  # fmt: skip
+    return _refuse(path, None, Message.of("name_not_tracker", kind=kind))
 
 
 def discover(trackers_dir: Path) -> tuple[list[TrackerFile], list[RefusedFile]]:
@@ -108,13 +99,8 @@ def discover(trackers_dir: Path) -> tuple[list[TrackerFile], list[RefusedFile]]:
             continue
         names = ", ".join(sorted(str(t.path.relative_to(trackers_dir)) for t in group))
         for tracker in group:
-            refused.append(
-                RefusedFile(
-                    tracker.path, tracker.fund,
-                    f"{tracker.name}: several files claim the same report date and revision "
-                    f"({names}); keep one, or give the correction a _v2 suffix",
-                )
-            )  # fmt: skip
+            message = Message.of("name_same_version", names=names)
+            refused.append(_refuse(tracker.path, tracker.fund, message))
     versions.sort(key=lambda t: (t.fund, t.report_date, t.revision, t.path))
     return versions, refused
 

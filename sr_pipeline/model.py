@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sr_pipeline.messages import Message
+
 FUNDS = ("QIP", "TF", "PBF")
 
 # Canonical columns of each data table, in order. Dates are pandas datetime64[ns] (midnight),
@@ -40,11 +42,15 @@ CANONICAL_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
 # Every accepted row also carries its lineage.
 LINEAGE_COLUMNS = ("fund", "source_file", "sha256", "sheet", "source_row", "extras")
 
+# FIGURES.md's dq.* columns first; then the message code and parameters, from which the
+# feedback workbook renders the same sentence in the unit's own language.
 REJECTED_ROW_COLUMNS = (
     "fund", "source_file", "sheet", "source_row", "project_code", "field", "value", "problem",
+    "problem_code", "problem_params",
 )  # fmt: skip
 RULE_FLAG_COLUMNS = (
     "fund", "source_file", "sheet", "source_row", "project_code", "rule", "detail",
+    "field", "detail_code", "detail_params",
 )  # fmt: skip
 REJECTED_FILE_COLUMNS = ("source_file", "fund", "problem")
 
@@ -70,6 +76,7 @@ class RefusedFile:
     path: Path
     fund: str | None
     problem: str
+    message: Message | None = None
 
 
 @dataclass
@@ -82,4 +89,5 @@ class ReadResult:
     rejected_rows: pd.DataFrame | None = None
     rule_flags: pd.DataFrame | None = None
     refused: str | None = None
+    refused_message: Message | None = None
     rows_read: int = 0

@@ -26,6 +26,7 @@ import pandera.pandas as pa
 from python_calamine import CalamineWorkbook
 
 from sr_pipeline.contracts import CONTRACTS, SheetContract
+from sr_pipeline.messages import FIELD_NAMES, VOCABULARY_NAMES, Message, term
 from sr_pipeline.model import (
     CANONICAL_COLUMNS,
     LINEAGE_COLUMNS,
@@ -59,6 +60,10 @@ _LIST_SEPARATORS = (",", ";", "/", " et ")
 class Refused(Exception):
     """The whole file is refused; the message is one line for the fund unit."""
 
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
 
 def column_letter(index: int) -> str:
     letters = ""
@@ -71,26 +76,26 @@ def column_letter(index: int) -> str:
 
 # --- cell parsers by field kind -------------------------------------------------------------
 
-Parser = Callable[[Any], tuple[Any, str | None]]
+Parser = Callable[[Any], tuple[Any, Message | None]]
 
 
-def _vocabulary_parser(vocab: Vocabulary, what: str) -> Parser:
-    accepted = ", ".join(vocab.values)
+def _vocabulary_parser(vocab: Vocabulary, kind: str) -> Parser:
+    what, accepted = term(VOCABULARY_NAMES, kind), ", ".join(vocab.values)
 
-    def parse(raw: Any) -> tuple[Any, str | None]:
+    def parse(raw: Any) -> tuple[Any, Message | None]:
         text, problem = parse_text(raw)
         if problem:
             return None, problem
         value = vocab.get(text)
         if value is None:
-            return None, f"'{show(raw)}' is not a known {what}; use one of: {accepted}"
+            return None, Message.of("unknown_value", value=show(raw), what=what, accepted=accepted)
         return value, None
 
     return parse
 
 
-def _list_parser(item: Parser | None, what: str) -> Parser:
-    def parse(raw: Any) -> tuple[Any, str | None]:
+def _list_parser(item: Parser | None, vocab: Vocabulary | None, kind: str) -> Parser:
+    def parse(raw: Any) -> tuple[Any, Message | None]:
         text, problem = parse_text(raw)
         if problem:
             return None, problem
@@ -98,13 +103,16 @@ def _list_parser(item: Parser | None, what: str) -> Parser:
         for sep in _LIST_SEPARATORS:
             parts = [p for part in parts for p in _split(part, sep)]
         parts = [clean(p) for p in parts if clean(p)]
-        if item is None:
+        if item is None or vocab is None:
             return "; ".join(parts), None
         values = []
         for part in parts:
             value, problem = item(part)
             if problem:
-                return None, f"'{part}' (in '{show(raw)}') is not a known {what}: {problem}"
+                return None, Message.of(
+                    "unknown_list_item", item=part, value=show(raw),
+                    what=term(VOCABULARY_NAMES, kind), accepted=", ".join(vocab.values),
+                )  # fmt: skip
             if value not in values:
                 values.append(value)
         return "; ".join(values), None
@@ -124,28 +132,34 @@ def _split(text: str, sep: str) -> list[str]:
 
 
 def _currency_parser(sheet: SheetContract) -> Parser:
-    def parse(raw: Any) -> tuple[Any, str | None]:
+    accepted = ", ".join(sheet.currencies)
+
+    def parse(raw: Any) -> tuple[Any, Message | None]:
         text, problem = parse_text(raw)
         if problem:
             return None, problem
         code = fold(text).upper()
         if code not in sheet.currencies:
-            return None, f"'{show(raw)}' is not an accepted currency; use one of: " + ", ".join(
-                sheet.currencies
-            )
+            what = term(VOCABULARY_NAMES, "currency")
+            return None, Message.of("unknown_value", value=show(raw), what=what, accepted=accepted)
         return code, None
 
     return parse
 
 
-def _parsers(sheet: SheetContract, reference: Reference) -> dict[str, Parser]:
-    vocabularies = {
-        "region": (reference.regions, "region (gazetteer)"),
-        "status": (reference.statuses, "status"),
-        "sector": (reference.qip_sectors, "QIP sector"),
-        "objective": (reference.tf_objectives, "Trust Fund objective (1-5 or its name)"),
-        "window": (reference.pbf_windows, "PBF window"),
+def vocabularies(reference: Reference) -> dict[str, Vocabulary]:
+    """The vocabulary behind each vocabulary-kind field."""
+    return {
+        "region": reference.regions,
+        "status": reference.statuses,
+        "sector": reference.qip_sectors,
+        "objective": reference.tf_objectives,
+        "window": reference.pbf_windows,
     }
+
+
+def _parsers(sheet: SheetContract, reference: Reference) -> dict[str, Parser]:
+    vocabs = vocabularies(reference)
     simple: dict[str, Parser] = {
         "text": parse_text,
         "code": parse_code,
@@ -155,15 +169,14 @@ def _parsers(sheet: SheetContract, reference: Reference) -> dict[str, Parser]:
         "whole": parse_whole,
         "currency": _currency_parser(sheet),
     }
-    for kind, (vocab, what) in vocabularies.items():
-        simple[kind] = _vocabulary_parser(vocab, what)
+    for kind, vocab in vocabs.items():
+        simple[kind] = _vocabulary_parser(vocab, kind)
     parsers = {}
     for f in sheet.fields:
         if f.kind.startswith("list:"):
             inner = f.kind.split(":", 1)[1]
-            parsers[f.name] = _list_parser(
-                None if inner == "text" else simple[inner], vocabularies.get(inner, ("", inner))[1]
-            )
+            item = None if inner == "text" else simple[inner]
+            parsers[f.name] = _list_parser(item, vocabs.get(inner), inner)
         else:
             parsers[f.name] = simple[f.kind]
     return parsers
@@ -205,10 +218,9 @@ def find_header(
             best = (found, index, texts)
     found, index, texts = best
     if found <= 0:
+        columns = ", ".join(repr(sheet.field(n).headers[0]) for n in required)
         raise Refused(
-            f"sheet '{sheet_name}': no header row found (none of the required columns "
-            f"{', '.join(repr(sheet.field(n).headers[0]) for n in required)} appears in the "
-            f"first {HEADER_SCAN_ROWS} rows)"
+            Message.of("no_header", sheet=sheet_name, columns=columns, rows=HEADER_SCAN_ROWS)
         )
     row = rows[index]
     present = {aliases.get(fold(c)) for c in row if isinstance(c, str)}
@@ -218,9 +230,11 @@ def find_header(
         f"{', '.join(repr(h) for h in sheet.field(n).headers[1:]) or 'no other name'})"
         for n in missing
     )
+    found_text = ", ".join(repr(t) for t in texts)
     raise Refused(
-        f"sheet '{sheet_name}': required column missing: {names}. "
-        f"Headers found in row {index + 1}: {', '.join(repr(t) for t in texts)}"
+        Message.of(
+            "column_missing", sheet=sheet_name, missing=names, row=index + 1, found=found_text
+        )
     )
 
 
@@ -237,9 +251,11 @@ def _layout(
             found = ", ".join(
                 f"'{clean(row[c])}' (column {column_letter(c + col_offset)})" for c in cols
             )
+            header = sheet.field(name).headers[0]
             raise Refused(
-                f"sheet '{sheet_name}', row {index + 1}: several columns could be "
-                f"'{sheet.field(name).headers[0]}': {found}; keep only one"
+                Message.of(
+                    "column_twice", sheet=sheet_name, row=index + 1, header=header, found=found
+                )
             )
     columns = {name: cols[0] for name, cols in matches.items()}
     mapped = set(columns.values())
@@ -265,15 +281,13 @@ def check_title_date(
                 continue
             if stated != tracker.report_date:
                 raise Refused(
-                    f"sheet '{sheet_name}': the title says '{clean(cell)}' "
-                    f"({stated:%d/%m/%Y}) but the file name says "
-                    f"{tracker.report_date:%d/%m/%Y}; correct one of them"
-                )
+                    Message.of(
+                        "title_date_mismatch", sheet=sheet_name, title=clean(cell),
+                        stated=f"{stated:%d/%m/%Y}", named=f"{tracker.report_date:%d/%m/%Y}",
+                    )
+                )  # fmt: skip
             return
-    raise Refused(
-        f"sheet '{sheet_name}': no report date found in the title rows above the header "
-        "(expected e.g. 'Situation au 30/06/2018' or 'as of 30 June 2018')"
-    )
+    raise Refused(Message.of("title_date_missing", sheet=sheet_name))
 
 
 @dataclass
@@ -396,7 +410,7 @@ class Parsed:
     """A column's parsed values (one per row), and the problems by row position."""
 
     values: np.ndarray
-    problems: dict[int, str]
+    problems: dict[int, Message]
     written_currency: np.ndarray | None = None
 
 
@@ -411,7 +425,7 @@ def parse_column(column: Column, parser: Parser, kind: str) -> Parsed:
     lookup = _typed_array(values + [None], kind)  # the last slot serves empty cells (-1)
     codes = np.where(column.codes < 0, len(values), column.codes)
     bad = {k: problem for k, (_, problem) in enumerate(results) if problem}
-    problems: dict[int, str] = {}
+    problems: dict[int, Message] = {}
     if bad:
         for position in np.flatnonzero(np.isin(column.codes, list(bad))):
             problems[int(position)] = bad[int(column.codes[position])]
@@ -448,9 +462,8 @@ def read_sheet(
         rows = calamine_sheet.iter_rows()
         head = list(islice(rows, HEADER_SCAN_ROWS))
     except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
-        raise Refused(
-            f"sheet '{sheet_name}' could not be read ({type(exc).__name__}: {exc})"
-        ) from exc
+        detail = f"sheet '{sheet_name}': {type(exc).__name__}: {exc}"
+        raise Refused(Message.of("file_unreadable", detail=detail)) from exc
     layout = find_header(head, sheet, sheet_name, col_offset)
     if sheet.has_title_date:
         check_title_date(head, layout.header_row, tracker, sheet_name)
@@ -465,7 +478,7 @@ def read_sheet(
             for f in sheet.fields}  # fmt: skip
 
     parsers = _parsers(sheet, reference)
-    problems: dict[int, list[tuple[str, str]]] = defaultdict(list)  # row -> [(field, problem)]
+    problems: dict[int, list[tuple[str, Message]]] = defaultdict(list)  # row -> [(field, problem)]
     data: dict[str, Any] = {}
     written_currency = np.full(n, None, dtype=object)
     amount_field = sheet.conversion.amount if sheet.conversion else None
@@ -479,7 +492,7 @@ def read_sheet(
                     pd.notna(parsed.written_currency) & (parsed.written_currency != "USD")
                 ):
                     raw = show(raws[f.name].raw(int(position)))
-                    parsed.problems[int(position)] = f"'{raw}' must be in USD"
+                    parsed.problems[int(position)] = Message.of("amount_not_usd", value=raw)
         data[f.name] = parsed.values
         for position, problem in parsed.problems.items():
             problems[position].append((f.name, problem))
@@ -516,6 +529,8 @@ def read_sheet(
                     "field": field_name,
                     "value": None if _blank(raw) else show(raw, 200),
                     "problem": f"{header}: {problem}",
+                    "problem_code": problem.code,
+                    "problem_params": problem.params_json(),
                 }
             )
     good = np.array([p for p in range(n) if p not in problems], dtype=np.int64)
@@ -549,7 +564,7 @@ def _validate(
     frame: pd.DataFrame,
     sheet: SheetContract,
     reference: Reference,
-    problems: dict[int, list[tuple[str, str]]],
+    problems: dict[int, list[tuple[str, Message]]],
 ) -> None:
     """Run the pandera schema lazily; turn each failure case into a clerk's sentence."""
     schema = build_schema(sheet, reference)
@@ -582,25 +597,24 @@ def _validate(
         problems[position].append((name, message))
 
 
-def _column_message(sheet: SheetContract, name: str, check: str, value: Any) -> str:
-    f = sheet.field(name)
+def _column_message(sheet: SheetContract, name: str, check: str, value: Any) -> Message:
+    """A pandera failure case in a clerk's words."""
     if check == "not_nullable":
-        hint = f" ({f.rule_text})" if f.rule_text else ""
-        return f"this cell is blank but the column is required{hint}"
+        return Message.of("blank_required")
     if check.startswith("str_matches"):
-        return f"'{value}' is not {f.rule_text or 'in the expected form'}"
+        return Message.of("bad_pattern", value=show(value), example=sheet.field(name).example)
     if check.startswith("greater_than_or_equal_to"):
-        return f"{value} is negative; amounts must be 0 or more"
+        return Message.of("amount_negative", value=show(value))
     if check.startswith("isin"):
-        return f"'{value}' is not an accepted value"
-    return f"'{value}' fails the check {check}"
+        return Message.of("not_accepted", value=show(value))
+    return Message.of("check_failed", value=show(value), check=check)
 
 
 def _unique(
     frame: pd.DataFrame,
     sheet: SheetContract,
     excel_rows: list[int],
-    problems: dict[int, list[tuple[str, str]]],
+    problems: dict[int, list[tuple[str, Message]]],
 ) -> None:
     if not sheet.key:
         return
@@ -613,20 +627,15 @@ def _unique(
             continue
         for position in where:
             others = ", ".join(str(excel_rows[p]) for p in where if p != position)
-            problems[position].append(
-                (
-                    sheet.key,
-                    f"the code {code} is also used in row(s) {others}; a code must be unique "
-                    "in the file, and the pipeline cannot know which row is right",
-                )
-            )
+            message = Message.of("duplicate_code", code=code, rows=others)
+            problems[position].append((sheet.key, message))
 
 
 def _convert(
     frame: pd.DataFrame,
     sheet: SheetContract,
     reference: Reference,
-    problems: dict[int, list[tuple[str, str]]],
+    problems: dict[int, list[tuple[str, Message]]],
 ) -> None:
     """Amounts to USD at the rate of the month of the conversion date (TRACKERS.md)."""
     conversion = sheet.conversion
@@ -656,15 +665,11 @@ def _convert(
     field_name = "currency" if any(f.name == "currency" for f in sheet.fields) else "budget"
     for position in np.flatnonzero(missing.to_numpy()):
         currency, month = keys["currency"].iat[position], int(keys["month"].iat[position])
-        problems[int(position)].append(
-            (
-                field_name,
-                f"no UN exchange rate is on file for {currency} in "
-                f"{month // 100:04d}-{month % 100:02d} (the month of the "
-                f"{conversion.date.replace('_', ' ')}); the data team must add it to "
-                "sources/reference/fx_rates.csv",
-            )
-        )
+        message = Message.of(
+            "missing_rate", currency=currency, month=f"{month // 100:04d}-{month % 100:02d}",
+            date_field=term(FIELD_NAMES, conversion.date),
+        )  # fmt: skip
+        problems[int(position)].append((field_name, message))
     frame[conversion.output] = usd.astype("float64")
 
 
@@ -718,7 +723,10 @@ def _flags(
                     "source_row": int(excel_rows[position]),
                     "project_code": row.get(sheet.key) if sheet.key else None,
                     "rule": name,
-                    "detail": rule.message(row),
+                    "detail": str(message := rule.message(row)),
+                    "field": rule.field,
+                    "detail_code": message.code,
+                    "detail_params": message.params_json(),
                 }
             )
     return flags
@@ -732,10 +740,8 @@ def _sheet_name(book: CalamineWorkbook, sheet: SheetContract) -> str:
     names = {fold(name): name for name in book.sheet_names}
     actual = names.get(fold(sheet.sheet))
     if actual is None:
-        raise Refused(
-            f"the data sheet '{sheet.sheet}' is missing; sheets found: "
-            + ", ".join(f"'{n}'" for n in book.sheet_names)
-        )
+        found = ", ".join(f"'{n}'" for n in book.sheet_names)
+        raise Refused(Message.of("sheet_missing", sheet=sheet.sheet, found=found))
     return actual
 
 
@@ -744,7 +750,8 @@ def _open(tracker: TrackerFile) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_path(str(tracker.path))
     except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
-        raise Refused(f"the workbook could not be opened ({type(exc).__name__}: {exc})") from exc
+        detail = f"{type(exc).__name__}: {exc}"
+        raise Refused(Message.of("file_unreadable", detail=detail)) from exc
 
 
 def read_tracker(tracker: TrackerFile, reference: Reference | None = None) -> ReadResult:
@@ -761,7 +768,7 @@ def read_tracker(tracker: TrackerFile, reference: Reference | None = None) -> Re
         for sheet in contract.sheets:
             outcomes[sheet.table] = read_sheet(book, sheet, tracker, result.sha256, reference)
     except (UnsafeWorkbook, Refused) as exc:
-        return _refused(result, str(exc))
+        return _refused(result, exc.message)
     for table, outcome in outcomes.items():
         result.tables[table] = outcome.accepted
         rejected += outcome.rejected
@@ -774,8 +781,9 @@ def read_tracker(tracker: TrackerFile, reference: Reference | None = None) -> Re
     return result
 
 
-def _refused(result: ReadResult, problem: str) -> ReadResult:
+def _refused(result: ReadResult, problem: Message) -> ReadResult:
     result.refused = f"{result.file.name}: {problem}"
+    result.refused_message = problem
     result.tables = {}
     result.rejected_rows = pd.DataFrame(columns=list(REJECTED_ROW_COLUMNS))
     result.rule_flags = pd.DataFrame(columns=list(RULE_FLAG_COLUMNS))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sr_pipeline.messages import Message
+
 QIP_BUDGET_CAP_USD = 50_000.0
 QIP_MAX_MONTHS = 6
 # Stands for the sheet's main amount field (``budget`` or ``amount``) in a rule's ``field``.
@@ -24,7 +26,7 @@ class Rule:
     name: str
     field: str  # the field a clerk must look at
     ok: Callable[[pd.DataFrame], pd.Series]
-    message: Callable[[pd.Series], str]  # for one failing row (typed values)
+    message: Callable[[pd.Series], Message]  # for one failing row (typed values)
 
 
 def _d(value: object) -> str:
@@ -45,28 +47,23 @@ ROW_RULES: dict[str, Rule] = {
             "start_not_before_approval",
             "start_date",
             _not_before("start_date", "approval_date"),
-            lambda r: (
-                f"the start date {_d(r.start_date)} is before the approval date "
-                f"{_d(r.approval_date)}; a project cannot start before it is approved"
+            lambda r: Message.of(
+                "start_not_before_approval", start=_d(r.start_date), approval=_d(r.approval_date)
             ),
         ),
         Rule(
             "end_not_before_start",
             "end_date",
             _not_before("end_date", "start_date"),
-            lambda r: (
-                f"the end date {_d(r.end_date)} is before the start date "
-                f"{_d(r.start_date)}; check both dates"
+            lambda r: Message.of(
+                "end_not_before_start", end=_d(r.end_date), start=_d(r.start_date)
             ),
         ),
         Rule(
             "end_date_when_completed",
             "end_date",
             lambda df: ~((df["status"] == "completed") & df["end_date"].isna()),
-            lambda r: (
-                "the project is marked completed but has no end date; "
-                "enter the date it was completed"
-            ),
+            lambda r: Message.of("end_date_when_completed"),
         ),
         Rule(
             "amount_currency_agrees",
@@ -74,9 +71,8 @@ ROW_RULES: dict[str, Rule] = {
             lambda df: (
                 df["_written_currency"].isna() | (df["_written_currency"] == df["_currency"])
             ),
-            lambda r: (
-                f"the amount is written in {r['_written_currency']} but the row's currency "
-                f"is {r['_currency']}; make them agree"
+            lambda r: Message.of(
+                "amount_currency_agrees", written=r["_written_currency"], currency=r["_currency"]
             ),
         ),
     )
@@ -96,6 +92,17 @@ def _duration_over(df: pd.DataFrame) -> pd.Series:
     return stated.fillna(False).astype(bool) | by_dates.astype(bool)
 
 
+def _duration_message(r: pd.Series) -> Message:
+    if pd.notna(r.duration_months):
+        return Message.of(
+            "duration_over_6_months", months=int(r.duration_months), limit=QIP_MAX_MONTHS
+        )
+    return Message.of(
+        "duration_over_6_months_by_dates",
+        start=_d(r.start_date), end=_d(r.end_date), limit=QIP_MAX_MONTHS,
+    )  # fmt: skip
+
+
 FLAG_RULES: dict[str, Rule] = {
     rule.name: rule
     for rule in (
@@ -103,30 +110,22 @@ FLAG_RULES: dict[str, Rule] = {
             "budget_over_cap",
             "budget",
             lambda df: ~(df["budget_usd"] > QIP_BUDGET_CAP_USD).fillna(False),
-            lambda r: (
-                f"budget of {r.budget_usd:,.0f} USD is above the QIP ceiling of "
-                f"{QIP_BUDGET_CAP_USD:,.0f} USD"
+            lambda r: Message.of(
+                "budget_over_cap", budget_usd=float(r.budget_usd), cap=QIP_BUDGET_CAP_USD
             ),
         ),
         Rule(
             "duration_over_6_months",
             "duration_months",
             lambda df: ~_duration_over(df),
-            lambda r: (
-                f"duration of {int(r.duration_months)} months is above the QIP maximum of "
-                f"{QIP_MAX_MONTHS} months"
-                if pd.notna(r.duration_months)
-                else f"runs from {_d(r.start_date)} to {_d(r.end_date)}, more than "
-                f"{QIP_MAX_MONTHS} months"
-            ),
+            _duration_message,
         ),
         Rule(
             "expenditure_over_budget",
             "expenditure",
             lambda df: ~(df["expenditure"] > df["budget"]).fillna(False),
-            lambda r: (
-                f"expenditure of {r.expenditure:,.0f} USD is above the approved budget "
-                f"of {r.budget:,.0f} USD"
+            lambda r: Message.of(
+                "expenditure_over_budget", expenditure=float(r.expenditure), budget=float(r.budget)
             ),
         ),
     )

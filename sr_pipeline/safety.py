@@ -14,6 +14,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from sr_pipeline.messages import Message
+
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # far above any real tracker (a 100,000-row sheet ~ 60 MB)
 MAX_MEMBERS = 10_000
 _CHUNK = 1 << 20
@@ -24,6 +26,10 @@ _DANGEROUS = (b"<!DOCTYPE", b"<!ENTITY")
 class UnsafeWorkbook(Exception):
     """The file cannot be read as a workbook; the message says why, for a person."""
 
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
@@ -33,18 +39,26 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _sniff(head: bytes) -> str:
+def _sniff(head: bytes) -> Message:
     if head.startswith(_OLE2):
-        return "it is a legacy .xls file or a password-protected workbook"
+        return Message.of("file_legacy")
     if head.startswith(b"%PDF"):
-        return "it is a PDF renamed .xlsx"
+        return Message.of("file_pdf")
     if not head.strip():
-        return "it is empty"
+        return Message.of("file_empty")
     try:
         head.decode("utf-8")
-        return "it is a text file (CSV?) renamed .xlsx"
+        return Message.of("file_text")
     except UnicodeDecodeError:
-        return "it is not an Excel workbook"
+        return Message.of("file_unknown")
+
+
+def _bomb() -> UnsafeWorkbook:
+    return UnsafeWorkbook(Message.of("file_zip_bomb", limit=f"{MAX_UNCOMPRESSED / 2**20:,.0f}"))
+
+
+def _damaged(detail: str) -> UnsafeWorkbook:
+    return UnsafeWorkbook(Message.of("file_damaged", detail=detail))
 
 
 def check_workbook(path: Path) -> None:
@@ -53,25 +67,21 @@ def check_workbook(path: Path) -> None:
         head = handle.read(4096)
     if not head.startswith(b"PK"):
         if head.startswith(_OLE2) and "EncryptionInfo".encode("utf-16-le") in _read_all(path):
-            raise UnsafeWorkbook("the workbook is password-protected; save it without a password")
-        raise UnsafeWorkbook(f"not an .xlsx workbook: {_sniff(head)}")
+            raise UnsafeWorkbook(Message.of("file_encrypted"))
+        raise UnsafeWorkbook(_sniff(head))
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise UnsafeWorkbook(f"the file is damaged (truncated or corrupt zip: {exc})") from exc
+        raise _damaged(f"truncated or corrupt zip: {exc}") from exc
     with archive:
         members = archive.infolist()
         names = {m.filename for m in members}
         if len(members) > MAX_MEMBERS:
-            raise UnsafeWorkbook(f"the package holds {len(members):,} parts; refused as hostile")
+            raise UnsafeWorkbook(Message.of("file_too_many_parts", count=f"{len(members):,}"))
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise UnsafeWorkbook("not an .xlsx workbook: the zip lacks the Excel workbook parts")
-        declared = sum(m.file_size for m in members)
-        if declared > MAX_UNCOMPRESSED:
-            raise UnsafeWorkbook(
-                f"the workbook would inflate to {declared / 2**20:,.0f} MB "
-                f"(limit {MAX_UNCOMPRESSED / 2**20:,.0f} MB): refused as a zip bomb"
-            )
+            raise UnsafeWorkbook(Message.of("file_not_excel_parts"))
+        if sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
+            raise _bomb()
         total = 0
         for member in members:
             total = _inflate_bounded(archive, member, total)
@@ -91,22 +101,16 @@ def _inflate_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: i
             while block := stream.read(_CHUNK):
                 total += len(block)
                 if total > MAX_UNCOMPRESSED:
-                    raise UnsafeWorkbook(
-                        f"the workbook inflates past {MAX_UNCOMPRESSED / 2**20:,.0f} MB: "
-                        "refused as a zip bomb"
-                    )
+                    raise _bomb()
                 if is_xml:
                     window = tail + block
                     if any(marker in window for marker in _DANGEROUS):
-                        raise UnsafeWorkbook(
-                            f"{member.filename} declares XML entities (DOCTYPE): refused as "
-                            "hostile (an entity-expansion 'billion laughs' file)"
-                        )
+                        raise UnsafeWorkbook(Message.of("file_xml_entities", part=member.filename))
                     tail = window[-16:]
     except UnsafeWorkbook:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
-        raise UnsafeWorkbook(f"the file is damaged ({member.filename}: {exc})") from exc
+        raise _damaged(f"{member.filename}: {exc}") from exc
     except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
-        raise UnsafeWorkbook(f"the workbook is encrypted ({exc})") from exc
+        raise UnsafeWorkbook(Message.of("file_encrypted")) from exc
     return total

@@ -1,7 +1,8 @@
 """Cell values into typed values, or into a sentence saying what is wrong.
 
 Each parser takes one raw cell value as the xlsx reader returns it (str, float, int, bool,
-date, datetime) and returns ``(value, problem)``: exactly one of them is None. Parsers are
+date, datetime) and returns ``(value, problem)``: exactly one of them is None; a problem is
+a ``Message`` (rendered in the reader's or the unit's language later). Parsers are
 pure and cached per distinct raw value by the caller, so a 100,000-row sheet costs one call
 per distinct value.
 """
@@ -12,6 +13,7 @@ import re
 from calendar import monthrange
 from datetime import date, datetime, timedelta
 
+from sr_pipeline.messages import Message
 from sr_pipeline.text import clean, fold
 
 # Excel cells longer than this cannot be typed in Excel: the file was produced by something else.
@@ -37,9 +39,6 @@ _DMY_RE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 _SERIAL_RE = re.compile(r"^\d{5}(?:\.0+)?$")
 
-AMOUNT_FORMS = "e.g. 41970, 41 970, 41 970,50 or 41,970.50"
-DATE_FORMS = "a date such as 30/06/2018, 30.06.2018 or 2018-06-30"
-
 
 def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not clean(raw))
@@ -59,9 +58,9 @@ def show(raw: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def parse_text(raw: object) -> tuple[str | None, str | None]:
+def parse_text(raw: object) -> tuple[str | None, Message | None]:
     if isinstance(raw, bool):
-        return None, f"{show(raw)} is a true/false value, not text"
+        return None, Message.of("not_text", value=show(raw))
     if isinstance(raw, float):
         return (str(int(raw)) if raw.is_integer() else repr(raw)), None
     if isinstance(raw, datetime | date):
@@ -70,36 +69,33 @@ def parse_text(raw: object) -> tuple[str | None, str | None]:
     if len(raw) >= MAX_TEXT:
         # Excel cannot hold more; longer text (written by another program) reaches us cut
         # to this length, so the value read may not be what the unit wrote.
-        return None, (
-            f"the text fills the {MAX_TEXT:,} characters an Excel cell can hold and may have "
-            "been cut; shorten it"
-        )
+        return None, Message.of("text_too_long", limit=f"{MAX_TEXT:,}")
     return clean(raw), None
 
 
-def parse_amount(raw: object) -> tuple[tuple[float, str | None] | None, str | None]:
+def parse_amount(raw: object) -> tuple[tuple[float, str | None] | None, Message | None]:
     """A non-negative amount, and the currency written inside the cell if any."""
     if isinstance(raw, bool) or isinstance(raw, date | datetime):
-        return None, f"'{show(raw)}' is not an amount: write a number ({AMOUNT_FORMS})"
+        return None, Message.of("amount_not_number", value=show(raw))
     if isinstance(raw, int | float):
         value = float(raw)
         if value != value or value in (float("inf"), float("-inf")):
-            return None, "the amount is not a number"
+            return None, Message.of("amount_not_number", value=show(raw))
         if value < 0:
-            return None, f"the amount {show(raw)} is negative; amounts must be 0 or more"
+            return None, Message.of("amount_negative", value=show(raw))
         return (value, None), None
     text = clean(str(raw))
     currencies = {_CURRENCY_TOKENS[m.upper()] for m in _CURRENCY_RE.findall(text)}
     if len(currencies) > 1:
-        return None, f"'{show(raw)}' names two currencies; write one amount in one currency"
+        return None, Message.of("amount_two_currencies", value=show(raw))
     body = _SPACES_RE.sub("", _CURRENCY_RE.sub("", text))
     negative = body.startswith("-") or (body.startswith("(") and body.endswith(")"))
     body = body.strip("-()")
     number = _number(body)
     if number is None:
-        return None, f"'{show(raw)}' is not a number: write the amount as digits ({AMOUNT_FORMS})"
+        return None, Message.of("amount_not_number", value=show(raw))
     if negative and number != 0:
-        return None, f"the amount {show(raw)} is negative; amounts must be 0 or more"
+        return None, Message.of("amount_negative", value=show(raw))
     return (number, currencies.pop() if currencies else None), None
 
 
@@ -132,13 +128,13 @@ def _grouped(number: str, sep: str) -> bool:
     return 1 <= len(parts[0]) <= 3 and all(len(part) == 3 for part in parts[1:])
 
 
-def parse_date(raw: object) -> tuple[date | None, str | None]:
+def parse_date(raw: object) -> tuple[date | None, Message | None]:
     if isinstance(raw, datetime):
         return raw.date(), None
     if isinstance(raw, date):
         return raw, None
     if isinstance(raw, bool):
-        return None, f"'{show(raw)}' is not a date: write {DATE_FORMS}"
+        return None, Message.of("date_invalid", value=show(raw))
     if isinstance(raw, int | float):
         return _serial(float(raw), raw)
     text = clean(str(raw))
@@ -150,42 +146,42 @@ def parse_date(raw: object) -> tuple[date | None, str | None]:
     else:
         match = _ISO_RE.match(text)
         if not match:
-            return None, f"'{show(raw)}' is not a date: write {DATE_FORMS} (day first)"
+            return None, Message.of("date_invalid", value=show(raw))
         year, month, day = (int(g) for g in match.groups())
     if not 1 <= month <= 12 or not 1 <= day <= monthrange(year, month)[1]:
-        return None, f"'{show(raw)}' is not a real date (no such day); check day and month"
+        return None, Message.of("date_impossible", value=show(raw))
     return date(year, month, day), None
 
 
-def _serial(serial: float, raw: object) -> tuple[date | None, str | None]:
+def _serial(serial: float, raw: object) -> tuple[date | None, Message | None]:
     if not serial.is_integer() or not MIN_SERIAL <= serial <= MAX_SERIAL:
-        return None, f"'{show(raw)}' is not a date: write {DATE_FORMS}"
+        return None, Message.of("date_invalid", value=show(raw))
     return EXCEL_EPOCH + timedelta(days=int(serial)), None
 
 
-def parse_whole(raw: object) -> tuple[int | None, str | None]:
+def parse_whole(raw: object) -> tuple[int | None, Message | None]:
     parsed, problem = parse_amount(raw)
     if problem or parsed is None or parsed[1] is not None:
-        return None, f"'{show(raw)}' is not a whole number of months"
+        return None, Message.of("whole_invalid", value=show(raw))
     value = parsed[0]
     if not value.is_integer():
-        return None, f"'{show(raw)}' is not a whole number of months; round it (e.g. 6)"
+        return None, Message.of("whole_invalid", value=show(raw))
     return int(value), None
 
 
-def parse_code(raw: object) -> tuple[str | None, str | None]:
+def parse_code(raw: object) -> tuple[str | None, Message | None]:
     """Identifiers stay text exactly as written (only surrounding spaces go)."""
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw)), None
     return parse_text(raw)
 
 
-def parse_mptf(raw: object) -> tuple[str | None, str | None]:
+def parse_mptf(raw: object) -> tuple[str | None, Message | None]:
     """MPTF numbers are 8 digits; Excel turns 00092458 into the number 92458: put zeros back."""
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if float(raw).is_integer() and 0 <= raw < 10**8:
             return f"{int(raw):08d}", None
-        return None, f"'{show(raw)}' is not an MPTF number (8 digits, e.g. 00092458)"
+        return None, Message.of("mptf_invalid", value=show(raw))
     return parse_text(raw)
 
 

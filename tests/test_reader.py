@@ -250,7 +250,7 @@ REJECTIONS = [
     ({"Région": "Kayes-Nord"}, "region", "not a known region"),
     ({"Statut": "Presque fini"}, "status", "not a known status"),
     ({"Secteur": "Tourisme"}, "sector", "not a known QIP sector"),
-    ({"Devise": "FCFAX"}, "currency", "not an accepted currency"),
+    ({"Devise": "FCFAX"}, "currency", "not a known currency"),
     ({"Code QIP": "QIP-GAO-2018-1"}, "project_code", "QIP/GAO/2018/012"),
     ({"Partenaire d'exécution": ""}, "partner", "blank"),
     ({"Date de démarrage": date(2018, 2, 1)}, "start_date", "before the approval date"),

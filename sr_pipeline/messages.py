@@ -1,0 +1,344 @@
+"""Every sentence the pipeline says to a fund unit, in English and in French.
+
+A problem is recorded as a ``Message`` (a code and its parameters) and rendered in a
+language when shown: English in the warehouse's ``dq.*`` tables and the Dagster UI, the
+unit's working language in its feedback workbook (French for the QIP and PBF units). Numbers
+marked ``:money`` are grouped the way each language writes them.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from dataclasses import dataclass
+from typing import Any
+
+_AMOUNT_FORMS = {
+    "en": "e.g. 41970, 41 970, 41 970,50 or 41,970.50",
+    "fr": "par ex. 41970, 41 970, 41 970,50 ou 41,970.50",
+}
+_DATE_FORMS = {
+    "en": "a date such as 30/06/2018, 30.06.2018 or 2018-06-30 (day first)",
+    "fr": "une date comme 30/06/2018, 30.06.2018 ou 2018-06-30 (le jour d'abord)",
+}
+
+# What each vocabulary is called in a sentence.
+VOCABULARY_NAMES = {
+    "region": {"en": "region (gazetteer)", "fr": "région du répertoire"},
+    "status": {"en": "status", "fr": "statut"},
+    "sector": {"en": "QIP sector", "fr": "secteur QIP"},
+    "objective": {"en": "Trust Fund objective (1-5 or its name)", "fr": "objectif du Fonds (1-5)"},
+    "window": {"en": "PBF window", "fr": "fenêtre PBF"},
+    "currency": {"en": "currency", "fr": "devise"},
+}
+
+# Field names as a sentence uses them.
+FIELD_NAMES = {
+    "approval_date": {"en": "approval date", "fr": "date d'approbation"},
+    "start_date": {"en": "start date", "fr": "date de démarrage"},
+    "date_received": {"en": "date received", "fr": "date de réception"},
+}
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # --- cells ---
+    "not_text": {
+        "en": "'{value}' is a true/false value, not text",
+        "fr": "« {value} » est une valeur vrai/faux, pas un texte",
+    },
+    "text_too_long": {
+        "en": "the text fills the {limit} characters an Excel cell can hold and may have been "
+        "cut; shorten it",
+        "fr": "le texte remplit les {limit} caractères qu'une cellule Excel peut contenir et a "
+        "pu être tronqué ; raccourcissez-le",
+    },
+    "amount_not_number": {
+        "en": "'{value}' is not a number: write the amount as digits (" + _AMOUNT_FORMS["en"] + ")",
+        "fr": "« {value} » n'est pas un nombre : écrivez le montant en chiffres ("
+        + _AMOUNT_FORMS["fr"]
+        + ")",
+    },
+    "amount_negative": {
+        "en": "the amount {value} is negative; amounts must be 0 or more",
+        "fr": "le montant {value} est négatif ; un montant doit être positif ou nul",
+    },
+    "amount_two_currencies": {
+        "en": "'{value}' names two currencies; write one amount in one currency",
+        "fr": "« {value} » mentionne deux devises ; écrivez un seul montant dans une seule devise",
+    },
+    "amount_not_usd": {
+        "en": "'{value}' must be in USD",
+        "fr": "« {value} » doit être en USD",
+    },
+    "date_invalid": {
+        "en": "'{value}' is not a date: write " + _DATE_FORMS["en"],
+        "fr": "« {value} » n'est pas une date : écrivez " + _DATE_FORMS["fr"],
+    },
+    "date_impossible": {
+        "en": "'{value}' is not a real date (no such day); check day and month",
+        "fr": "« {value} » n'est pas une date réelle (ce jour n'existe pas) ; vérifiez le jour "
+        "et le mois",
+    },
+    "whole_invalid": {
+        "en": "'{value}' is not a whole number of months (e.g. 6)",
+        "fr": "« {value} » n'est pas un nombre entier de mois (par ex. 6)",
+    },
+    "mptf_invalid": {
+        "en": "'{value}' is not an MPTF number (8 digits, e.g. 00092458)",
+        "fr": "« {value} » n'est pas un numéro MPTF (8 chiffres, par ex. 00092458)",
+    },
+    "unknown_value": {
+        "en": "'{value}' is not a known {what}; use one of: {accepted}",
+        "fr": "« {value} » n'est pas une valeur connue ({what}) ; utilisez l'une de : {accepted}",
+    },
+    "unknown_list_item": {
+        "en": "'{item}' (in '{value}') is not a known {what}; use one of: {accepted}",
+        "fr": "« {item} » (dans « {value} ») n'est pas une valeur connue ({what}) ; utilisez "
+        "l'une de : {accepted}",
+    },
+    "blank_required": {
+        "en": "this cell is blank but the column is required",
+        "fr": "cette cellule est vide alors que la colonne est obligatoire",
+    },
+    "bad_pattern": {
+        "en": "'{value}' is not a code of the form {example}",
+        "fr": "« {value} » n'est pas un code de la forme {example}",
+    },
+    "not_accepted": {
+        "en": "'{value}' is not an accepted value",
+        "fr": "« {value} » n'est pas une valeur acceptée",
+    },
+    "check_failed": {
+        "en": "'{value}' fails the check {check}",
+        "fr": "« {value} » ne satisfait pas le contrôle {check}",
+    },
+    "duplicate_code": {
+        "en": "the code {code} is also used in row(s) {rows}; a code must be unique in the "
+        "file, and the pipeline cannot know which row is right",
+        "fr": "le code {code} est aussi utilisé à la/aux ligne(s) {rows} ; un code doit être "
+        "unique dans le fichier, et le pipeline ne peut pas savoir quelle ligne est la bonne",
+    },
+    "missing_rate": {
+        "en": "no UN exchange rate is on file for {currency} in {month} (the month of the "
+        "{date_field}); the data team must add it to sources/reference/fx_rates.csv",
+        "fr": "aucun taux de change ONU n'est enregistré pour {currency} en {month} (mois de la "
+        "{date_field}) ; l'équipe des données doit l'ajouter",
+    },
+    # --- row rules ---
+    "start_not_before_approval": {
+        "en": "the start date {start} is before the approval date {approval}; a project cannot "
+        "start before it is approved",
+        "fr": "la date de démarrage {start} est antérieure à la date d'approbation {approval} ; "
+        "un projet ne peut pas démarrer avant d'être approuvé",
+    },
+    "end_not_before_start": {
+        "en": "the end date {end} is before the start date {start}; check both dates",
+        "fr": "la date de fin {end} est antérieure à la date de démarrage {start} ; vérifiez "
+        "les deux dates",
+    },
+    "end_date_when_completed": {
+        "en": "the project is marked completed but has no end date; enter the date it was "
+        "completed",
+        "fr": "le projet est indiqué comme achevé mais n'a pas de date de fin ; saisissez la "
+        "date d'achèvement",
+    },
+    "amount_currency_agrees": {
+        "en": "the amount is written in {written} but the row's currency is {currency}; make "
+        "them agree",
+        "fr": "le montant est écrit en {written} mais la devise de la ligne est {currency} ; "
+        "mettez-les en accord",
+    },
+    # --- business rules (flags) ---
+    "budget_over_cap": {
+        "en": "budget of {budget_usd:money} USD is above the QIP ceiling of {cap:money} USD",
+        "fr": "le budget de {budget_usd:money} USD dépasse le plafond des QIP ({cap:money} USD)",
+    },
+    "duration_over_6_months": {
+        "en": "duration of {months} months is above the QIP maximum of {limit} months",
+        "fr": "la durée de {months} mois dépasse le maximum des QIP ({limit} mois)",
+    },
+    "duration_over_6_months_by_dates": {
+        "en": "runs from {start} to {end}, more than {limit} months",
+        "fr": "s'étend du {start} au {end}, soit plus de {limit} mois",
+    },
+    "expenditure_over_budget": {
+        "en": "expenditure of {expenditure:money} USD is above the approved budget of "
+        "{budget:money} USD",
+        "fr": "les dépenses de {expenditure:money} USD dépassent le budget approuvé de "
+        "{budget:money} USD",
+    },
+    # --- whole files ---
+    "file_text": {
+        "en": "not an .xlsx workbook: it is a text file (CSV?) renamed .xlsx",
+        "fr": "ce n'est pas un classeur .xlsx : c'est un fichier texte (CSV ?) renommé en .xlsx",
+    },
+    "file_pdf": {
+        "en": "not an .xlsx workbook: it is a PDF renamed .xlsx",
+        "fr": "ce n'est pas un classeur .xlsx : c'est un PDF renommé en .xlsx",
+    },
+    "file_legacy": {
+        "en": "not an .xlsx workbook: it is a legacy .xls file or a password-protected workbook",
+        "fr": "ce n'est pas un classeur .xlsx : c'est un ancien fichier .xls ou un classeur "
+        "protégé par mot de passe",
+    },
+    "file_empty": {
+        "en": "not an .xlsx workbook: it is empty",
+        "fr": "ce n'est pas un classeur .xlsx : le fichier est vide",
+    },
+    "file_unknown": {
+        "en": "not an .xlsx workbook: it is not an Excel workbook",
+        "fr": "ce n'est pas un classeur .xlsx : ce n'est pas un fichier Excel",
+    },
+    "file_encrypted": {
+        "en": "the workbook is password-protected; save it without a password",
+        "fr": "le classeur est protégé par mot de passe ; enregistrez-le sans mot de passe",
+    },
+    "file_damaged": {
+        "en": "the file is damaged ({detail})",
+        "fr": "le fichier est endommagé ({detail})",
+    },
+    "file_not_excel_parts": {
+        "en": "not an .xlsx workbook: the zip lacks the Excel workbook parts",
+        "fr": "ce n'est pas un classeur .xlsx : l'archive ne contient pas les parties d'un "
+        "classeur Excel",
+    },
+    "file_too_many_parts": {
+        "en": "the package holds {count} parts; refused as hostile",
+        "fr": "l'archive contient {count} parties ; refusée comme malveillante",
+    },
+    "file_zip_bomb": {
+        "en": "the workbook inflates past {limit} MB: refused as a zip bomb",
+        "fr": "le classeur dépasse {limit} Mo une fois décompressé : refusé (bombe zip)",
+    },
+    "file_xml_entities": {
+        "en": "{part} declares XML entities (DOCTYPE): refused as hostile (an entity-expansion "
+        "'billion laughs' file)",
+        "fr": "{part} déclare des entités XML (DOCTYPE) : refusé comme malveillant",
+    },
+    "file_unreadable": {
+        "en": "the workbook could not be read ({detail})",
+        "fr": "le classeur n'a pas pu être lu ({detail})",
+    },
+    "sheet_missing": {
+        "en": "the data sheet '{sheet}' is missing; sheets found: {found}",
+        "fr": "la feuille de données « {sheet} » est absente ; feuilles trouvées : {found}",
+    },
+    "no_header": {
+        "en": "sheet '{sheet}': no header row found (none of the required columns {columns} "
+        "appears in the first {rows} rows)",
+        "fr": "feuille « {sheet} » : aucune ligne d'en-tête trouvée (aucune des colonnes "
+        "obligatoires {columns} n'apparaît dans les {rows} premières lignes)",
+    },
+    "column_missing": {
+        "en": "sheet '{sheet}': required column missing: {missing}. Headers found in row "
+        "{row}: {found}",
+        "fr": "feuille « {sheet} » : colonne obligatoire absente : {missing}. En-têtes trouvés "
+        "à la ligne {row} : {found}",
+    },
+    "column_twice": {
+        "en": "sheet '{sheet}', row {row}: several columns could be '{header}': {found}; keep "
+        "only one",
+        "fr": "feuille « {sheet} », ligne {row} : plusieurs colonnes peuvent être « {header} » : "
+        "{found} ; n'en gardez qu'une",
+    },
+    "title_date_mismatch": {
+        "en": "sheet '{sheet}': the title says '{title}' ({stated}) but the file name says "
+        "{named}; correct one of them",
+        "fr": "feuille « {sheet} » : le titre indique « {title} » ({stated}) mais le nom du "
+        "fichier indique {named} ; corrigez l'un des deux",
+    },
+    "title_date_missing": {
+        "en": "sheet '{sheet}': no report date found in the title rows above the header "
+        "(expected e.g. 'Situation au 30/06/2018' or 'as of 30 June 2018')",
+        "fr": "feuille « {sheet} » : aucune date de situation dans les lignes de titre "
+        "(attendu par ex. « Situation au 30/06/2018 »)",
+    },
+    "name_wrong_format": {
+        "en": "a {suffix} file is not accepted; save the tracker as an Excel workbook (.xlsx)",
+        "fr": "un fichier {suffix} n'est pas accepté ; enregistrez le suivi au format Excel "
+        "(.xlsx)",
+    },
+    "name_bad_date": {
+        "en": "the date in the file name is not a real date",
+        "fr": "la date du nom de fichier n'est pas une date réelle",
+    },
+    "name_unrecognised": {
+        "en": "unrecognised workbook name; tracker names are QIPs_Suivi_<YYYY-MM-DD>.xlsx, "
+        "TF_Project_Tracker_<Mon><YYYY>.xlsx or PBF_Portefeuille_<YYYYMMDD>.xlsx (optionally "
+        "_v2, _rev or _corrigé)",
+        "fr": "nom de classeur non reconnu ; les suivis se nomment QIPs_Suivi_<AAAA-MM-JJ>.xlsx, "
+        "TF_Project_Tracker_<Mon><AAAA>.xlsx ou PBF_Portefeuille_<AAAAMMJJ>.xlsx (avec "
+        "éventuellement _v2, _rev ou _corrigé)",
+    },
+    "name_not_tracker": {
+        "en": "{kind} file is not a tracker; only .xlsx workbooks are read",
+        "fr": "ce fichier ({kind}) n'est pas un suivi ; seuls les classeurs .xlsx sont lus",
+    },
+    "name_same_version": {
+        "en": "several files claim the same report date and revision ({names}); keep one, or "
+        "give the correction a _v2 suffix",
+        "fr": "plusieurs fichiers ont la même date de situation et la même révision ({names}) ; "
+        "n'en gardez qu'un, ou ajoutez le suffixe _v2 à la correction",
+    },
+}
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "money":
+            text = f"{float(value):,.0f}"
+            return text.replace(",", "\u202f") if self.language == "fr" else text
+        return super().format_field(value, format_spec)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A code from the catalogue and its parameters (hashable, so parsers can cache it)."""
+
+    code: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, /, **params: Any) -> Message:
+        if code not in CATALOGUE:
+            raise KeyError(f"no message {code!r} in the catalogue")
+        return cls(code, tuple(sorted(params.items())))
+
+    def render(self, language: str = "en") -> str:
+        params = {k: v.render(language) if isinstance(v, Term) else v for k, v in self.params}
+        return _Formatter(language).format(CATALOGUE[self.code][language], **params)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def params_json(self) -> str:
+        """The parameters as stored next to the English sentence (``dq.*``)."""
+        params = {k: {"en": v.en, "fr": v.fr} if isinstance(v, Term) else v for k, v in self.params}
+        return json.dumps(params, ensure_ascii=False, default=str, sort_keys=True)
+
+    @classmethod
+    def from_stored(cls, code: str, params_json: str) -> Message:
+        """The message back from ``code`` and ``params_json()``, to render in any language."""
+        params = {
+            k: Term(v["en"], v["fr"]) if isinstance(v, dict) else v
+            for k, v in json.loads(params_json).items()
+        }
+        return cls.of(code, **params)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or phrase passed as a parameter, with its own translation."""
+
+    en: str
+    fr: str
+
+    def render(self, language: str) -> str:
+        return self.fr if language == "fr" else self.en
+
+
+def term(table: dict[str, dict[str, str]], key: str) -> Term:
+    entry = table.get(key, {"en": key, "fr": key})
+    return Term(entry["en"], entry["fr"])
