@@ -42,15 +42,16 @@ CANONICAL_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
 # Every accepted row also carries its lineage.
 LINEAGE_COLUMNS = ("fund", "source_file", "sha256", "sheet", "source_row", "extras")
 
-# FIGURES.md's dq.* columns first; then the message code and parameters, from which the
-# feedback workbook renders the same sentence in the unit's own language.
+# FIGURES.md's dq.* columns first; then the message code and parameters (from which the
+# feedback workbook renders the same sentence in the unit's own language) and the Excel
+# column letter and header the problem is in.
 REJECTED_ROW_COLUMNS = (
     "fund", "source_file", "sheet", "source_row", "project_code", "field", "value", "problem",
-    "problem_code", "problem_params",
+    "problem_code", "problem_params", "column", "header",
 )  # fmt: skip
 RULE_FLAG_COLUMNS = (
     "fund", "source_file", "sheet", "source_row", "project_code", "rule", "detail",
-    "field", "detail_code", "detail_params",
+    "field", "detail_code", "detail_params", "column", "header",
 )  # fmt: skip
 REJECTED_FILE_COLUMNS = ("source_file", "fund", "problem")
 

@@ -195,6 +195,12 @@ class Layout:
     columns: dict[str, int]  # field -> column index
     headers: dict[str, str]  # field -> header text as written
     extras: dict[int, str]  # column index -> header (or column letter) of unmapped columns
+    col_offset: int = 0  # the parser's first column (0 = A)
+
+    def letter(self, field_name: str) -> str | None:
+        """The Excel column letter of a field in this sheet (None if the column is absent)."""
+        col = self.columns.get(field_name)
+        return None if col is None else column_letter(col + self.col_offset)
 
 
 def find_header(
@@ -266,7 +272,7 @@ def _layout(
         letter = column_letter(col + col_offset)
         extras[col] = clean(str(cell)) if not _blank(cell) else f"column {letter}"
     headers = {name: clean(row[col]) for name, col in columns.items()}
-    return Layout(index, columns, headers, extras)
+    return Layout(index, columns, headers, extras, col_offset)
 
 
 def check_title_date(
@@ -531,12 +537,14 @@ def read_sheet(
                     "problem": f"{header}: {problem}",
                     "problem_code": problem.code,
                     "problem_params": problem.params_json(),
+                    "column": layout.letter(field_name),
+                    "header": header,
                 }
             )
     good = np.array([p for p in range(n) if p not in problems], dtype=np.int64)
     accepted = frame.take(good).reset_index(drop=True)
     good_rows = np.asarray(excel_rows, dtype=np.int64)[good] if n else good
-    flags = _flags(accepted, sheet, tracker, sheet_name, good_rows)
+    flags = _flags(accepted, sheet, tracker, sheet_name, good_rows, layout)
     accepted = accepted.assign(
         fund=tracker.fund,
         source_file=tracker.name,
@@ -708,6 +716,7 @@ def _flags(
     tracker: TrackerFile,
     sheet_name: str,
     excel_rows: np.ndarray,
+    layout: Layout,
 ) -> list[dict[str, Any]]:
     flags = []
     for name in sheet.flags:
@@ -727,6 +736,8 @@ def _flags(
                     "field": rule.field,
                     "detail_code": message.code,
                     "detail_params": message.params_json(),
+                    "column": layout.letter(rule.field),
+                    "header": layout.headers.get(rule.field, rule.field),
                 }
             )
     return flags
