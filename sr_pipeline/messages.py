@@ -57,6 +57,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         + _AMOUNT_FORMS["fr"]
         + ")",
     },
+    "amount_ambiguous": {
+        "en": "'{value}' is ambiguous (41,970 or 41.97?): write it without a thousands "
+        "separator, e.g. 41970 or 41970.50",
+        "fr": "« {value} » est ambigu (41 970 ou 41,97 ?) : écrivez-le sans séparateur de "
+        "milliers, par ex. 41970 ou 41970,50",
+    },
     "amount_negative": {
         "en": "the amount {value} is negative; amounts must be 0 or more",
         "fr": "le montant {value} est négatif ; un montant doit être positif ou nul",

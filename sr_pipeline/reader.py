@@ -41,6 +41,7 @@ from sr_pipeline.safety import UnsafeWorkbook, check_workbook, sha256_of
 from sr_pipeline.schemas import build_schema
 from sr_pipeline.text import clean, fold
 from sr_pipeline.values import (
+    CURRENCY_TOKENS,
     parse_amount,
     parse_code,
     parse_date,
@@ -139,6 +140,7 @@ def _currency_parser(sheet: SheetContract) -> Parser:
         if problem:
             return None, problem
         code = fold(text).upper()
+        code = CURRENCY_TOKENS.get(code, code)  # FCFA, $, € as in amounts
         if code not in sheet.currencies:
             what = term(VOCABULARY_NAMES, "currency")
             return None, Message.of("unknown_value", value=show(raw), what=what, accepted=accepted)

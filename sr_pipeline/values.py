@@ -22,7 +22,7 @@ MAX_TEXT = 32_767
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
 MIN_SERIAL, MAX_SERIAL = 36526, 73051  # 2000-01-01 .. 2099-12-31: a tracker's plausible span
 
-_CURRENCY_TOKENS = {
+CURRENCY_TOKENS = {
     "$": "USD",
     "US$": "USD",
     "USD": "USD",
@@ -85,18 +85,23 @@ def parse_amount(raw: object) -> tuple[tuple[float, str | None] | None, Message 
             return None, Message.of("amount_negative", value=show(raw))
         return (value, None), None
     text = clean(str(raw))
-    currencies = {_CURRENCY_TOKENS[m.upper()] for m in _CURRENCY_RE.findall(text)}
+    currencies = {CURRENCY_TOKENS[m.upper()] for m in _CURRENCY_RE.findall(text)}
     if len(currencies) > 1:
         return None, Message.of("amount_two_currencies", value=show(raw))
     body = _SPACES_RE.sub("", _CURRENCY_RE.sub("", text))
     negative = body.startswith("-") or (body.startswith("(") and body.endswith(")"))
     body = body.strip("-()")
     number = _number(body)
+    if number is AMBIGUOUS:
+        return None, Message.of("amount_ambiguous", value=show(raw))
     if number is None:
         return None, Message.of("amount_not_number", value=show(raw))
     if negative and number != 0:
         return None, Message.of("amount_negative", value=show(raw))
     return (number, currencies.pop() if currencies else None), None
+
+
+AMBIGUOUS = -1.0  # "41.970": 41,970 written the French way, or 41.97?
 
 
 def _number(body: str) -> float | None:
@@ -114,6 +119,8 @@ def _number(body: str) -> float | None:
     for sep, count in ((",", commas), (".", dots)):
         if count > 1:  # 1,234,567 or 1.234.567: thousands only
             return float(body.replace(sep, "")) if _grouped(body, sep) else None
+    if dots == 1 and len(body.rpartition(".")[2]) == 3:
+        return AMBIGUOUS
     if commas == 1:
         whole, fraction = body.split(",")
         # "41,970" separates thousands; any other single comma is a decimal comma ("12,5").

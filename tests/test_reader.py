@@ -171,6 +171,8 @@ AMOUNTS = [
     ("41,970", 41970.0),  # comma + exactly three digits = thousands
     ("12,5", 12.5),  # any other single comma is a decimal comma
     (41970, 41970.0),
+    ("41970.5", 41970.5),
+    ("1.234.567", 1234567.0),  # dots grouping thousands
     (Formula("=20000+21970", 41970), 41970.0),
 ]
 
@@ -217,10 +219,11 @@ def test_currency_conversion_uses_the_approval_month(tmp_path: Path) -> None:
     rows = [
         qip_row(1, Budget="10 000 000", Devise="XOF"),
         qip_row(2, Budget=15_000, Devise="eur"),
+        qip_row(3, Budget=15_000, Devise="FCFA"),  # the usual name in Mali
     ]
     projects = read(qip_workbook(tmp_path, rows)).tables["projects"]
-    assert projects["currency"].tolist() == ["XOF", "EUR"]
-    xof, eur = projects["budget_usd"].tolist()
+    assert projects["currency"].tolist() == ["XOF", "EUR", "XOF"]
+    xof, eur, _ = projects["budget_usd"].tolist()
     # XOF is fixed to the EUR at 655.957, so the two rates of March 2018 agree.
     assert xof == pytest.approx(10_000_000 / 655.957 * (eur / 15_000), rel=1e-9)
 
@@ -244,6 +247,7 @@ REJECTIONS = [
     # (changes to a valid row, field, key words of the message)
     ({"Budget": -500}, "budget", "negative"),
     ({"Budget": "vingt mille"}, "budget", "not a number"),
+    ({"Budget": "41.970"}, "budget", "ambiguous"),  # French thousands dot, or 41.97?
     ({"Budget": "USD 20,000", "Devise": "XOF"}, "budget", "written in USD"),
     ({"Date d'approbation": "31/06/2018"}, "approval_date", "not a real date"),
     ({"Date de clôture": "31/06/2018"}, "end_date", "not a real date"),  # optional, still an error
