@@ -16,15 +16,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-$(DAGSTER_HOME)/dagster.yaml:
+$(DAGSTER_HOME)/dagster.yaml: sr_pipeline/defs/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	cp sr_pipeline/defs/dagster.yaml $@
 
 setup: $(VENV)/.installed $(DAGSTER_HOME)/dagster.yaml
 
 ## Build the June 2018 snapshot from the shipped demo trackers and print its figures.
 demo: setup
-	$(BIN)/python -m sr_pipeline.demo_run
+	$(BIN)/dagster asset materialize -m sr_pipeline.definitions --select '*' --partition 2018-06-01
+	$(BIN)/python -m sr_pipeline.figures 2018-06-30
 
 ## The Dagster UI (http://127.0.0.1:3000) with everything ready to materialize.
 ui: setup

@@ -40,6 +40,12 @@ def _not_before(later: str, earlier: str) -> Callable[[pd.DataFrame], pd.Series]
     return ok
 
 
+def _currency_agrees(df: pd.DataFrame) -> pd.Series:
+    if "_written_currency" not in df:  # validated output: the reader already enforced it
+        return pd.Series(True, index=df.index)
+    return df["_written_currency"].isna() | (df["_written_currency"] == df["_currency"])
+
+
 ROW_RULES: dict[str, Rule] = {
     rule.name: rule
     for rule in (
@@ -68,9 +74,7 @@ ROW_RULES: dict[str, Rule] = {
         Rule(
             "amount_currency_agrees",
             AMOUNT_FIELD,
-            lambda df: (
-                df["_written_currency"].isna() | (df["_written_currency"] == df["_currency"])
-            ),
+            _currency_agrees,
             lambda r: Message.of(
                 "amount_currency_agrees", written=r["_written_currency"], currency=r["_currency"]
             ),

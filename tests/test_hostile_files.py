@@ -95,14 +95,16 @@ def test_legacy_xls_and_csv_are_refused_at_discovery(tmp_path: Path) -> None:
 
 # --- hostile packages: measured in a child process --------------------------------------
 
-CHILD = """
-import resource, sys, time
+CHILD = r"""
+import re, sys, time
 from pathlib import Path
 from sr_pipeline.discovery import recognise
 from sr_pipeline.reader import read_tracker
 start = time.perf_counter()
 result = read_tracker(recognise(Path(sys.argv[1])))
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork + exec.
+status = Path("/proc/self/status").read_text()
+peak_mb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 print(f"{peak_mb:.0f}|{time.perf_counter() - start:.2f}|{result.refused}")
 """
 

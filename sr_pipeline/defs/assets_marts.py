@@ -1,0 +1,102 @@
+"""The bulletin's marts: headline figures, pie charts, and the reconciliation with what the
+bulletins printed. One step writes the three (SQL in warehouse/sql/insert_marts_*.sql)."""
+
+import dagster as dg
+
+from sr_pipeline.defs import checks
+from sr_pipeline.defs.assets_snapshots import SNAPSHOT_PROJECTS
+from sr_pipeline.defs.partitions import monthly_partitions, months_label, run_months
+from sr_pipeline.defs.resources import WarehouseResource
+from sr_pipeline.warehouse import build_months, frame
+
+BULLETIN_FIGURES = dg.AssetKey(["marts", "bulletin_figures"])
+BUDGET_BREAKDOWN = dg.AssetKey(["marts", "budget_breakdown"])
+RECONCILIATION = dg.AssetKey(["marts", "reconciliation"])
+
+
+@dg.multi_asset(
+    name="marts",
+    specs=[
+        dg.AssetSpec(
+            BULLETIN_FIGURES,
+            deps=[SNAPSHOT_PROJECTS],
+            description="The bulletin's headline figures per month and fund: project counts "
+            "by status, budgets (TF: cost, contributions received, allocated %).",
+            group_name="marts",
+            kinds={"duckdb", "sql"},
+        ),
+        dg.AssetSpec(
+            BUDGET_BREAKDOWN,
+            deps=[SNAPSHOT_PROJECTS],
+            description="The bulletin's pie charts: budget, share and projects by region "
+            "group, QIP sector, TF objective, PBF window.",
+            group_name="marts",
+            kinds={"duckdb", "sql"},
+        ),
+        dg.AssetSpec(
+            RECONCILIATION,
+            deps=[BULLETIN_FIGURES, BUDGET_BREAKDOWN],
+            description="Every figure a bulletin printed against the computed value: match, "
+            "mismatch or missing.",
+            group_name="marts",
+            kinds={"duckdb", "sql"},
+        ),
+    ],
+    check_specs=[
+        checks.warn_spec(
+            checks.PUBLISHED_FIGURES_MATCH,
+            RECONCILIATION,
+            "Every published figure of the month matches the computed one (FIGURES.md rules).",
+        )
+    ],
+    partitions_def=monthly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Compute the month's figures, pie charts and reconciliation."""
+    months = run_months(context)
+    params = {"months": months}
+    with warehouse.warehouse().connect() as con:
+        build_months(con, "marts", months)
+        figures = frame(con, "select_bulletin_figures_preview", params)
+        breakdown = frame(con, "select_budget_breakdown_preview", params)
+        reconciliation = frame(con, "select_reconciliation", params)
+        counts = frame(con, "select_mart_counts", params)
+
+    label = months_label(months)
+    mismatches = reconciliation[reconciliation["status"] != "match"]
+    yield dg.MaterializeResult(
+        asset_key=BULLETIN_FIGURES,
+        metadata={
+            "months": label,
+            "rows_out": int(counts["bulletin_figures"].iloc[0]),
+            "preview": checks.markdown(figures, limit=60),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=BUDGET_BREAKDOWN,
+        metadata={
+            "months": label,
+            "rows_out": int(counts["budget_breakdown"].iloc[0]),
+            "preview": checks.markdown(breakdown, limit=60),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=RECONCILIATION,
+        metadata={
+            "months": label,
+            "rows_out": len(reconciliation),
+            "matches": int((reconciliation["status"] == "match").sum()),
+            "mismatches": int((reconciliation["status"] == "mismatch").sum()),
+            "missing": int((reconciliation["status"] == "missing").sum()),
+            "preview": checks.markdown(reconciliation, limit=60),
+        },
+        check_results=[
+            checks.warn_if_any(
+                checks.PUBLISHED_FIGURES_MATCH,
+                RECONCILIATION,
+                mismatches,
+                "published figures that differ from the computed ones",
+            )
+        ],
+    )

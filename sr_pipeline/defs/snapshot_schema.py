@@ -1,0 +1,72 @@
+"""The pandera schema of the public table ``snapshots.projects`` (FIGURES.md).
+
+Checked on every month a run writes, whatever tracker versions it came from: vocabulary
+values exactly as the marts group them, one row per project per fund and month, budgets
+present and non-negative, no data from after the month.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandera.pandas as pa
+
+from sr_pipeline.model import FUNDS
+from sr_pipeline.reference import load_reference
+
+_CATEGORY_KIND = {"QIP": "qip_sectors", "TF": "tf_objectives", "PBF": "pbf_windows"}
+
+
+def _regions_known(regions: tuple[str, ...]):
+    known = set(regions)
+
+    def check(series):
+        return series.map(lambda value: all(part.strip() in known for part in value.split(";")))
+
+    return check
+
+
+@cache
+def snapshot_schema() -> pa.DataFrameSchema:
+    reference = load_reference()
+    categories = {
+        fund: set(getattr(reference, kind).values) for fund, kind in _CATEGORY_KIND.items()
+    }
+
+    def category_of_fund(df):
+        return df.apply(lambda row: row["category"] in categories[row["fund"]], axis=1)
+
+    return pa.DataFrameSchema(
+        {
+            "as_of": pa.Column("datetime64[ns]"),
+            "fund": pa.Column(str, pa.Check.isin(FUNDS)),
+            "project_code": pa.Column(str),
+            "title": pa.Column(str),
+            "status": pa.Column(str, pa.Check.isin(reference.statuses.values)),
+            "budget_usd": pa.Column(float, pa.Check.ge(0)),
+            "approval_date": pa.Column("datetime64[ns]", nullable=True),
+            "start_date": pa.Column("datetime64[ns]", nullable=True),
+            "end_date": pa.Column("datetime64[ns]", nullable=True),
+            "partner": pa.Column(str, nullable=True),
+            "region": pa.Column(
+                str,
+                pa.Check(
+                    _regions_known(reference.regions.values),
+                    element_wise=False,
+                    name="region_in_gazetteer",
+                ),
+            ),
+            "category": pa.Column(str),
+            "data_as_of": pa.Column("datetime64[ns]"),
+            "source_file": pa.Column(str),
+            "source_row": pa.Column("int32"),
+        },
+        checks=[
+            pa.Check(category_of_fund, name="category_of_fund"),
+            pa.Check(lambda df: df["data_as_of"] <= df["as_of"], name="data_not_after_as_of"),
+        ],
+        unique=["as_of", "fund", "project_code"],
+        strict=True,
+        ordered=True,
+        name="snapshots.projects",
+    )

@@ -1,0 +1,116 @@
+"""The shipped demo trackers through Dagster, against bulletin #41 and the demo's truth.
+
+The mess it guards against: the published bulletin contradicts itself (TF: 79 completed +
+66 ongoing > 132 projects), PBF figures four months older than the bulletin, deliberate bad
+rows in the QIP June file, and a corrected QIP file (_v2) re-sent for May.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sr_pipeline.demo import truth
+from sr_pipeline.settings import PROJECT_ROOT
+from tests.pipeline_helpers import build, figures, rows
+
+DEMO_TRACKERS = PROJECT_ROOT / "sources" / "trackers"
+# The snapshot columns a tracker revision can change (lineage changes with the file name).
+BUSINESS = "project_code, title, status, budget_usd, approval_date, start_date, end_date, " \
+    "partner, region, category"  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("demo")
+    trackers = Path(shutil.copytree(DEMO_TRACKERS, base / "trackers"))
+    warehouse = base / "sr.duckdb"
+    assert build(trackers, warehouse, "2018-06-01").success
+    return trackers, warehouse
+
+
+def test_june_2018_figures_are_figures_md(demo):
+    _, warehouse = demo
+    found = figures(warehouse, "2018-06-30")
+    counts = {
+        ("QIP", "projects_completed"): 298, ("QIP", "projects_ongoing"): 139,
+        ("QIP", "projects_total"): 441,
+        ("TF", "projects_completed"): 79, ("TF", "projects_ongoing"): 53,  # not the printed 66
+        ("TF", "projects_total"): 132, ("PBF", "projects_total"): 14,
+    }  # fmt: skip
+    assert {key: found[key] for key in counts} == counts
+    assert round(found[("QIP", "budget_usd")] / 1e6, 1) == 15.9
+    assert round(found[("TF", "cost_usd")] / 1e6, 1) == 52.6
+    assert round(found[("TF", "budget_usd")] / 1e6, 1) == 62.5
+    assert round(found[("PBF", "budget_usd")] / 1e6) == 26
+
+
+def test_reconciliation_shows_exactly_the_expected_mismatch(demo):
+    _, warehouse = demo
+    assert rows(
+        warehouse,
+        "SELECT fund, figure, published, computed, status FROM marts.reconciliation "
+        "WHERE as_of = DATE '2018-06-30' AND status <> 'match'",
+    ) == [("TF", "projects_ongoing", 66.0, 53.0, "mismatch")]
+    assert rows(warehouse, "SELECT count(*) FROM marts.reconciliation") == [(24,)]
+
+
+def test_pbf_rows_carry_february_data(demo):
+    _, warehouse = demo
+    for table in ("snapshots.projects", "marts.bulletin_figures", "marts.budget_breakdown"):
+        assert rows(
+            warehouse,
+            f"SELECT DISTINCT data_as_of::VARCHAR FROM {table} WHERE fund = 'PBF'",  # noqa: S608
+        ) == [("2018-02-28",)]
+
+
+def test_dq_lists_the_demos_deliberate_bad_rows(demo):
+    _, warehouse = demo
+    expected = truth.tracker_truth("QIP", truth.date(2018, 6, 30))["bad_rows"]
+    rejected = {(b["source_row"], b["field"]) for b in expected if b["outcome"] == "rejected"}
+    flagged = {(b["source_row"], b["rule"]) for b in expected if b["outcome"] == "flagged"}
+    assert set(rows(
+        warehouse,
+        "SELECT source_row, field FROM dq.rejected_rows WHERE fund = 'QIP' "
+        "AND as_of = DATE '2018-06-30'",
+    )) == rejected  # fmt: skip
+    assert flagged <= set(rows(
+        warehouse,
+        "SELECT source_row, rule FROM dq.rule_flags WHERE fund = 'QIP' "
+        "AND as_of = DATE '2018-06-30'",
+    ))  # fmt: skip
+    assert any(rule == "budget_over_cap" for _, rule in flagged)
+
+
+def test_may_v2_changes_exactly_the_rows_it_revised(tmp_path):
+    trackers = Path(shutil.copytree(DEMO_TRACKERS, tmp_path / "trackers"))
+    (v2,) = trackers.rglob("QIPs_Suivi_2018-05-31_v2.xlsx")
+    parked = v2.rename(tmp_path / v2.name)
+    warehouse = tmp_path / "sr.duckdb"
+    query = f"SELECT {BUSINESS} FROM snapshots.projects "  # noqa: S608
+    query += "WHERE fund = 'QIP' AND as_of = DATE '2018-05-31'"
+    assert build(trackers, warehouse, "2018-05-01").success
+    before = set(rows(warehouse, query))
+    june_before = rows(warehouse, "SELECT count(*) FROM snapshots.projects")
+    parked.rename(v2)
+    assert build(trackers, warehouse, "2018-05-01").success
+    after = set(rows(warehouse, query))
+
+    v1_truth = truth.tracker_truth("QIP", truth.date(2018, 5, 31), revision=1)
+    v2_truth = truth.tracker_truth("QIP", truth.date(2018, 5, 31), revision=2)
+
+    visible = ("title", "status", "budget_usd", "approval_date", "start_date", "end_date",
+               "partner", "region", "sector")  # fmt: skip
+
+    def by_code(version: dict) -> dict[str, tuple]:
+        return {
+            r["project_code"]: tuple(r[c] for c in visible) for r in version["tables"]["projects"]
+        }
+
+    v1_rows, v2_rows = by_code(v1_truth), by_code(v2_truth)
+    changed_codes = {r[0] for r in before ^ after}
+    expected = {c for c in v1_rows.keys() | v2_rows.keys() if v1_rows.get(c) != v2_rows.get(c)}
+    assert changed_codes == expected and expected
+    assert rows(warehouse, "SELECT count(*) FROM snapshots.projects") == june_before

@@ -1,0 +1,3 @@
+-- Rebuilding a month replaces it: rerunnable and idempotent.
+DELETE FROM dq.rejected_rows
+WHERE list_contains($months, as_of)

@@ -1,0 +1,1 @@
+INSERT INTO core.schema_digest VALUES ($digest)

@@ -1,0 +1,58 @@
+-- Published against computed (FIGURES.md). Figure names: a bulletin_figures figure;
+-- share_pct:<dimension>:<category>; budget_usd:<dimension>:<a> + <b> (the sum of slices).
+INSERT INTO marts.reconciliation
+WITH published AS (
+    SELECT *, string_split(figure, ':') AS parts
+    FROM core.published_figures
+    WHERE list_contains($months, as_of)
+),
+computed AS (
+    SELECT
+        published.*,
+        CASE
+            WHEN len(parts) = 1 THEN (
+                SELECT figures.value FROM marts.bulletin_figures AS figures
+                WHERE figures.as_of = published.as_of AND figures.fund = published.fund
+                    AND figures.figure = published.figure
+            )
+            WHEN parts[1] = 'share_pct' THEN (
+                SELECT slices.share_pct FROM marts.budget_breakdown AS slices
+                WHERE slices.as_of = published.as_of AND slices.fund = published.fund
+                    AND slices.dimension = parts[2] AND slices.category = parts[3]
+            )
+            WHEN parts[1] = 'budget_usd' THEN (
+                SELECT sum(slices.budget_usd) FROM marts.budget_breakdown AS slices
+                WHERE slices.as_of = published.as_of AND slices.fund = published.fund
+                    AND slices.dimension = parts[2]
+                    AND list_contains(string_split(parts[3], ' + '), slices.category)
+                HAVING count(*) = len(string_split(parts[3], ' + '))
+            )
+        END AS computed,
+        (
+            SELECT versions.data_as_of FROM core.month_versions AS versions
+            WHERE versions.as_of = published.as_of AND versions.fund = published.fund
+        ) AS computed_data_as_of
+    FROM published
+),
+judged AS (
+    SELECT
+        *,
+        CASE
+            WHEN computed IS NULL THEN 'missing'
+            WHEN "precision" = 'count' AND computed = published THEN 'match'
+            WHEN "precision" = 'percent_0' AND abs(computed - published) <= 0.5 THEN 'match'
+            WHEN "precision" LIKE 'millions_%'
+                AND abs(
+                    round(computed / 1e6, CAST(split_part("precision", '_', 2) AS INTEGER))
+                    - published / 1e6
+                ) < 1e-9
+                THEN 'match'
+            ELSE 'mismatch'
+        END AS status
+    FROM computed
+)
+SELECT as_of, fund, figure, published, computed, status, bulletin,
+       data_as_of AS published_data_as_of, computed_data_as_of AS data_as_of,
+       "precision", printed, note
+FROM judged
+ORDER BY as_of, bulletin, line

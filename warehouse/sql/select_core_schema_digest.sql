@@ -1,0 +1,1 @@
+SELECT digest FROM core.schema_digest

@@ -1,0 +1,2 @@
+SELECT * FROM snapshots.projects
+WHERE list_contains($months, as_of)
