@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Run history survives restarts; telemetry is off (mission data stays on the machine).
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: setup demo ui test lint format demo-trackers bench clean
+.PHONY: setup browser demo ui test lint format demo-trackers bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,14 @@ demo: setup
 ui: setup
 	$(BIN)/dagster dev
 
+## Debian's Chromium for the browser test (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
 ## Lint, format check and the whole test suite.
-test: setup
+test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
