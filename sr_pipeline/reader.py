@@ -669,7 +669,9 @@ def _convert(
     usd = frame[conversion.amount] / rate
     if conversion.override:
         usd = frame[conversion.override].where(frame[conversion.override].notna(), usd)
-    missing = rate.isna() & months.notna() & frame[conversion.amount].notna()
+    # A currency that could not be read is a problem of its own: no rate to report for it.
+    known = months.notna() & frame[conversion.amount].notna() & keys["currency"].notna()
+    missing = rate.isna() & known
     if conversion.override:
         missing &= frame[conversion.override].isna()
     field_name = "currency" if any(f.name == "currency" for f in sheet.fields) else "budget"
