@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dagster as dg
 
+from sr_pipeline.defs.assets_bulletin import monthly_bulletin
 from sr_pipeline.defs.assets_core import core_projects
 from sr_pipeline.defs.assets_dq import data_quality
+from sr_pipeline.defs.assets_feedback import feedback_workbooks
 from sr_pipeline.defs.assets_marts import marts
 from sr_pipeline.defs.assets_publish import published_warehouse
 from sr_pipeline.defs.assets_raw import raw_trackers
@@ -29,7 +31,9 @@ ASSETS = [
     snapshot_projects,
     marts,
     data_quality,
+    feedback_workbooks,
     published_warehouse,
+    monthly_bulletin,
 ]
 
 defs = dg.Definitions(

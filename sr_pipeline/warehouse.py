@@ -110,7 +110,12 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 # (core.month_builds: marts and dq pending); marts and dq mark themselves built.
 MONTH_LAYERS: dict[str, tuple[str, ...]] = {
     "snapshots": ("core_month_versions", "snapshots_projects", "core_month_builds"),
-    "marts": ("marts_bulletin_figures", "marts_budget_breakdown", "marts_reconciliation"),
+    "marts": (
+        "marts_bulletin_figures",
+        "marts_budget_breakdown",
+        "marts_reconciliation",
+        "marts_monthly_changes",
+    ),
     "dq": ("dq_rejected_rows", "dq_rule_flags", "dq_rejected_files"),
 }
 

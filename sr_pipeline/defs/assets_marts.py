@@ -1,5 +1,6 @@
-"""The bulletin's marts: headline figures, pie charts, and the reconciliation with what the
-bulletins printed. One step writes the three (SQL in warehouse/sql/insert_marts_*.sql)."""
+"""The bulletin's marts: headline figures, pie charts, the reconciliation with what the
+bulletins printed, and what changed since last month. One step writes the four (SQL in
+warehouse/sql/insert_marts_*.sql)."""
 
 import dagster as dg
 
@@ -12,6 +13,7 @@ from sr_pipeline.warehouse import build_months, frame
 BULLETIN_FIGURES = dg.AssetKey(["marts", "bulletin_figures"])
 BUDGET_BREAKDOWN = dg.AssetKey(["marts", "budget_breakdown"])
 RECONCILIATION = dg.AssetKey(["marts", "reconciliation"])
+MONTHLY_CHANGES = dg.AssetKey(["marts", "monthly_changes"])
 
 
 @dg.multi_asset(
@@ -41,6 +43,14 @@ RECONCILIATION = dg.AssetKey(["marts", "reconciliation"])
             group_name="marts",
             kinds={"duckdb", "sql"},
         ),
+        dg.AssetSpec(
+            MONTHLY_CHANGES,
+            deps=[SNAPSHOT_PROJECTS],
+            description="What changed since last month, per fund: projects approved, "
+            "completed, cancelled or removed (with titles), and the budget delta.",
+            group_name="marts",
+            kinds={"duckdb", "sql"},
+        ),
     ],
     check_specs=[
         checks.warn_spec(
@@ -53,7 +63,7 @@ RECONCILIATION = dg.AssetKey(["marts", "reconciliation"])
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Compute the month's figures, pie charts and reconciliation."""
+    """Compute the month's figures, pie charts, reconciliation and changes."""
     months = run_months(context)
     params = {"months": months}
     with warehouse.warehouse().connect() as con:
@@ -62,6 +72,7 @@ def marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         breakdown = frame(con, "select_budget_breakdown_preview", params)
         reconciliation = frame(con, "select_reconciliation", params)
         counts = frame(con, "select_mart_counts", params)
+        changes = frame(con, "select_monthly_changes_preview", params)
 
     label = months_label(months)
     mismatches = reconciliation[reconciliation["status"] != "match"]
@@ -79,6 +90,14 @@ def marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
             "months": label,
             "rows_out": int(counts["budget_breakdown"].iloc[0]),
             "preview": checks.markdown(breakdown, limit=60),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=MONTHLY_CHANGES,
+        metadata={
+            "months": label,
+            "rows_out": int(counts["monthly_changes"].iloc[0]),
+            "preview": checks.markdown(changes, limit=60),
         },
     )
     yield dg.MaterializeResult(

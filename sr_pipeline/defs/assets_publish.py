@@ -5,7 +5,13 @@ import dagster as dg
 
 from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_dq import REJECTED_FILES, REJECTED_ROWS, RULE_FLAGS
-from sr_pipeline.defs.assets_marts import BUDGET_BREAKDOWN, BULLETIN_FIGURES, RECONCILIATION
+from sr_pipeline.defs.assets_feedback import FEEDBACK
+from sr_pipeline.defs.assets_marts import (
+    BUDGET_BREAKDOWN,
+    BULLETIN_FIGURES,
+    MONTHLY_CHANGES,
+    RECONCILIATION,
+)
 from sr_pipeline.defs.partitions import months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
 from sr_pipeline.warehouse import frame
@@ -19,9 +25,11 @@ PUBLISHED = dg.AssetKey(["warehouse", "published"])
         BULLETIN_FIGURES,
         BUDGET_BREAKDOWN,
         RECONCILIATION,
+        MONTHLY_CHANGES,
         REJECTED_ROWS,
         REJECTED_FILES,
         RULE_FLAGS,
+        FEEDBACK,
     ],  # fmt: skip
     group_name="publish",
     kinds={"duckdb"},

@@ -7,7 +7,7 @@ refused before it); a version already in ``raw`` is never read again, so a backf
 month parses each file once. Materialized on their own they load every version in the folder.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -63,11 +63,13 @@ class VersionReader:
 
 def load_needed(versions: list[TrackerFile], months: list[date] | None, reader: VersionReader):
     """Read what the months need: per fund and month, versions newest first until one is
-    accepted (a refused file is not a version: the month falls back to an older one)."""
+    accepted (a refused file is not a version: the month falls back to an older one). Each
+    month's previous month counts too: marts.monthly_changes compares the two."""
     if months is None:
         for tracker in versions:
             reader.accepted(tracker)
         return
+    months = sorted({*months, *(m.replace(day=1) - timedelta(days=1) for m in months)})
     for fund in FUNDS:
         newest_first = sorted(
             (t for t in versions if t.fund == fund),

@@ -1,0 +1,11 @@
+"""The monthly bulletin as files: the Main Figures box, the pie and bar charts of bulletin #41
+(PNG), one self-contained HTML page and an Excel export of the month's public tables, all
+rendered from the marts of the published warehouse into ``bulletins/<YYYY-MM>/`` beside it.
+
+matplotlib and xlsxwriter are imported only when a month is rendered, so importing the
+Dagster definitions stays fast.
+"""
+
+from sr_pipeline.bulletin.render import Rendered, bulletin_folder, render_month
+
+__all__ = ["Rendered", "bulletin_folder", "render_month"]

@@ -1,0 +1,173 @@
+"""What the bulletin says, as data and sentences: a month's marts read into one object, the
+Main Figures box, and the wording of dates, amounts and shares.
+
+Everything here comes from ``marts.bulletin_figures``, ``marts.budget_breakdown`` and
+``marts.monthly_changes``; nothing is computed that the marts do not already hold, except
+rounding for display.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from sr_pipeline.defs.partitions import MISSION_START
+from sr_pipeline.warehouse import frame
+
+FUND_ORDER = ("QIP", "TF", "PBF")
+FUND_NAMES = {
+    "QIP": "Quick Impact Projects (QIPs)",
+    "TF": "Trust Fund (TF)",
+    "PBF": "Peacebuilding Fund (PBF)",
+}
+DIMENSION_TITLES = {
+    ("QIP", "region_group"): "QIPs Budget Breakdown by Region",
+    ("QIP", "sector"): "QIPs Budget Breakdown by Sector",
+    ("TF", "objective"): "Trust Fund Budget Breakdown by Objective",
+    ("PBF", "window"): "PBF Budget Breakdown by Window",
+}
+CHANGE_WORDS = {
+    "approved": "newly approved",
+    "completed": "newly completed",
+    "cancelled": "cancelled",
+    "removed": "no longer in the tracker",
+}
+
+
+@dataclass(frozen=True)
+class Fund:
+    """One fund's headline figures for the month, and the tracker they come from."""
+
+    fund: str
+    values: dict[str, float]
+    data_as_of: date
+    source_file: str
+
+    def count(self, figure: str) -> int:
+        return int(round(self.values.get(figure, 0.0)))
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month of the bulletin, read from the marts."""
+
+    as_of: date
+    funds: dict[str, Fund]
+    breakdown: pd.DataFrame  # marts.budget_breakdown rows of the month
+    changes: pd.DataFrame  # marts.monthly_changes rows of the month
+
+    @property
+    def label(self) -> str:
+        return f"{self.as_of:%Y-%m}"
+
+    def slices(self, fund: str, dimension: str) -> pd.DataFrame:
+        rows = self.breakdown[
+            (self.breakdown["fund"] == fund) & (self.breakdown["dimension"] == dimension)
+        ]
+        return rows.reset_index(drop=True)
+
+    def fund_changes(self, fund: str) -> pd.DataFrame:
+        return self.changes[self.changes["fund"] == fund].reset_index(drop=True)
+
+
+def months_with_figures(con: duckdb.DuckDBPyConnection, months: list[date]) -> list[date]:
+    """The months among ``months`` that have figures (the others render nothing)."""
+    found = frame(con, "select_bulletin_months", {"months": months})
+    return [_day(value) for value in found["as_of"]]
+
+
+def _day(value) -> date:
+    return pd.Timestamp(value).date()
+
+
+def load_month(con: duckdb.DuckDBPyConnection, as_of: date) -> Month:
+    """Read one month of the marts."""
+    params = {"as_of": as_of}
+    figures = frame(con, "select_bulletin_figures", params)
+    breakdown = frame(con, "select_bulletin_breakdown", params)
+    changes = frame(con, "select_bulletin_changes", params)
+    funds = {}
+    for fund, rows in figures.groupby("fund", sort=False):
+        funds[fund] = Fund(
+            fund=fund,
+            values=dict(zip(rows["figure"], rows["value"].astype(float), strict=True)),
+            data_as_of=_day(rows["data_as_of"].iloc[0]),
+            source_file=str(rows["source_file"].iloc[0]),
+        )
+    ordered = {fund: funds[fund] for fund in FUND_ORDER if fund in funds}
+    return Month(as_of=as_of, funds=ordered, breakdown=breakdown, changes=changes)
+
+
+def long_date(day: date) -> str:
+    """28 February 2018 (English month names whatever the locale)."""
+    months = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")  # fmt: skip
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def millions(usd: float, decimals: int = 1) -> str:
+    """15.9 (a USD amount in millions, as the bulletin prints it)."""
+    return f"{usd / 1e6:,.{decimals}f}"
+
+
+def usd(amount: float) -> str:
+    """41,970 USD; a delta keeps its sign (+439,907 USD)."""
+    return f"{amount:,.0f} USD"
+
+
+def signed_usd(amount: float) -> str:
+    return f"{amount:+,.0f} USD" if round(amount) else "0 USD"
+
+
+def whole_percentages(shares: list[float]) -> list[int]:
+    """Shares rounded to whole percentages that still sum to 100 (largest remainder):
+    three slices of 33.3% print as 33, 33 and 34, never 33, 33 and 33."""
+    total = sum(shares)
+    if total <= 0:
+        return [0 for _ in shares]
+    scaled = [share * 100 / total for share in shares]
+    floors = [math.floor(value) for value in scaled]
+    missing = 100 - sum(floors)
+    by_remainder = sorted(range(len(scaled)), key=lambda i: (floors[i] - scaled[i], i))
+    for i in by_remainder[:missing]:
+        floors[i] += 1
+    return floors
+
+
+def main_figures(month: Month) -> dict[str, str]:
+    """The Main Figures box, one sentence per fund, worded as bulletin #41 words it."""
+    since = MISSION_START[:4]
+    sentences = {}
+    if (qip := month.funds.get("QIP")) is not None:
+        sentences["QIP"] = (
+            f"{FUND_NAMES['QIP']}: {qip.count('projects_completed')} projects completed and "
+            f"{qip.count('projects_ongoing')} under implementation of a budget of "
+            f"{millions(qip.values.get('budget_usd', 0))} million USD "
+            f"({qip.count('projects_total')} projects in total since {since})"
+        )
+    if (pbf := month.funds.get("PBF")) is not None:
+        sentences["PBF"] = (
+            f"{FUND_NAMES['PBF']}: {pbf.count('projects_total')} projects "
+            f"({pbf.count('projects_completed')} completed, {pbf.count('projects_ongoing')} "
+            f"under implementation) for a total budget of "
+            f"{millions(pbf.values.get('budget_usd', 0))} million USD"
+        )
+    if (tf := month.funds.get("TF")) is not None:
+        sentences["TF"] = (
+            f"{FUND_NAMES['TF']}: {tf.count('projects_completed')} projects completed and "
+            f"{tf.count('projects_ongoing')} projects under implementation out of "
+            f"{tf.count('projects_total')} projects approved for a cost of "
+            f"{millions(tf.values.get('cost_usd', 0))} million USD over a budget of "
+            f"{millions(tf.values.get('budget_usd', 0))} million USD"
+        )
+    return {fund: sentences[fund] for fund in ("QIP", "PBF", "TF") if fund in sentences}
+
+
+def chart_total(month: Month, fund: str) -> float:
+    """The total a fund's pie charts divide: the non-cancelled budget (TF: cost_usd)."""
+    values = month.funds[fund].values
+    return values.get("cost_usd" if fund == "TF" else "budget_usd", 0.0)

@@ -1,0 +1,75 @@
+"""The monthly bulletin: charts, page and Excel export of each month, rendered from the marts
+of the file just published (so the files always agree with what analysts read)."""
+
+import base64
+
+import dagster as dg
+
+from sr_pipeline.defs.assets_publish import PUBLISHED
+from sr_pipeline.defs.partitions import monthly_partitions, months_label, run_months
+from sr_pipeline.defs.resources import WarehouseResource
+
+BULLETIN = dg.AssetKey(["bulletin", "monthly"])
+
+
+def _charts_markdown(rendered) -> str:
+    return "\n\n".join(
+        f"![{chart.title}](data:image/png;base64,{base64.b64encode(chart.png).decode('ascii')})"
+        for chart in rendered.charts
+    )
+
+
+def _main_figures_markdown(rendered) -> str:
+    from sr_pipeline.bulletin.content import long_date
+
+    funds = rendered.month.funds
+    return "\n\n".join(
+        f"- {text} _(as of {long_date(funds[fund].data_as_of)})_"
+        for fund, text in rendered.main_figures.items()
+    )
+
+
+@dg.asset(
+    key=BULLETIN,
+    deps=[PUBLISHED],
+    partitions_def=monthly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="bulletin",
+    kinds={"python", "html", "excel"},
+)
+def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Render the month's Main Figures, charts (PNG), page (HTML) and Excel export into
+    bulletins/YYYY-MM/ beside the warehouse."""
+    from sr_pipeline.bulletin import render_month
+    from sr_pipeline.bulletin.content import months_with_figures
+
+    months = run_months(context)
+    target = warehouse.warehouse()
+    rendered = []
+    with target.read_published() as con:
+        present = months_with_figures(con, months)
+        for as_of in present:
+            rendered.append(render_month(con, as_of, target.published))
+
+    metadata: dict[str, object] = {
+        "months": months_label(months),
+        "months_rendered": len(rendered),
+        "months_skipped_no_figures": len(months) - len(rendered),
+    }
+    if rendered:
+        last = rendered[-1]
+        changes = last.month.changes
+        metadata.update(
+            {
+                "month": last.month.label,
+                "html": dg.MetadataValue.path(str(last.page)),
+                "xlsx": dg.MetadataValue.path(str(last.xlsx)),
+                "folder": dg.MetadataValue.path(str(last.folder)),
+                "charts": len(last.charts),
+                "projects_approved": int((changes["change"] == "approved").sum()),
+                "projects_completed": int((changes["change"] == "completed").sum()),
+                "main_figures": dg.MetadataValue.md(_main_figures_markdown(last)),
+                "charts_preview": dg.MetadataValue.md(_charts_markdown(last)),
+            }
+        )
+    return dg.MaterializeResult(metadata=metadata)

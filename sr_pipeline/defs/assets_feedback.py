@@ -1,0 +1,76 @@
+"""Feedback for the fund units: one workbook per tracker version, in the unit's language.
+
+A version's feedback is written once, when it is first needed after being loaded into raw
+(and again if the file has gone missing): the clerk's own data sheet with every problem cell
+highlighted and commented, and a summary sheet of what to fix (``sr_pipeline.feedback``).
+The originals in the trackers folder are only read.
+"""
+
+import dagster as dg
+import pandas as pd
+
+from sr_pipeline.defs import checks
+from sr_pipeline.defs.assets_raw import raw_key
+from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
+from sr_pipeline.discovery import recognise
+from sr_pipeline.feedback import feedback_counts, write_feedback
+from sr_pipeline.model import FUNDS, TrackerFile
+from sr_pipeline.reader import read_tracker
+from sr_pipeline.warehouse import frame, run, transaction
+
+FEEDBACK = dg.AssetKey(["dq", "feedback_workbooks"])
+
+
+@dg.asset(
+    key=FEEDBACK,
+    deps=[raw_key(fund) for fund in FUNDS],
+    group_name="dq",
+    kinds={"python", "excel"},
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def feedback_workbooks(
+    context: dg.AssetExecutionContext, trackers: TrackersFolder, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    """Feedback workbooks for the fund units: every problem cell highlighted and explained."""
+    folder = trackers.folder()
+    target = warehouse.warehouse()
+    out_dir = target.published.parent / "feedback"
+    written: list[dict] = []
+    with target.connect() as con:
+        versions = frame(con, "select_feedback_due")
+        for version in versions.itertuples(index=False):
+            recorded = version.feedback_file
+            if isinstance(recorded, str) and (target.published.parent / recorded).exists():
+                continue
+            tracker = recognise(folder / version.path)
+            if not isinstance(tracker, TrackerFile):
+                continue
+            result = read_tracker(tracker)
+            if result.sha256 != version.sha256:  # replaced since the scan: next run
+                continue
+            path = write_feedback(result, out_dir)
+            counts = feedback_counts(result)
+            problems = counts["rejections"] + counts["flags"] + counts["refused"]
+            relative = str(path.relative_to(target.published.parent))
+            with transaction(con):
+                params = {"sha256": version.sha256}
+                run(con, "delete_core_feedback_file", params)
+                run(
+                    con, "insert_core_feedback_file",
+                    {**params, "fund": version.fund, "source_file": version.source_file,
+                     "feedback_file": relative, "problems": problems},
+                )  # fmt: skip
+            written.append({"feedback_file": relative, **counts})
+            context.log.info(f"feedback for {tracker.name}: {relative} ({problems} problems)")
+        quality = frame(con, "select_data_quality")
+    metadata: dict[str, dg.MetadataValue | int | str] = {
+        "feedback_folder": dg.MetadataValue.path(str(out_dir)),
+        "workbooks_written": len(written),
+        "data_quality": checks.markdown(quality, limit=20),
+    }
+    if written:
+        metadata["written"] = checks.markdown(pd.DataFrame(written), limit=20)
+        metadata["last_written"] = dg.MetadataValue.path(
+            str(target.published.parent / written[-1]["feedback_file"])
+        )
+    return dg.MaterializeResult(metadata=metadata)

@@ -1,0 +1,1 @@
+DELETE FROM core.feedback_files WHERE sha256 = $sha256

@@ -1,0 +1,4 @@
+-- marts.data_quality for the asset's metadata.
+SELECT fund, report_date, revision, source_file, rows_read, rows_loaded, rows_rejected,
+       rows_flagged, refused IS NOT NULL AS refused, feedback_file
+FROM marts.data_quality
