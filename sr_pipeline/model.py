@@ -92,3 +92,5 @@ class ReadResult:
     refused: str | None = None
     refused_message: Message | None = None
     rows_read: int = 0
+    # Structure, not data: blank rows, region group headers and the TOTAL row, by kind.
+    rows_skipped: dict[str, int] = field(default_factory=dict)

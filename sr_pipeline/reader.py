@@ -789,6 +789,8 @@ def read_tracker(tracker: TrackerFile, reference: Reference | None = None) -> Re
         rejected += outcome.rejected
         flags += outcome.flags
         result.rows_read += outcome.rows_read
+        for kind, count in outcome.skipped.items():
+            result.rows_skipped[kind] = result.rows_skipped.get(kind, 0) + count
     result.rejected_rows = pd.DataFrame(rejected, columns=list(REJECTED_ROW_COLUMNS))
     result.rule_flags = pd.DataFrame(flags, columns=list(RULE_FLAG_COLUMNS))
     result.rejected_rows["source_row"] = result.rejected_rows["source_row"].astype("int64")

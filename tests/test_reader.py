@@ -82,6 +82,7 @@ def test_qip_layout_title_rows_group_headers_total_and_lineage(tmp_path: Path) -
     assert set(projects["source_file"]) == {"QIPs_Suivi_2018-06-30.xlsx"}
     assert projects["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
     assert result.rows_read == 2 and result.rejected_rows.empty
+    assert result.rows_skipped == {"blank": 1, "group_header": 1, "total": 1}
 
 
 def test_headers_match_folded_reordered_and_extras_are_kept(tmp_path: Path) -> None:
