@@ -143,9 +143,7 @@ def dagster_dev(tmp_path) -> Iterator[DagsterDev]:
                 "-c",
                 LAUNCHER,
                 str(DAGSTER),
-                "dev",
-                "-m",
-                "sr_pipeline.definitions",
+                "dev",  # no -m: the repo root's workspace.yaml names the code location
                 "-h",
                 "127.0.0.1",
                 "-p",
