@@ -14,9 +14,11 @@ rejections; a file that cannot be read at all is refused with one line saying wh
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import chain, islice
 from typing import Any
 
@@ -56,6 +58,7 @@ HEADER_SCAN_ROWS = 50
 _CHUNK_ROWS = 8192  # rows encoded at a time: bounds the cell objects alive at once
 TOTAL_MARKERS = frozenset({"total", "total general", "grand total"})
 _LIST_SEPARATORS = (",", ";", "/", " et ")
+_AS_OF = re.compile(r"\b(situation au|as of|as at|au)\b")
 
 
 class Refused(Exception):
@@ -280,22 +283,25 @@ def _layout(
 def check_title_date(
     rows: list[list[Any]], header_row: int, tracker: TrackerFile, sheet_name: str
 ) -> None:
+    """The report date stated above the header must be the file name's. A title that says
+    "situation au" / "as of" wins over other dates up there (e.g. "mis à jour le ...")."""
+    found: list[tuple[bool, date, str]] = []
     for row in rows[:header_row]:
         for cell in row:
-            stated = None
             if isinstance(cell, str) and cell.strip():
                 stated = title_date(cell)
-            if stated is None:
-                continue
-            if stated != tracker.report_date:
-                raise Refused(
-                    Message.of(
-                        "title_date_mismatch", sheet=sheet_name, title=clean(cell),
-                        stated=f"{stated:%d/%m/%Y}", named=f"{tracker.report_date:%d/%m/%Y}",
-                    )
-                )  # fmt: skip
-            return
-    raise Refused(Message.of("title_date_missing", sheet=sheet_name))
+                if stated is not None:
+                    found.append((bool(_AS_OF.search(fold(cell))), stated, clean(cell)))
+    if not found:
+        raise Refused(Message.of("title_date_missing", sheet=sheet_name))
+    _, stated, title = next((f for f in found if f[0]), found[0])
+    if stated != tracker.report_date:
+        raise Refused(
+            Message.of(
+                "title_date_mismatch", sheet=sheet_name, title=title,
+                stated=f"{stated:%d/%m/%Y}", named=f"{tracker.report_date:%d/%m/%Y}",
+            )
+        )  # fmt: skip
 
 
 @dataclass

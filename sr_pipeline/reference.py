@@ -66,9 +66,14 @@ def _objectives(path: Path) -> Vocabulary:
     lookup: dict[str, str] = {}
     for row in _rows(path):
         number = row["objective"]
-        for spelling in (number, f"Obj. {number}", f"Obj {number}", f"Objective {number}"):
-            lookup[fold(spelling)] = number
-        lookup[fold(row["name"])] = number
+        name = row["name"]
+        prefixes = (number, f"Obj. {number}", f"Obj {number}", f"Objective {number}")
+        for prefix in prefixes:
+            lookup[fold(prefix)] = number
+            # "3 - Return of State Authority, ...", "Obj. 3: Return of ...", "3) Return ..."
+            for sep in (" - ", ". ", ": ", ") ", " "):
+                lookup[fold(f"{prefix}{sep}{name}")] = number
+        lookup[fold(name)] = number
     values = tuple(row["objective"] for row in _rows(path))
     return Vocabulary("objective", lookup, values)
 

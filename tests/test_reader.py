@@ -360,6 +360,27 @@ def test_title_date_must_match_the_file_name(tmp_path: Path) -> None:
     assert "31/05/2018" in result.refused and "30/06/2018" in result.refused
 
 
+def test_the_as_of_date_wins_over_other_dates_in_the_title(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "QIPs_Suivi_2018-06-30.xlsx",
+        {"Suivi QIPs": [["Mis à jour le 05/07/2018 par M. Touré"],
+                        ["Projets à Impact Rapide (QIPs) – Situation au 30/06/2018"],
+                        *table(QIP_HEADERS, [qip_row(1)])]},
+    )  # fmt: skip
+    assert read(path).refused is None
+
+
+def test_tf_objective_by_number_and_name(tmp_path: Path) -> None:
+    rows = [
+        tf_row(1, Objective="3 - Return of State Authority, Rule of Law and DDR-SSR"),
+        tf_row(2, Objective="Obj. 5: Equipment and Logistical Support to Malian Defence and "
+                            "Security Forces (MDSF)"),
+        tf_row(3, Objective="Capacity building of Malian Security Forces (MSF)"),
+    ]  # fmt: skip
+    projects = read(tf_workbook(tmp_path, rows)).tables["projects"]
+    assert projects["objective"].tolist() == ["3", "5", "2"]
+
+
 def test_title_without_a_date_is_refused(tmp_path: Path) -> None:
     path = write_workbook(
         tmp_path / "QIPs_Suivi_2018-06-30.xlsx",
