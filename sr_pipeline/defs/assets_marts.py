@@ -76,30 +76,19 @@ def marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
 
     label = months_label(months)
     mismatches = reconciliation[reconciliation["status"] != "match"]
-    yield dg.MaterializeResult(
-        asset_key=BULLETIN_FIGURES,
-        metadata={
-            "months": label,
-            "rows_out": int(counts["bulletin_figures"].iloc[0]),
-            "preview": checks.markdown(figures, limit=60),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=BUDGET_BREAKDOWN,
-        metadata={
-            "months": label,
-            "rows_out": int(counts["budget_breakdown"].iloc[0]),
-            "preview": checks.markdown(breakdown, limit=60),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=MONTHLY_CHANGES,
-        metadata={
-            "months": label,
-            "rows_out": int(counts["monthly_changes"].iloc[0]),
-            "preview": checks.markdown(changes, limit=60),
-        },
-    )
+    for key, table, preview in (
+        (BULLETIN_FIGURES, "bulletin_figures", figures),
+        (BUDGET_BREAKDOWN, "budget_breakdown", breakdown),
+        (MONTHLY_CHANGES, "monthly_changes", changes),
+    ):
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                "months": label,
+                "rows_out": int(counts[table].iloc[0]),
+                "preview": checks.markdown(preview, limit=60),
+            },
+        )
     yield dg.MaterializeResult(
         asset_key=RECONCILIATION,
         metadata={
