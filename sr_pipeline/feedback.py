@@ -55,7 +55,7 @@ from sr_pipeline.feedback_text import (
 )
 from sr_pipeline.messages import Message
 from sr_pipeline.model import ReadResult
-from sr_pipeline.reader import HEADER_SCAN_ROWS, Refused, find_header, vocabularies
+from sr_pipeline.reader import HEADER_SCAN_ROWS, Refused, find_header
 from sr_pipeline.reference import Reference, load_reference
 from sr_pipeline.suggestions import VOCABULARY_KINDS, currency_header, display_value, suggest
 from sr_pipeline.text import fold
@@ -294,7 +294,7 @@ def _accepted_by_kind(
     kind = field.kind
     inner = kind.split(":", 1)[1] if kind.startswith("list:") else kind
     if inner in VOCABULARY_KINDS:
-        vocab = vocabularies(reference)[inner]
+        vocab = reference.vocabularies()[inner]
         values = ", ".join(display_value(inner, v, language) for v in vocab.values)
         return accepted_text(f"kind:{kind}", language, values=values)
     if kind == "currency":

@@ -152,19 +152,8 @@ def _currency_parser(sheet: SheetContract) -> Parser:
     return parse
 
 
-def vocabularies(reference: Reference) -> dict[str, Vocabulary]:
-    """The vocabulary behind each vocabulary-kind field."""
-    return {
-        "region": reference.regions,
-        "status": reference.statuses,
-        "sector": reference.qip_sectors,
-        "objective": reference.tf_objectives,
-        "window": reference.pbf_windows,
-    }
-
-
 def _parsers(sheet: SheetContract, reference: Reference) -> dict[str, Parser]:
-    vocabs = vocabularies(reference)
+    vocabs = reference.vocabularies()
     simple: dict[str, Parser] = {
         "text": parse_text,
         "code": parse_code,

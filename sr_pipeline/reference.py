@@ -55,6 +55,16 @@ class Reference:
     currencies: tuple[str, ...]
     rates: dict[tuple[str, str], float]  # (currency, "YYYY-MM") -> units per USD
 
+    def vocabularies(self) -> dict[str, Vocabulary]:
+        """The vocabulary behind each vocabulary-kind field of the contracts."""
+        return {
+            "region": self.regions,
+            "status": self.statuses,
+            "sector": self.qip_sectors,
+            "objective": self.tf_objectives,
+            "window": self.pbf_windows,
+        }
+
     def rate(self, currency: str, month: str) -> float | None:
         """Units of ``currency`` per USD in ``month`` ("YYYY-MM"); USD is 1 by definition."""
         if currency == "USD":

@@ -18,17 +18,6 @@ from sr_pipeline.rules import ROW_RULES
 _DTYPES = {"amount": "float64", "date": "datetime64[ns]", "whole": "Int64"}
 
 
-def vocabulary_values(kind: str, reference: Reference) -> tuple[str, ...] | None:
-    vocab = {
-        "region": reference.regions,
-        "status": reference.statuses,
-        "sector": reference.qip_sectors,
-        "objective": reference.tf_objectives,
-        "window": reference.pbf_windows,
-    }.get(kind)
-    return vocab.values if vocab else None
-
-
 def build_schema(sheet: SheetContract, reference: Reference) -> pa.DataFrameSchema:
     columns: dict[str, pa.Column] = {}
     for field in sheet.fields:
@@ -39,9 +28,9 @@ def build_schema(sheet: SheetContract, reference: Reference) -> pa.DataFrameSche
             checks.append(pa.Check.ge(0))
         if field.kind == "currency":
             checks.append(pa.Check.isin(sheet.currencies))
-        values = vocabulary_values(field.kind, reference)
-        if values:
-            checks.append(pa.Check.isin(values))
+        vocabulary = reference.vocabularies().get(field.kind)
+        if vocabulary:
+            checks.append(pa.Check.isin(vocabulary.values))
         columns[field.name] = pa.Column(
             _DTYPES.get(field.kind, object),
             nullable=not field.required,

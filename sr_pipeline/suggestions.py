@@ -14,7 +14,6 @@ from typing import Any
 
 from sr_pipeline.contracts import Field, SheetContract
 from sr_pipeline.feedback_text import SECTOR_LABELS_FR, STATUS_LABELS, label
-from sr_pipeline.reader import vocabularies
 from sr_pipeline.reference import Reference, Vocabulary
 from sr_pipeline.text import clean, fold
 from sr_pipeline.values import CURRENCY_TOKENS, month_number, parse_amount
@@ -74,12 +73,12 @@ def suggest(
         if kind == "currency":
             return nearest(value, _currency_spellings(sheet))
         if kind in VOCABULARY_KINDS:
-            found = nearest(value, vocabularies(reference)[kind].lookup)
+            found = nearest(value, reference.vocabularies()[kind].lookup)
             return display_value(kind, found, language) if found else None
     if code == "unknown_list_item" and value is not None and kind.startswith("list:"):
         inner = kind.split(":", 1)[1]
         item = str(params.get("item", ""))
-        vocab: Vocabulary | None = vocabularies(reference).get(inner)
+        vocab: Vocabulary | None = reference.vocabularies().get(inner)
         found = nearest(item, vocab.lookup) if vocab else None
         if found and item and value.count(item) == 1:
             return value.replace(item, display_value(inner, found, language))

@@ -40,10 +40,6 @@ _ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 _SERIAL_RE = re.compile(r"^\d{5}(?:\.0+)?$")
 
 
-def is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not clean(raw))
-
-
 def show(raw: object, limit: int = 80) -> str:
     """A cell value as a clerk would see it, shortened for messages."""
     if isinstance(raw, float) and raw.is_integer():

@@ -19,6 +19,7 @@ from sr_pipeline.bulletin.content import (
     millions,
     whole_percentages,
 )
+from sr_pipeline.reference import load_reference
 
 DPI = 100
 # Colour-blind-safe palette (Okabe-Ito, then Tableau's muted tones for the long QIP list).
@@ -28,7 +29,8 @@ PALETTE = (
     "#EDC948", "#FF9DA7",
 )  # fmt: skip
 FUND_COLOURS = {"QIP": "#0072B2", "TF": "#E69F00", "PBF": "#009E73"}
-REGION_GROUPS = ("Timbuktu / Taoudénit", "Gao / Ménaka", "Kidal", "Mopti", "Bamako / Countrywide")
+# The bulletin's reporting groups, in the gazetteer's order (sources/reference/regions.csv).
+REGION_GROUPS = tuple(dict.fromkeys(load_reference().region_groups.values()))
 # A slice narrower than this carries no label on the ring (the legend has them all).
 LABEL_ON_RING_MIN_PCT = 5
 

@@ -8,13 +8,11 @@ month parses each file once. Materialized on their own they load every version i
 """
 
 from datetime import date, timedelta
-from functools import cache
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 import pandera.errors
-import pandera.pandas as pa
 
 from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_sources import FUND_NAMES, tracker_files
@@ -157,14 +155,6 @@ def insert_version(con, sha: str, result: ReadResult) -> None:
             run_with(con, f"insert_raw_{name}", incoming)
 
 
-@cache
-def output_schema(fund: str, table: str) -> pa.DataFrameSchema:
-    """The fund's pandera schema, column checks only: its row rules read helper columns the
-    reader drops from its output (they ran inside the reader)."""
-    schema = schema_for(fund, table)
-    return pa.DataFrameSchema(schema.columns, name=schema.name)
-
-
 def schema_failures(results: list[ReadResult]) -> tuple[list[pd.DataFrame], set[str]]:
     """Validate the accepted rows of newly read versions against the fund's schema, one
     pandera call per fund and table (per-call overhead dominates). Returns the failure cases
@@ -177,7 +167,7 @@ def schema_failures(results: list[ReadResult]) -> tuple[list[pd.DataFrame], set[
     for (fund, table), frames in by_table.items():
         combined = pd.concat(frames, ignore_index=True)
         try:
-            output_schema(fund, table).validate(combined, lazy=True)
+            schema_for(fund, table).validate(combined, lazy=True)
         except pandera.errors.SchemaErrors as exc:
             cases = exc.failure_cases[["column", "check", "failure_case", "index"]].copy()
             rows = pd.to_numeric(cases["index"], errors="coerce")
