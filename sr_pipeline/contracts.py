@@ -61,7 +61,6 @@ class Contract:
     file_pattern: re.Pattern[str]  # groups: date parts, then revision suffix
     date_format: str  # how the report date is written in the name: "iso" | "mon_yyyy" | "yyyymmdd"
     sheets: tuple[SheetContract, ...]
-    language: str  # the unit's working language, for feedback
 
     def sheet(self, table: str) -> SheetContract:
         return next(s for s in self.sheets if s.table == table)
@@ -73,7 +72,6 @@ QIP = Contract(
     fund="QIP",
     file_pattern=re.compile(rf"^QIPs_Suivi_(\d{{4}}-\d{{2}}-\d{{2}}){_REVISION}\.xlsx$", re.I),
     date_format="iso",
-    language="fr",
     sheets=(
         SheetContract(
             table="projects",
@@ -120,7 +118,6 @@ TF = Contract(
         rf"^TF_Project_Tracker_([A-Za-z]{{3}})(\d{{4}}){_REVISION}\.xlsx$", re.I
     ),
     date_format="mon_yyyy",
-    language="en",
     sheets=(
         SheetContract(
             table="projects",
@@ -176,7 +173,6 @@ PBF = Contract(
     fund="PBF",
     file_pattern=re.compile(rf"^PBF_Portefeuille_(\d{{8}}){_REVISION}\.xlsx$", re.I),
     date_format="yyyymmdd",
-    language="fr",
     sheets=(
         SheetContract(
             table="projects",

@@ -9,14 +9,14 @@ from __future__ import annotations
 import dagster as dg
 
 from sr_pipeline.defs.assets_bulletin import monthly_bulletin
-from sr_pipeline.defs.assets_core import core_projects
+from sr_pipeline.defs.assets_core import core_reference_data
 from sr_pipeline.defs.assets_dq import data_quality
 from sr_pipeline.defs.assets_feedback import feedback_workbooks
 from sr_pipeline.defs.assets_marts import marts
 from sr_pipeline.defs.assets_publish import published_warehouse
 from sr_pipeline.defs.assets_raw import raw_trackers
 from sr_pipeline.defs.assets_snapshots import snapshot_projects
-from sr_pipeline.defs.assets_sources import published_bulletins, reference_data, tracker_files
+from sr_pipeline.defs.assets_sources import published_bulletins, reference_files, tracker_files
 from sr_pipeline.defs.jobs import build_months
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
 from sr_pipeline.defs.schedules import monthly_snapshot
@@ -24,10 +24,10 @@ from sr_pipeline.defs.sensors import tracker_folder_sensor
 
 ASSETS = [
     *tracker_files,
-    reference_data,
+    reference_files,
     published_bulletins,
     raw_trackers,
-    core_projects,
+    core_reference_data,
     snapshot_projects,
     marts,
     data_quality,

@@ -1,4 +1,4 @@
-"""Which files in the trackers folder are tracker versions, and which version counts.
+"""Which files in the trackers folder are tracker versions, and which version feeds a month.
 
 TRACKERS.md: a tracker is recognised by its file name anywhere under the folder (folder names
 mean nothing); only ``.xlsx`` is accepted; ``~$`` lock files are ignored; a plain name is
@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from calendar import monthrange
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
@@ -105,17 +105,28 @@ def discover(trackers_dir: Path) -> tuple[list[TrackerFile], list[RefusedFile]]:
     return versions, refused
 
 
-def latest_versions(versions: Iterable[TrackerFile], as_of: date) -> dict[str, TrackerFile]:
-    """Per fund, the version a snapshot as of ``as_of`` uses (FIGURES.md): latest report date
-    on or before ``as_of``, highest revision of that date. Pass only accepted versions."""
-    chosen: dict[str, TrackerFile] = {}
-    for tracker in versions:
-        if tracker.report_date > as_of:
-            continue
-        best = chosen.get(tracker.fund)
-        if best is None or (tracker.report_date, tracker.revision) > (
-            best.report_date,
-            best.revision,
-        ):
-            chosen[tracker.fund] = tracker
-    return chosen
+def version_order(tracker: TrackerFile) -> tuple[date, int, str]:
+    """The order of a fund's versions, oldest first: report date, then revision, then the
+    file name (discovery refuses two files with one report date and revision, so the name
+    only makes the order total). ``sql/core/view_version_spans.sql`` states the same order
+    for the warehouse."""
+    return (tracker.report_date, tracker.revision, tracker.name)
+
+
+def feeding_version(
+    versions: Iterable[TrackerFile],
+    fund: str,
+    as_of: date,
+    accepted: Callable[[TrackerFile], bool],
+) -> TrackerFile | None:
+    """The version a fund's snapshot as of ``as_of`` uses (FIGURES.md): the latest version,
+    in :func:`version_order`, whose report date is on or before ``as_of`` and that is
+    ``accepted`` (a refused file is not a version: the month falls back to an older one).
+
+    ``accepted`` is asked newest first and only until it says yes, so a caller that must read
+    a file to know (the raw step) reads only what the month needs."""
+    candidates = [t for t in versions if t.fund == fund and t.report_date <= as_of]
+    for tracker in sorted(candidates, key=version_order, reverse=True):
+        if accepted(tracker):
+            return tracker
+    return None

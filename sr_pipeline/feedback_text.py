@@ -3,9 +3,8 @@
 The problems themselves are rendered from ``sr_pipeline.messages`` (one catalogue for every
 sentence the pipeline says about a cell). What lives here is what only the feedback workbook
 says: its sheet names, headings, column titles, the "what would be accepted" line for each
-kind of field, and the names a clerk types for statuses and QIP sectors (the reference data
-stores canonical English values, which are not what a French-speaking clerk writes). Each
-entry is ``{"en": ..., "fr": ...}``; ``{name}`` placeholders are filled with ``str.format``.
+kind of field. Each entry is ``{"en": ..., "fr": ...}``; ``{name}`` placeholders are filled
+with ``str.format``.
 """
 
 from __future__ import annotations
@@ -181,42 +180,6 @@ ACCEPTED: dict[str, dict[str, str]] = {
     "blank_currency": {"en": "blank means {currency}", "fr": "vide = {currency}"},
     "required": {"en": "{accepted} (required)", "fr": "{accepted} (obligatoire)"},
 }
-
-# How a clerk writes each canonical status; every label is a spelling in statuses.csv
-# (tests/test_feedback.py checks that each one reads back to its canonical value).
-STATUS_LABELS: dict[str, dict[str, str]] = {
-    "completed": {"en": "Completed", "fr": "Achevé"},
-    "ongoing": {"en": "Ongoing", "fr": "En cours"},
-    "not_started": {"en": "Not started", "fr": "Non démarré"},
-    "suspended": {"en": "Suspended", "fr": "Suspendu"},
-    "cancelled": {"en": "Cancelled", "fr": "Annulé"},
-}
-
-# QIP sectors are stored by their English name; the French unit writes the French one
-# (every label is a spelling in qip_sectors.csv, checked by the tests).
-SECTOR_LABELS_FR: dict[str, str] = {
-    "Security": "Sécurité",
-    "Justice": "Justice",
-    "Public Infrastructures": "Infrastructures publiques",
-    "Agriculture": "Agriculture",
-    "Health": "Santé",
-    "Public Information": "Information publique",
-    "Education": "Éducation",
-    "Water": "Eau",
-    "Handicraft": "Artisanat",
-    "Culture": "Culture",
-    "Sports": "Sports",
-    "Conflict Management": "Gestion des conflits",
-    "Waste Management": "Gestion des déchets",
-    "Human Rights": "Droits de l'homme",
-}
-
-MONTHS: dict[str, tuple[str, ...]] = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"),
-}  # fmt: skip
 
 
 def label(key: str, language: str, **params: object) -> str:

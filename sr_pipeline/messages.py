@@ -13,6 +13,8 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
+from sr_pipeline.wording import money
+
 _AMOUNT_FORMS = {
     "en": "e.g. 41970, 41 970, 41 970,50 or 41,970.50",
     "fr": "par ex. 41970, 41 970, 41 970,50 ou 41,970.50",
@@ -125,7 +127,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "missing_rate": {
         "en": "no UN exchange rate is on file for {currency} in {month} (the month of the "
-        "{date_field}); the data team must add it to sources/reference/fx_rates.csv",
+        "{date_field}); the data team must add it to the reference exchange rates (fx_rates.csv)",
         "fr": "aucun taux de change ONU n'est enregistré pour {currency} en {month} (mois de la "
         "{date_field}) ; l'équipe des données doit l'ajouter",
     },
@@ -294,8 +296,7 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "money":
-            text = f"{float(value):,.0f}"
-            return text.replace(",", "\u202f") if self.language == "fr" else text
+            return money(value, self.language)
         return super().format_field(value, format_spec)
 
 

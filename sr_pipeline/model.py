@@ -13,8 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from sr_pipeline.messages import Message
+from sr_pipeline.reference import fund_facts
 
-FUNDS = ("QIP", "TF", "PBF")
+# The funds in the bulletin's order (reference funds.csv).
+FUNDS: tuple[str, ...] = tuple(fund_facts())
+# The mission's start (July 2013): the first month a snapshot can be built for.
+MISSION_START = date(2013, 7, 1)
 
 # Canonical columns of each data table, in order. Dates are pandas datetime64[ns] (midnight),
 # money float64 (TF and PBF budgets are already USD; `budget_usd` is present for every fund),
@@ -47,11 +51,11 @@ LINEAGE_COLUMNS = ("fund", "source_file", "sha256", "sheet", "source_row", "extr
 # column letter and header the problem is in.
 REJECTED_ROW_COLUMNS = (
     "fund", "source_file", "sheet", "source_row", "project_code", "field", "value", "problem",
-    "problem_code", "problem_params", "column", "header",
+    "problem_code", "problem_params", "excel_column", "header",
 )  # fmt: skip
 RULE_FLAG_COLUMNS = (
     "fund", "source_file", "sheet", "source_row", "project_code", "rule", "detail",
-    "field", "detail_code", "detail_params", "column", "header",
+    "field", "detail_code", "detail_params", "excel_column", "header",
 )  # fmt: skip
 REJECTED_FILE_COLUMNS = ("source_file", "fund", "problem")
 

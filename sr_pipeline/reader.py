@@ -451,6 +451,24 @@ def _typed_array(values: list[Any], kind: str) -> np.ndarray:
     return np.array(values, dtype=object)
 
 
+@dataclass
+class SheetRows:
+    """A data sheet's cells below its header, as read: one dictionary-encoded column per
+    sheet column, the Excel row of each data row, and the structure rows skipped."""
+
+    name: str  # the sheet's name as written in the workbook
+    layout: Layout
+    columns: list[Column]
+    excel_rows: list[int]
+    skipped: dict[str, int]
+
+    def field(self, sheet: SheetContract, name: str) -> Column:
+        """The raw cells of a field (all empty when its optional column is absent)."""
+        if name in self.layout.columns:
+            return self.columns[self.layout.columns[name]]
+        return Column(np.full(len(self.excel_rows), -1, dtype=np.int32), [])
+
+
 def read_sheet(
     book: CalamineWorkbook,
     sheet: SheetContract,
@@ -458,6 +476,37 @@ def read_sheet(
     sha256: str,
     reference: Reference,
 ) -> SheetOutcome:
+    """One data sheet into accepted rows, rejections and flags, in named steps: read its rows,
+    parse every field, validate (pandera), enforce unique codes, convert to USD, then list
+    the rejections and flag the accepted rows."""
+    rows = read_rows(book, sheet, tracker, reference)
+    raws = {f.name: rows.field(sheet, f.name) for f in sheet.fields}
+    frame, problems = parse_fields(sheet, raws, reference)
+    _validate(frame, sheet, reference, problems)
+    _unique(frame, sheet, rows.excel_rows, problems)
+    _convert(frame, sheet, reference, problems)
+    rejected = _rejections(frame, sheet, tracker, rows, raws, problems)
+    good = np.array([p for p in range(len(rows.excel_rows)) if p not in problems], dtype=np.int64)
+    accepted = frame.take(good).reset_index(drop=True)
+    good_rows = np.asarray(rows.excel_rows, dtype=np.int64)[good] if rows.excel_rows else good
+    flags = _flags(accepted, sheet, tracker, rows.name, good_rows, rows.layout)
+    accepted = accepted.assign(
+        fund=tracker.fund,
+        source_file=tracker.name,
+        sha256=sha256,
+        sheet=rows.name,
+        source_row=good_rows,
+        extras=_extras(rows.columns, rows.layout, good),
+    )
+    ordered = list(CANONICAL_COLUMNS[(tracker.fund, sheet.table)]) + list(LINEAGE_COLUMNS)
+    return SheetOutcome(accepted[ordered], rejected, flags, len(rows.excel_rows), rows.skipped)
+
+
+def read_rows(
+    book: CalamineWorkbook, sheet: SheetContract, tracker: TrackerFile, reference: Reference
+) -> SheetRows:
+    """Find the data sheet and its header, check the report date in its title, and collect
+    the data rows below (blank rows, group headers and the TOTAL row are structure)."""
     sheet_name = _sheet_name(book, sheet)
     try:
         calamine_sheet = book.get_sheet_by_name(sheet_name)
@@ -474,14 +523,20 @@ def read_sheet(
     columns, excel_rows, skipped = collect_rows(
         chain(head[layout.header_row + 1 :], rows), layout.header_row + 2, width, reference
     )
-    del rows, calamine_sheet, head  # frees the parser's copy of the sheet
-    n = len(excel_rows)
-    empty = Column(np.full(n, -1, dtype=np.int32), [])
-    raws = {f.name: columns[layout.columns[f.name]] if f.name in layout.columns else empty
-            for f in sheet.fields}  # fmt: skip
+    return SheetRows(sheet_name, layout, columns, excel_rows, skipped)
 
+
+Problems = dict[int, list[tuple[str, Message]]]  # row position -> [(field, problem)]
+
+
+def parse_fields(
+    sheet: SheetContract, raws: dict[str, Column], reference: Reference
+) -> tuple[pd.DataFrame, Problems]:
+    """Every field's cells into typed values (once per distinct value), with the problems
+    found; the amount's written currency is kept for the currency rule."""
+    n = len(next(iter(raws.values())).codes) if raws else 0
     parsers = _parsers(sheet, reference)
-    problems: dict[int, list[tuple[str, Message]]] = defaultdict(list)  # row -> [(field, problem)]
+    problems: Problems = defaultdict(list)
     data: dict[str, Any] = {}
     written_currency = np.full(n, None, dtype=object)
     amount_field = sheet.conversion.amount if sheet.conversion else None
@@ -508,11 +563,18 @@ def read_sheet(
     else:  # sheets without a currency column are in USD
         frame["_currency"] = "USD"
     frame["_written_currency"] = written_currency
+    return frame, problems
 
-    _validate(frame, sheet, reference, problems)
-    _unique(frame, sheet, excel_rows, problems)
-    _convert(frame, sheet, reference, problems)
 
+def _rejections(
+    frame: pd.DataFrame,
+    sheet: SheetContract,
+    tracker: TrackerFile,
+    rows: SheetRows,
+    raws: dict[str, Column],
+    problems: Problems,
+) -> list[dict[str, Any]]:
+    """One line per problem, naming the row, the field, its column and the value found."""
     rejected = []
     for position in sorted(problems):
         code = frame[sheet.key].iat[position] if sheet.key else None
@@ -520,38 +582,25 @@ def read_sheet(
             raw = raws[sheet.key].raw(position)
             code = None if _blank(raw) else show(raw, 200)
         for field_name, problem in problems[position]:
-            header = layout.headers.get(field_name, field_name)
+            header = rows.layout.headers.get(field_name, field_name)
             raw = raws[field_name].raw(position) if field_name in raws else ""
             rejected.append(
                 {
                     "fund": tracker.fund,
                     "source_file": tracker.name,
-                    "sheet": sheet_name,
-                    "source_row": excel_rows[position],
+                    "sheet": rows.name,
+                    "source_row": rows.excel_rows[position],
                     "project_code": code,
                     "field": field_name,
                     "value": None if _blank(raw) else show(raw, 200),
                     "problem": f"{header}: {problem}",
                     "problem_code": problem.code,
                     "problem_params": problem.params_json(),
-                    "column": layout.letter(field_name),
+                    "excel_column": rows.layout.letter(field_name),
                     "header": header,
                 }
             )
-    good = np.array([p for p in range(n) if p not in problems], dtype=np.int64)
-    accepted = frame.take(good).reset_index(drop=True)
-    good_rows = np.asarray(excel_rows, dtype=np.int64)[good] if n else good
-    flags = _flags(accepted, sheet, tracker, sheet_name, good_rows, layout)
-    accepted = accepted.assign(
-        fund=tracker.fund,
-        source_file=tracker.name,
-        sha256=sha256,
-        sheet=sheet_name,
-        source_row=good_rows,
-        extras=_extras(columns, layout, good),
-    )
-    ordered = list(CANONICAL_COLUMNS[(tracker.fund, sheet.table)]) + list(LINEAGE_COLUMNS)
-    return SheetOutcome(accepted[ordered], rejected, flags, n, skipped)
+    return rejected
 
 
 def _typed_frame(sheet: SheetContract, data: dict[str, np.ndarray], n: int) -> pd.DataFrame:
@@ -569,7 +618,7 @@ def _validate(
     frame: pd.DataFrame,
     sheet: SheetContract,
     reference: Reference,
-    problems: dict[int, list[tuple[str, Message]]],
+    problems: Problems,
 ) -> None:
     """Run the pandera schema lazily; turn each failure case into a clerk's sentence."""
     schema = build_schema(sheet, reference)
@@ -619,7 +668,7 @@ def _unique(
     frame: pd.DataFrame,
     sheet: SheetContract,
     excel_rows: list[int],
-    problems: dict[int, list[tuple[str, Message]]],
+    problems: Problems,
 ) -> None:
     if not sheet.key:
         return
@@ -640,7 +689,7 @@ def _convert(
     frame: pd.DataFrame,
     sheet: SheetContract,
     reference: Reference,
-    problems: dict[int, list[tuple[str, Message]]],
+    problems: Problems,
 ) -> None:
     """Amounts to USD at the rate of the month of the conversion date (TRACKERS.md)."""
     conversion = sheet.conversion
@@ -735,7 +784,7 @@ def _flags(
                     "field": rule.field,
                     "detail_code": message.code,
                     "detail_params": message.params_json(),
-                    "column": layout.letter(rule.field),
+                    "excel_column": layout.letter(rule.field),
                     "header": layout.headers.get(rule.field, rule.field),
                 }
             )

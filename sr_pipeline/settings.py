@@ -4,9 +4,11 @@
   ``sources/trackers/``.
 - ``SR_WAREHOUSE``: the published DuckDB file analysts open; default ``warehouse/sr.duckdb``.
 
-Relative values are taken from the project root, so a command run from any folder means
-the same files. Reference data and published figures are the project's own and are not
-moved by ``SR_TRACKERS_DIR``.
+Relative values are taken from the project root (the source checkout the package runs
+from), so a command run from any folder of the checkout means the same files. An installed
+package (``pip install .``) has no checkout: there they are taken from the current folder.
+Reference data, published figures and SQL are package data (``sr_pipeline/reference/``,
+``sr_pipeline/sql/``) and never move.
 """
 
 from __future__ import annotations
@@ -14,19 +16,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SOURCES_DIR = PROJECT_ROOT / "sources"
-REFERENCE_DIR = SOURCES_DIR / "reference"
-PUBLISHED_DIR = SOURCES_DIR / "published"
-SQL_DIR = PROJECT_ROOT / "warehouse" / "sql"
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+_IN_CHECKOUT = (_PACKAGE_PARENT / "pyproject.toml").is_file()
 
 DEFAULT_TRACKERS_DIR = "sources/trackers"
 DEFAULT_WAREHOUSE = "warehouse/sr.duckdb"
 
 
+def project_root() -> Path:
+    """The source checkout the package runs from, or the current folder for an install."""
+    return _PACKAGE_PARENT if _IN_CHECKOUT else Path.cwd()
+
+
 def _resolve(value: str) -> Path:
     path = Path(value).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    return path if path.is_absolute() else project_root() / path
 
 
 def trackers_dir() -> Path:

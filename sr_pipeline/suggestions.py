@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from sr_pipeline.contracts import Field, SheetContract
-from sr_pipeline.feedback_text import SECTOR_LABELS_FR, STATUS_LABELS, label
+from sr_pipeline.feedback_text import label
 from sr_pipeline.reference import Reference, Vocabulary
 from sr_pipeline.text import clean, fold
 from sr_pipeline.values import CURRENCY_TOKENS, month_number, parse_amount
@@ -24,15 +24,6 @@ VOCABULARY_KINDS = ("region", "status", "sector", "objective", "window")
 # long, this similar (difflib ratio), within this many characters in length of the spelling,
 # and clearly closer to one canonical value than to any other.
 _MIN_LENGTH, _CUTOFF, _MAX_LENGTH_GAP, _MARGIN = 4, 0.8, 2, 0.05
-
-
-def display_value(kind: str, canonical: str, language: str) -> str:
-    """A canonical vocabulary value as the unit writes it (statuses and sectors differ)."""
-    if kind == "status":
-        return STATUS_LABELS.get(canonical, {}).get(language, canonical)
-    if kind == "sector" and language == "fr":
-        return SECTOR_LABELS_FR.get(canonical, canonical)
-    return canonical
 
 
 def currency_header(sheet: SheetContract | None) -> str | None:
@@ -74,14 +65,14 @@ def suggest(
             return nearest(value, _currency_spellings(sheet))
         if kind in VOCABULARY_KINDS:
             found = nearest(value, reference.vocabularies()[kind].lookup)
-            return display_value(kind, found, language) if found else None
+            return reference.label(kind, found, language) if found else None
     if code == "unknown_list_item" and value is not None and kind.startswith("list:"):
         inner = kind.split(":", 1)[1]
         item = str(params.get("item", ""))
         vocab: Vocabulary | None = reference.vocabularies().get(inner)
         found = nearest(item, vocab.lookup) if vocab else None
         if found and item and value.count(item) == 1:
-            return value.replace(item, display_value(inner, found, language))
+            return value.replace(item, reference.label(inner, found, language))
         return None
     if code in ("date_invalid", "date_impossible") and value is not None:
         return day_first_reading(value)

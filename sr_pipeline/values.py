@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sr_pipeline.messages import Message
 from sr_pipeline.text import clean, fold
+from sr_pipeline.wording import MONTH_NAMES
 
 # Excel cells longer than this cannot be typed in Excel: the file was produced by something else.
 MAX_TEXT = 32_767
@@ -190,26 +191,18 @@ def parse_mptf(raw: object) -> tuple[str | None, Message | None]:
 
 # --- Report dates in titles -----------------------------------------------------------------
 
+# Month names as trackers write them: the full names of both languages and the usual
+# abbreviations (accents optional: names are compared folded).
+_MONTH_ABBREVIATIONS = (
+    ("Jan",), ("Feb", "févr"), ("Mar",), ("Apr", "avr"), (), ("Jun",), ("Jul", "juil"),
+    ("Aug",), ("Sep", "Sept"), ("Oct",), ("Nov",), ("Dec", "déc"),
+)  # fmt: skip
 _MONTHS = {
     fold(name): number
     for number, names in enumerate(
-        [
-            ("January", "janvier", "Jan"),
-            ("February", "février", "Feb", "fevrier", "févr"),
-            ("March", "mars", "Mar"),
-            ("April", "avril", "Apr", "avr"),
-            ("May", "mai"),
-            ("June", "juin", "Jun"),
-            ("July", "juillet", "Jul", "juil"),
-            ("August", "août", "Aug"),
-            ("September", "septembre", "Sep", "Sept"),
-            ("October", "octobre", "Oct"),
-            ("November", "novembre", "Nov"),
-            ("December", "décembre", "Dec", "déc"),
-        ],
-        start=1,
+        zip(MONTH_NAMES["en"], MONTH_NAMES["fr"], _MONTH_ABBREVIATIONS, strict=True), start=1
     )
-    for name in names
+    for name in (names[0], names[1], *names[2])
 }
 _TITLE_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 _TITLE_WORDS = re.compile(r"\b(\d{1,2})(?:er)?\s+([a-zA-Z]+)\.?\s+(\d{4})\b")

@@ -11,11 +11,14 @@ the old file open keeps reading it (its inode lives on) and never blocks the run
 crashes or is killed (even mid-transaction: DuckDB rolls back what was not committed) leaves
 the published file untouched.
 
-SQL lives in ``warehouse/sql/``: one statement per file, named for what it does, run with
-bound parameters (``$name``) through :func:`run`. A DataFrame is handed to SQL as the view
-``incoming``. Values are never formatted into SQL. The DDL scripts in ``warehouse/sql/ddl/``
-(a table and its ``COMMENT ON`` lines, no values) are the one exception to one-statement
-files: a table and its documentation belong together.
+SQL is package data in ``sr_pipeline/sql/``, one folder per layer (``schema``, ``raw``,
+``core``, ``snapshots``, ``marts``, ``dq``, and ``reads`` for what the bulletin, the export
+and the UI previews read): one statement per file, named for what it does, addressed as
+``"<layer>/<name>"`` and run with bound parameters (``$name``) through :func:`run`. A
+DataFrame is handed to SQL as the view ``incoming``. Values are never formatted into SQL.
+Scripts that define something together with its documentation (a table and its ``COMMENT
+ON`` lines in ``schema/``; a view, ``view_*.sql``, or a macro, ``macro_*.sql``, in its
+layer's folder) are the one exception to one-statement files.
 """
 
 from __future__ import annotations
@@ -26,27 +29,28 @@ import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from sr_pipeline.settings import SQL_DIR
-
-DDL_DIR = SQL_DIR / "ddl"
+SQL_ROOT = resources.files("sr_pipeline") / "sql"
+# The layers in the order data flows; views and macros are defined in this order too.
+LAYERS = ("raw", "core", "snapshots", "marts", "dq")
 
 
 @cache
 def sql(name: str) -> str:
-    """The text of ``warehouse/sql/<name>.sql``."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    """The text of ``sr_pipeline/sql/<name>.sql`` (``name`` is ``"<layer>/<statement>"``)."""
+    return (SQL_ROOT / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def run(
     con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Execute the statement in ``warehouse/sql/<name>.sql`` with bound parameters."""
+    """Execute the statement in ``sr_pipeline/sql/<name>.sql`` with bound parameters."""
     return con.execute(sql(name), dict(params or {}))
 
 
@@ -69,19 +73,29 @@ def run_with(
         con.unregister("incoming")
 
 
+def _definition_scripts() -> list[str]:
+    """Tables (``schema/``), then each layer's views and macros, in the layers' order."""
+    names = sorted(f"schema/{p.name[:-4]}" for p in (SQL_ROOT / "schema").iterdir())
+    for layer in LAYERS:
+        files = sorted(p.name for p in (SQL_ROOT / layer).iterdir())
+        for prefix in ("view_", "macro_"):
+            names += [f"{layer}/{f[:-4]}" for f in files if f.startswith(prefix)]
+    return [sql(name) for name in names]
+
+
 @cache
 def ddl_scripts() -> tuple[tuple[str, ...], str]:
-    """The DDL scripts in order, and their digest."""
-    scripts = tuple(p.read_text(encoding="utf-8") for p in sorted(DDL_DIR.glob("*.sql")))
+    """The definition scripts in order, and their digest."""
+    scripts = tuple(_definition_scripts())
     return scripts, hashlib.sha256("\n".join(scripts).encode()).hexdigest()
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create what is missing (schemas, tables, views) and (re)write every COMMENT ON, when
-    the DDL changed since it was last applied to this database."""
+    """Create what is missing (schemas, tables, views, macros) and (re)write every COMMENT
+    ON, when the definitions changed since they were last applied to this database."""
     scripts, digest = ddl_scripts()
     try:
-        applied = run(con, "select_core_schema_digest").fetchall()
+        applied = run(con, "core/select_schema_digest").fetchall()
     except duckdb.CatalogException:
         applied = []
     if applied == [(digest,)]:
@@ -89,8 +103,8 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         for script in scripts:
             con.execute(script)
-        run(con, "delete_core_schema_digest")
-        run(con, "insert_core_schema_digest", {"digest": digest})
+        run(con, "core/delete_schema_digest")
+        run(con, "core/insert_schema_digest", {"digest": digest})
 
 
 @contextmanager
@@ -109,27 +123,28 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 # (in this order) in one transaction. A snapshot rebuild resets the month's bookkeeping
 # (core.month_builds: marts and dq pending); marts and dq mark themselves built.
 MONTH_LAYERS: dict[str, tuple[str, ...]] = {
-    "snapshots": ("core_month_versions", "snapshots_projects", "core_month_builds"),
+    "snapshots": ("core/month_versions", "snapshots/projects", "core/month_builds"),
     "marts": (
-        "marts_bulletin_figures",
-        "marts_budget_breakdown",
-        "marts_reconciliation",
-        "marts_monthly_changes",
+        "marts/bulletin_figures",
+        "marts/budget_breakdown",
+        "marts/reconciliation",
+        "marts/monthly_changes",
     ),
-    "dq": ("dq_rejected_rows", "dq_rule_flags", "dq_rejected_files"),
+    "dq": ("dq/rejected_rows", "dq/rule_flags", "dq/rejected_files"),
 }
 
 
-def build_months(con: duckdb.DuckDBPyConnection, layer: str, months: list) -> None:
+def rebuild_layer(con: duckdb.DuckDBPyConnection, layer: str, months: list) -> None:
     """Rebuild ``months`` of one layer, all or nothing. Rebuilding snapshots marks the months'
     marts and dq as pending until they are rebuilt too."""
     params = {"months": months}
     with transaction(con):
         for table in MONTH_LAYERS[layer]:
-            run(con, f"delete_{table}", params)
-            run(con, f"insert_{table}", params)
+            folder, name = table.split("/")
+            run(con, f"{folder}/delete_{name}", params)
+            run(con, f"{folder}/insert_{name}", params)
         if layer != "snapshots":
-            run(con, f"mark_{layer}_built", params)
+            run(con, f"{layer}/mark_built", params)
 
 
 class Warehouse:
@@ -154,10 +169,10 @@ class Warehouse:
         """Complete any month a failed run left pending, then atomically replace the published
         file by a copy of the work database. Returns the months completed here."""
         with self.connect() as con:
-            pending = [row[0] for row in run(con, "select_pending_months").fetchall()]
+            pending = [row[0] for row in run(con, "core/select_pending_months").fetchall()]
             if pending:
-                build_months(con, "marts", pending)
-                build_months(con, "dq", pending)
+                rebuild_layer(con, "marts", pending)
+                rebuild_layer(con, "dq", pending)
             con.execute("CHECKPOINT")
         staging = self.published.with_name(f"{self.published.name}.tmp")
         shutil.copyfile(self.work, staging)
@@ -173,6 +188,13 @@ class Warehouse:
         finally:
             os.close(dir_fd)
         return pending
+
+    def known_refusals(self) -> frozenset[str]:
+        """The sha256 of the versions the published warehouse knows are refused."""
+        if not self.published.exists():
+            return frozenset()
+        with self.read_published() as con:
+            return frozenset(row[0] for row in run(con, "raw/select_refused_versions").fetchall())
 
     @contextmanager
     def read_published(self) -> Iterator[duckdb.DuckDBPyConnection]:

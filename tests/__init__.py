@@ -1,0 +1,6 @@
+"""The test suite mirrors the package: tests/<module> for sr_pipeline/<module>."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_TRACKERS = ROOT / "sources" / "trackers"

@@ -26,11 +26,10 @@ from sr_pipeline.bulletin.charts import pie_slices
 from sr_pipeline.bulletin.content import (
     DIMENSION_TITLES,
     load_month,
-    long_date,
-    millions,
     whole_percentages,
 )
-from sr_pipeline.settings import PROJECT_ROOT
+from sr_pipeline.wording import long_date, millions
+from tests import ROOT as PROJECT_ROOT
 from tests.builders import qip_row, qip_workbook
 from tests.pipeline_helpers import build, rows
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sr_pipeline.demo import truth
-from sr_pipeline.settings import PROJECT_ROOT
+from tests import ROOT as PROJECT_ROOT
 from tests.pipeline_helpers import build, figures, rows
 
 DEMO_TRACKERS = PROJECT_ROOT / "sources" / "trackers"

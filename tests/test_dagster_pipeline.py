@@ -21,7 +21,7 @@ import pytest
 from sr_pipeline.definitions import defs
 from sr_pipeline.defs import assets_raw
 from sr_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
-from sr_pipeline.defs.resources import TrackersFolder
+from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
 from sr_pipeline.defs.schedules import monthly_snapshot
 from sr_pipeline.defs.sensors import tracker_folder_sensor
 from tests.builders import qip_workbook
@@ -143,7 +143,7 @@ def test_dq_lists_rejected_rows_and_flags(june):
     # PBF data of February feeds June: stale (a warning, the run still succeeds).
     assert checks[("snapshots/projects", "data_fresh")] is False
     assert checks[("snapshots/projects", "snapshot_schema_valid")] is True
-    assert all(checks[(f"raw/{fund}", "schema_valid")] for fund in ("qip", "tf", "pbf"))
+    assert all(checks[(f"raw/{fund}", "rows_accounted_for")] for fund in ("qip", "tf", "pbf"))
 
 
 def test_reconciliation_covers_every_published_figure(june):
@@ -259,27 +259,30 @@ def test_sensor_requests_the_months_a_new_version_affects(tmp_path, monkeypatch)
     warehouse = tmp_path / "sr.duckdb"
     monkeypatch.setenv("SR_TRACKERS_DIR", str(trackers))
     monkeypatch.setenv("SR_WAREHOUSE", str(warehouse))
-    folder = TrackersFolder(path=str(trackers))
+    resources = {
+        "trackers": TrackersFolder(path=str(trackers)),
+        "warehouse": WarehouseResource(path=str(warehouse)),
+    }
 
-    first = dg.build_sensor_context(cursor=None, resources={"trackers": folder})
+    first = dg.build_sensor_context(cursor=None, resources=resources)
     assert isinstance(tracker_folder_sensor(first), dg.SkipReason)  # takes stock
     cursor = first.cursor
     assert len(json.loads(cursor)) == 4
 
-    quiet = dg.build_sensor_context(cursor=cursor, resources={"trackers": folder})
+    quiet = dg.build_sensor_context(cursor=cursor, resources=resources)
     assert isinstance(tracker_folder_sensor(quiet), dg.SkipReason)
 
     # A corrected May file: it feeds May only (June has its own file).
     qip_workbook(trackers / "QIP", qip_rows_june()[:2], name="QIPs_Suivi_2018-05-31_v2.xlsx",
                  title_date="31/05/2018")  # fmt: skip
-    tick = dg.build_sensor_context(cursor=cursor, resources={"trackers": folder})
+    tick = dg.build_sensor_context(cursor=cursor, resources=resources)
     requests = tracker_folder_sensor(tick)
     assert [r.partition_key for r in requests] == ["2018-05-01"]
     cursor = tick.cursor
 
     # A June revision feeds June and every month after (no newer QIP tracker).
     write_qip_june_v2(trackers)
-    tick = dg.build_sensor_context(cursor=cursor, resources={"trackers": folder})
+    tick = dg.build_sensor_context(cursor=cursor, resources=resources)
     (request,) = tracker_folder_sensor(tick)
     assert request.tags[RANGE_START_TAG] == "2018-06-01"
     assert request.tags[RANGE_END_TAG] >= "2018-12-01"

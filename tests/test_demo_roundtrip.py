@@ -20,9 +20,9 @@ from sr_pipeline.demo.truth import tracker_files, tracker_truth
 from sr_pipeline.discovery import discover
 from sr_pipeline.model import CANONICAL_COLUMNS
 from sr_pipeline.reader import read_tracker
-from sr_pipeline.settings import SOURCES_DIR
+from tests import ROOT
 
-TRACKERS = SOURCES_DIR / "trackers"
+TRACKERS = ROOT / "sources" / "trackers"
 SPECS = tracker_files()
 
 

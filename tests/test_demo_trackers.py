@@ -12,9 +12,10 @@ and deliberately bad rows (unknown region, 31 June, duplicate code, over-cap bud
 These tests read the June 2018 files (PBF: February 2018) with openpyxl only -- never with
 ``sr_pipeline``'s reader -- using small independent parsing helpers, and check that
 
-- every figure of ``sources/published/bulletin-41-2018-06.csv`` comes out under its precision
-  rule (the one documented exception: the TF's printed 66 ongoing contradicts 79 completed
-  of 132; the demo data are consistent, so ongoing = total - completed = 53);
+- every figure of the published bulletin #41 (``reference/published/bulletin-41-2018-06.csv``)
+  comes out under its precision rule (the one documented exception: the TF's printed 66
+  ongoing contradicts 79 completed of 132; the demo data are consistent, so ongoing =
+  total - completed = 53);
 - the generator's ground truth (``sr_pipeline.demo.truth``) agrees with what is read back,
   file by file (status counts, codes, rejected rows, rule flags, budgets);
 - regenerating the workbooks gives byte-identical files (the committed ones are reproducible).
@@ -38,8 +39,8 @@ from sr_pipeline.demo.truth import tracker_files, tracker_truth
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACKERS = ROOT / "sources" / "trackers"
-REFERENCE = ROOT / "sources" / "reference"
-PUBLISHED = ROOT / "sources" / "published" / "bulletin-41-2018-06.csv"
+REFERENCE = ROOT / "sr_pipeline" / "reference"
+PUBLISHED = REFERENCE / "published" / "bulletin-41-2018-06.csv"
 
 # ---- independent parsing helpers ------------------------------------------------------------
 

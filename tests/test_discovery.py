@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sr_pipeline.discovery import discover, latest_versions, recognise
+from sr_pipeline.discovery import discover, feeding_version, recognise
 from sr_pipeline.model import RefusedFile, TrackerFile
 
 
@@ -79,10 +79,32 @@ def test_latest_version_per_fund_for_a_month(tmp_path: Path) -> None:
         "PBF_Portefeuille_20180228.xlsx",
     )
     versions, _ = discover(tmp_path)
-    may = latest_versions(versions, date(2018, 5, 31))
-    assert may["QIP"].path.name == "QIPs_Suivi_2018-05-31_v2.xlsx"
-    june = latest_versions(versions, date(2018, 6, 30))
-    assert june["QIP"].path.name == "QIPs_Suivi_2018-06-30.xlsx"
-    assert june["PBF"].report_date == date(2018, 2, 28)
-    assert "TF" not in june
-    assert latest_versions(versions, date(2017, 10, 31)) == {}
+
+    def feeding(fund: str, as_of: date) -> TrackerFile | None:
+        return feeding_version(versions, fund, as_of, lambda t: True)
+
+    assert feeding("QIP", date(2018, 5, 31)).path.name == "QIPs_Suivi_2018-05-31_v2.xlsx"
+    assert feeding("QIP", date(2018, 6, 30)).path.name == "QIPs_Suivi_2018-06-30.xlsx"
+    assert feeding("PBF", date(2018, 6, 30)).report_date == date(2018, 2, 28)
+    assert feeding("TF", date(2018, 6, 30)) is None
+    assert feeding("QIP", date(2017, 10, 31)) is None
+    assert feeding("PBF", date(2017, 10, 31)) is None
+
+
+def test_a_refused_version_is_not_a_version_the_month_falls_back(tmp_path: Path) -> None:
+    touch(tmp_path, "QIPs_Suivi_2018-05-31.xlsx", "QIPs_Suivi_2018-05-31_v2.xlsx",
+          "QIPs_Suivi_2018-06-30.xlsx")  # fmt: skip
+    versions, _ = discover(tmp_path)
+    refused = {"QIPs_Suivi_2018-06-30.xlsx", "QIPs_Suivi_2018-05-31_v2.xlsx"}
+    asked: list[str] = []
+
+    def accepted(tracker: TrackerFile) -> bool:
+        asked.append(tracker.name)
+        return tracker.name not in refused
+
+    chosen = feeding_version(versions, "QIP", date(2018, 6, 30), accepted)
+    assert chosen.name == "QIPs_Suivi_2018-05-31.xlsx"
+    # Asked newest first, and only until one is accepted (the raw step reads as it asks).
+    assert asked == [
+        "QIPs_Suivi_2018-06-30.xlsx", "QIPs_Suivi_2018-05-31_v2.xlsx", "QIPs_Suivi_2018-05-31.xlsx",
+    ]  # fmt: skip

@@ -20,21 +20,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import openpyxl
 import pytest
 
-from sr_pipeline import feedback
 from sr_pipeline.discovery import recognise
-from sr_pipeline.feedback import (
-    FILL_FLAGGED,
-    FILL_REJECTED,
-    SUMMARY_HEADER_ROW,
-    feedback_counts,
-    feedback_path,
-    write_feedback,
-)
-from sr_pipeline.model import ReadResult
+from sr_pipeline.feedback import feedback_counts, feedback_path, workbook, write_feedback
+from sr_pipeline.feedback.workbook import FILL_FLAGGED, FILL_REJECTED, SUMMARY_HEADER_ROW
+from sr_pipeline.raw import RecordedVersion, insert_version, load_version
 from sr_pipeline.reader import read_tracker
+from sr_pipeline.warehouse import apply_schema
 from tests.builders import (
     QIP_HEADERS,
     contribution_row,
@@ -52,10 +47,16 @@ HYPERLINK = '=HYPERLINK("http://x","y")'
 DDE = "=cmd|' /C calc'!A0"
 
 
-def read(path: Path) -> ReadResult:
+def read(path: Path) -> RecordedVersion:
+    """The version as the raw step records it and the feedback step reads it back: read once,
+    stored in a warehouse, loaded from there (the feedback never parses the tracker)."""
     tracker = recognise(path)
     assert tracker is not None and not hasattr(tracker, "problem"), tracker
-    return read_tracker(tracker)
+    result = read_tracker(tracker)
+    with duckdb.connect() as con:
+        apply_schema(con)
+        insert_version(con, result)
+        return load_version(con, result.sha256, tracker)
 
 
 def sha256(path: Path) -> str:
@@ -105,7 +106,7 @@ QIP_ROWS = [
 
 
 @pytest.fixture
-def qip(tmp_path: Path) -> tuple[Path, ReadResult, Path]:
+def qip(tmp_path: Path) -> tuple[Path, RecordedVersion, Path]:
     original = qip_workbook(tmp_path / "trackers", QIP_ROWS)
     result = read(original)
     return original, result, write_feedback(result, tmp_path / "warehouse" / "feedback")
@@ -266,7 +267,7 @@ def test_a_problem_without_a_column_is_commented_on_the_first_cell_of_its_row(
     # The optional "Date de clôture" column is absent, and a completed project needs one.
     headers = [h for h in QIP_HEADERS if h != "Date de clôture"]
     result = read(qip_workbook(tmp_path, [qip_row(1)], headers=headers))
-    assert result.rejected_rows["column"].tolist() == [None]
+    assert result.rejected_rows["excel_column"].tolist() == [None]
     book = openpyxl.load_workbook(write_feedback(result, tmp_path / "out"))
     (row,) = summary_rows(book)
     assert (row["Ligne"], row["Colonne"], row["En-tête"]) == (5, None, "Date de clôture")
@@ -378,7 +379,7 @@ def test_a_refused_file_gets_the_reason_in_the_units_language_and_is_never_opene
     def no_opening(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("a refused tracker must not be opened")
 
-    monkeypatch.setattr(feedback.CalamineWorkbook, "from_filelike", no_opening)
+    monkeypatch.setattr(workbook.CalamineWorkbook, "from_filelike", no_opening)
     monkeypatch.setattr(Path, "read_bytes", no_opening)
     out = write_feedback(result, tmp_path / "out")
     monkeypatch.undo()

@@ -281,7 +281,7 @@ def test_row_rejections(tmp_path: Path, changes: dict, field: str, words: str) -
 def test_two_problems_in_one_row_give_two_lines(tmp_path: Path) -> None:
     result = read(qip_workbook(tmp_path, [qip_row(1, Région="Kayes", Budget=-1)]))
     assert [(r, f) for r, f, _ in problems(result)] == [(5, "region"), (5, "budget")]
-    assert result.rejected_rows["column"].tolist() == ["C", "H"]  # where the clerk must look
+    assert result.rejected_rows["excel_column"].tolist() == ["C", "H"]  # where the clerk must look
     assert result.rejected_rows["header"].tolist() == ["Région", "Budget"]
     assert result.tables["projects"].empty
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import pytest
 
 from sr_pipeline.contracts import QIP, TF
-from sr_pipeline.feedback_text import SECTOR_LABELS_FR, STATUS_LABELS
 from sr_pipeline.reference import load_reference
 from sr_pipeline.suggestions import day_first_reading, nearest, number_in_text, suggest
 
@@ -116,11 +115,14 @@ def test_suggestions_in_english_use_english_names() -> None:
 
 
 def test_status_and_sector_labels_are_spellings_the_reader_accepts() -> None:
-    # A label the feedback proposes must read back as the value it stands for.
-    for status, labels in STATUS_LABELS.items():
-        for text in labels.values():
-            assert REFERENCE.statuses.get(text) == status, text
-    for sector, text in SECTOR_LABELS_FR.items():
-        assert REFERENCE.qip_sectors.get(text) == sector, text
-    assert set(STATUS_LABELS) == set(REFERENCE.statuses.values)
-    assert set(SECTOR_LABELS_FR) == set(REFERENCE.qip_sectors.values)
+    # A label the feedback proposes must read back as the value it stands for, in both
+    # languages, for every canonical value.
+    vocabularies = REFERENCE.vocabularies()
+    for kind in ("status", "sector"):
+        for value in vocabularies[kind].values:
+            for language in ("en", "fr"):
+                text = REFERENCE.label(kind, value, language)
+                assert vocabularies[kind].get(text) == value, (kind, language, text)
+    assert REFERENCE.label("status", "completed", "fr") == "Achevé"
+    assert REFERENCE.label("sector", "Health", "fr") == "Santé"
+    assert REFERENCE.label("region", "Gao", "fr") == "Gao"  # no label: the value itself

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from sr_pipeline.bulletin.content import long_date, millions
-from sr_pipeline.settings import PROJECT_ROOT
+from sr_pipeline.wording import long_date, millions
+from tests import ROOT as PROJECT_ROOT
 from tests.pipeline_helpers import rows
 
 CHROMIUM = shutil.which("chromium")

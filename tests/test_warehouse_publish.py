@@ -105,7 +105,7 @@ KILLED_RUN = textwrap.dedent(
         real_run = warehouse.run
 
         def run(con, name, params=None):
-            if name == "insert_marts_reconciliation":  # deletes done, inserts under way
+            if name == "marts/insert_reconciliation":  # deletes done, inserts under way
                 wait_to_be_killed()
             return real_run(con, name, params)
 
@@ -234,14 +234,14 @@ def test_a_month_left_half_built_by_a_failed_run_is_never_published_half_built(
     run for May publishes. June must be whole: its marts agree with its snapshot."""
     trackers, warehouse = june_v1
     write_qip_june_v2(trackers)
-    real_build = marts_step.build_months
+    real_build = marts_step.rebuild_layer
 
     def failing(con, layer, months):
         raise RuntimeError("the marts step crashed")
 
-    monkeypatch.setattr(marts_step, "build_months", failing)
+    monkeypatch.setattr(marts_step, "rebuild_layer", failing)
     assert not build(trackers, warehouse, "2018-06-01", raise_on_error=False).success
-    monkeypatch.setattr(marts_step, "build_months", real_build)
+    monkeypatch.setattr(marts_step, "rebuild_layer", real_build)
     assert figures(warehouse, "2018-06-30")[("QIP", "budget_usd")] == 110_000  # untouched
 
     assert build(trackers, warehouse, "2018-05-01").success

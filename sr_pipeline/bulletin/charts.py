@@ -15,11 +15,11 @@ from sr_pipeline.bulletin.content import (
     DIMENSION_TITLES,
     Month,
     chart_total,
-    long_date,
-    millions,
     whole_percentages,
 )
+from sr_pipeline.model import FUNDS
 from sr_pipeline.reference import load_reference
+from sr_pipeline.wording import long_date, millions
 
 DPI = 100
 # Colour-blind-safe palette (Okabe-Ito, then Tableau's muted tones for the long QIP list).
@@ -29,7 +29,7 @@ PALETTE = (
     "#EDC948", "#FF9DA7",
 )  # fmt: skip
 FUND_COLOURS = {"QIP": "#0072B2", "TF": "#E69F00", "PBF": "#009E73"}
-# The bulletin's reporting groups, in the gazetteer's order (sources/reference/regions.csv).
+# The bulletin's reporting groups, in the gazetteer's order (reference regions.csv).
 REGION_GROUPS = tuple(dict.fromkeys(load_reference().region_groups.values()))
 # A slice narrower than this carries no label on the ring (the legend has them all).
 LABEL_ON_RING_MIN_PCT = 5
@@ -143,7 +143,7 @@ def _donut_png(title: str, subtitle: str, slices: tuple[Slice, ...], total: floa
 
 def projects_by_region(month: Month) -> Chart:
     """Number of projects by region group, one bar per fund (each with its own date)."""
-    funds = [f for f in ("QIP", "TF", "PBF") if f in month.funds]
+    funds = [f for f in FUNDS if f in month.funds]
     counts = {
         fund: {
             row.category: int(row.projects)

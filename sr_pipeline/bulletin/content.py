@@ -15,15 +15,11 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from sr_pipeline.defs.partitions import MISSION_START
+from sr_pipeline.model import FUNDS, MISSION_START
+from sr_pipeline.reference import fund_facts
 from sr_pipeline.warehouse import frame
+from sr_pipeline.wording import millions, money
 
-FUND_ORDER = ("QIP", "TF", "PBF")
-FUND_NAMES = {
-    "QIP": "Quick Impact Projects (QIPs)",
-    "TF": "Trust Fund (TF)",
-    "PBF": "Peacebuilding Fund (PBF)",
-}
 DIMENSION_TITLES = {
     ("QIP", "region_group"): "QIPs Budget Breakdown by Region",
     ("QIP", "sector"): "QIPs Budget Breakdown by Sector",
@@ -76,7 +72,7 @@ class Month:
 
 def months_with_figures(con: duckdb.DuckDBPyConnection, months: list[date]) -> list[date]:
     """The months among ``months`` that have figures (the others render nothing)."""
-    found = frame(con, "select_bulletin_months", {"months": months})
+    found = frame(con, "reads/bulletin_months", {"months": months})
     return [_day(value) for value in found["as_of"]]
 
 
@@ -87,9 +83,9 @@ def _day(value) -> date:
 def load_month(con: duckdb.DuckDBPyConnection, as_of: date) -> Month:
     """Read one month of the marts."""
     params = {"as_of": as_of}
-    figures = frame(con, "select_bulletin_figures", params)
-    breakdown = frame(con, "select_bulletin_breakdown", params)
-    changes = frame(con, "select_bulletin_changes", params)
+    figures = frame(con, "reads/bulletin_figures", params)
+    breakdown = frame(con, "reads/bulletin_breakdown", params)
+    changes = frame(con, "reads/bulletin_changes", params)
     funds = {}
     for fund, rows in figures.groupby("fund", sort=False):
         funds[fund] = Fund(
@@ -98,29 +94,23 @@ def load_month(con: duckdb.DuckDBPyConnection, as_of: date) -> Month:
             data_as_of=_day(rows["data_as_of"].iloc[0]),
             source_file=str(rows["source_file"].iloc[0]),
         )
-    ordered = {fund: funds[fund] for fund in FUND_ORDER if fund in funds}
+    ordered = {fund: funds[fund] for fund in FUNDS if fund in funds}
     return Month(as_of=as_of, funds=ordered, breakdown=breakdown, changes=changes)
 
 
-def long_date(day: date) -> str:
-    """28 February 2018 (English month names whatever the locale)."""
-    months = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")  # fmt: skip
-    return f"{day.day} {months[day.month - 1]} {day.year}"
-
-
-def millions(usd: float, decimals: int = 1) -> str:
-    """15.9 (a USD amount in millions, as the bulletin prints it)."""
-    return f"{usd / 1e6:,.{decimals}f}"
+def fund_name(fund: str) -> str:
+    """As the bulletin names a fund: Quick Impact Projects (QIPs)."""
+    return fund_facts()[fund].display_name
 
 
 def usd(amount: float) -> str:
-    """41,970 USD; a delta keeps its sign (+439,907 USD)."""
-    return f"{amount:,.0f} USD"
+    """41,970 USD."""
+    return f"{money(amount)} USD"
 
 
 def signed_usd(amount: float) -> str:
-    return f"{amount:+,.0f} USD" if round(amount) else "0 USD"
+    """A change of budget keeps its sign: +439,907 USD (0 USD for no change)."""
+    return f"{'+' if amount > 0 else '-'}{money(abs(amount))} USD" if round(amount) else "0 USD"
 
 
 def whole_percentages(shares: list[float]) -> list[int]:
@@ -140,25 +130,25 @@ def whole_percentages(shares: list[float]) -> list[int]:
 
 def main_figures(month: Month) -> dict[str, str]:
     """The Main Figures box, one sentence per fund, worded as bulletin #41 words it."""
-    since = MISSION_START[:4]
+    since = MISSION_START.year
     sentences = {}
     if (qip := month.funds.get("QIP")) is not None:
         sentences["QIP"] = (
-            f"{FUND_NAMES['QIP']}: {qip.count('projects_completed')} projects completed and "
+            f"{fund_name('QIP')}: {qip.count('projects_completed')} projects completed and "
             f"{qip.count('projects_ongoing')} under implementation of a budget of "
             f"{millions(qip.values.get('budget_usd', 0))} million USD "
             f"({qip.count('projects_total')} projects in total since {since})"
         )
     if (pbf := month.funds.get("PBF")) is not None:
         sentences["PBF"] = (
-            f"{FUND_NAMES['PBF']}: {pbf.count('projects_total')} projects "
+            f"{fund_name('PBF')}: {pbf.count('projects_total')} projects "
             f"({pbf.count('projects_completed')} completed, {pbf.count('projects_ongoing')} "
             f"under implementation) for a total budget of "
             f"{millions(pbf.values.get('budget_usd', 0))} million USD"
         )
     if (tf := month.funds.get("TF")) is not None:
         sentences["TF"] = (
-            f"{FUND_NAMES['TF']}: {tf.count('projects_completed')} projects completed and "
+            f"{fund_name('TF')}: {tf.count('projects_completed')} projects completed and "
             f"{tf.count('projects_ongoing')} projects under implementation out of "
             f"{tf.count('projects_total')} projects approved for a cost of "
             f"{millions(tf.values.get('cost_usd', 0))} million USD over a budget of "

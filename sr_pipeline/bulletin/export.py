@@ -17,16 +17,16 @@ import pandas as pd
 
 from sr_pipeline.warehouse import frame
 
-# sheet name -> (query file, what the table is)
+# sheet name -> the public table it holds (the month's rows)
 SHEETS = {
-    "projects": "select_export_snapshots_projects",
-    "bulletin_figures": "select_export_marts_bulletin_figures",
-    "budget_breakdown": "select_export_marts_budget_breakdown",
-    "monthly_changes": "select_export_marts_monthly_changes",
-    "reconciliation": "select_export_marts_reconciliation",
-    "rejected_rows": "select_export_dq_rejected_rows",
-    "rejected_files": "select_export_dq_rejected_files",
-    "rule_flags": "select_export_dq_rule_flags",
+    "projects": "snapshots.projects",
+    "bulletin_figures": "marts.bulletin_figures",
+    "budget_breakdown": "marts.budget_breakdown",
+    "monthly_changes": "marts.monthly_changes",
+    "reconciliation": "marts.reconciliation",
+    "rejected_rows": "dq.rejected_rows",
+    "rejected_files": "dq.rejected_files",
+    "rule_flags": "dq.rule_flags",
 }
 USD_FORMAT = "#,##0"
 NUMBER_FORMAT = "#,##0.##"
@@ -38,7 +38,10 @@ MAX_WIDTH = 60
 
 def read_tables(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, pd.DataFrame]:
     """The month's rows of every public table."""
-    return {sheet: frame(con, query, {"as_of": as_of}) for sheet, query in SHEETS.items()}
+    return {
+        sheet: frame(con, "reads/export_month", {"table": table, "as_of": as_of})
+        for sheet, table in SHEETS.items()
+    }
 
 
 def _number_format(column: str, series: pd.Series) -> str:

@@ -12,14 +12,13 @@ import pandas as pd
 from sr_pipeline.bulletin.charts import Chart
 from sr_pipeline.bulletin.content import (
     CHANGE_WORDS,
-    FUND_NAMES,
     Month,
-    long_date,
+    fund_name,
     main_figures,
-    millions,
     signed_usd,
     usd,
 )
+from sr_pipeline.wording import long_date, millions
 
 CSS = """
 body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #1b1b1b;
@@ -142,7 +141,7 @@ def render_page(month: Month, charts: list[Chart], xlsx_name: str) -> str:
         )
         extra = _pbf_windows(month) if fund == "PBF" else ""
         sections.append(
-            f"<section id='fund-{_e(fund.lower())}'><h2>{_e(FUND_NAMES[fund])} "
+            f"<section id='fund-{_e(fund.lower())}'><h2>{_e(fund_name(fund))} "
             f"<span class='as-of'>as of {_e(long_date(info.data_as_of))}</span></h2>"
             f"{extra}{charts_html}</section>"
         )
@@ -153,7 +152,7 @@ def render_page(month: Month, charts: list[Chart], xlsx_name: str) -> str:
         else ""
     )
     changes = "".join(
-        f"<h3>{_e(FUND_NAMES[fund])} <span class='as-of'>as of "
+        f"<h3>{_e(fund_name(fund))} <span class='as-of'>as of "
         f"{_e(long_date(info.data_as_of))}</span></h3>{_changes(month, fund)}"
         for fund, info in month.funds.items()
     )

@@ -20,7 +20,7 @@ def _charts_markdown(rendered) -> str:
 
 
 def _main_figures_markdown(rendered) -> str:
-    from sr_pipeline.bulletin.content import long_date
+    from sr_pipeline.wording import long_date
 
     funds = rendered.month.funds
     return "\n\n".join(

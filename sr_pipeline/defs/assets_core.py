@@ -1,5 +1,6 @@
-"""Warehouse core: the funds in one shape (views over raw), and the reference data and
-published figures the marts need, reloaded from ``sources/`` on every run."""
+"""core: the reference data and published figures the marts need, reloaded from the package's
+reference data on every run (the models over raw, ``core.projects`` and
+``core.version_spans``, are views in ``sql/core/``)."""
 
 import re
 
@@ -7,46 +8,57 @@ import dagster as dg
 import pandas as pd
 
 from sr_pipeline.defs.assets_raw import raw_key
-from sr_pipeline.defs.assets_sources import published_bulletins, reference_data
+from sr_pipeline.defs.assets_sources import published_bulletins, reference_files
 from sr_pipeline.defs.resources import WarehouseResource
 from sr_pipeline.model import FUNDS
-from sr_pipeline.reference import load_reference
-from sr_pipeline.settings import PUBLISHED_DIR, REFERENCE_DIR
+from sr_pipeline.reference import PUBLISHED_DIR, fund_facts, load_reference
 from sr_pipeline.warehouse import frame, run, run_with, transaction
 
-CORE_PROJECTS = dg.AssetKey(["core", "projects"])
+CORE_REFERENCE = dg.AssetKey(["core", "reference_data"])
 _PRECISION = re.compile(r"^(count|percent_0|millions_\d)$")
 _BULLETIN_FILE = re.compile(r"^bulletin-(\d+)-(\d{4})-(\d{2})\.csv$")
-_CATEGORY_DIMENSION = {
-    "QIP": ("sector", "qip_sectors"),
-    "TF": ("objective", "tf_objectives"),
-    "PBF": ("window", "pbf_windows"),
-}
+
+
+def _ordered(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    df["sort_order"] = range(1, len(df) + 1)
+    return df
 
 
 def reference_tables() -> dict[str, pd.DataFrame]:
+    """The reference data as the core.* tables hold it."""
     reference = load_reference()
-    regions = pd.read_csv(REFERENCE_DIR / "regions.csv", dtype=str, keep_default_na=False)
-    regions["pcode"] = regions["pcode"].replace("", None)
-    groups = list(dict.fromkeys(regions["region_group"]))
+    facts = fund_facts()
+    funds = _ordered(
+        [vars(f) for f in facts.values()],
+        ["fund", "name", "abbreviation", "language", "category_dimension"],
+    )
+    regions = pd.DataFrame(
+        {
+            "region": list(reference.region_groups),
+            "pcode": [reference.pcodes[r] for r in reference.region_groups],
+            "region_group": list(reference.region_groups.values()),
+        }
+    )
+    groups = list(dict.fromkeys(reference.region_groups.values()))
     categories = []
     for fund in FUNDS:
         categories += [(fund, "region_group", group) for group in groups]
-        dimension, vocabulary = _CATEGORY_DIMENSION[fund]
-        categories += [(fund, dimension, v) for v in getattr(reference, vocabulary).values]
+        dimension = facts[fund].category_dimension
+        categories += [(fund, dimension, value) for value in reference.categories(fund)]
     breakdown = pd.DataFrame(categories, columns=["fund", "dimension", "category"])
     breakdown["sort_order"] = breakdown.groupby(["fund", "dimension"]).cumcount() + 1
-    statuses = pd.DataFrame({"status": list(reference.statuses.values)})
-    statuses["sort_order"] = range(1, len(statuses) + 1)
     return {
-        "regions": regions[["region", "pcode", "region_group"]],
-        "statuses": statuses,
+        "funds": funds,
+        "budget_lines": pd.DataFrame(sorted(reference.budget_lines), columns=["fund", "category"]),
+        "regions": regions,
+        "statuses": _ordered([{"status": s} for s in reference.statuses.values], ["status"]),
         "breakdown_categories": breakdown,
     }
 
 
 def published_figures() -> pd.DataFrame:
-    """Every bulletin file in sources/published/, in printed order."""
+    """Every bulletin file in the reference data's published/, in printed order."""
     frames = []
     for path in sorted(PUBLISHED_DIR.glob("bulletin-*.csv")):
         if not _BULLETIN_FILE.match(path.name):
@@ -72,23 +84,23 @@ def published_figures() -> pd.DataFrame:
 
 
 @dg.asset(
-    key=CORE_PROJECTS,
-    deps=[raw_key(fund) for fund in FUNDS] + [reference_data, published_bulletins],
-    group_name="warehouse_core",
+    key=CORE_REFERENCE,
+    deps=[raw_key(fund) for fund in FUNDS] + [reference_files, published_bulletins],
+    group_name="core",
     kinds={"duckdb", "sql"},
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
-def core_projects(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Every accepted project of every version in one shape (core.projects), with the
-    reference data and published figures (core.*) reloaded from sources/."""
+def core_reference_data(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Reload the reference data and published figures into core.* (funds, gazetteer,
+    statuses, categories, budget lines, bulletins' figures)."""
     tables = reference_tables()
     published = published_figures()
     with warehouse.warehouse().connect() as con:
         with transaction(con):
             for name, df in {**tables, "published_figures": published}.items():
-                run(con, f"delete_core_{name}")
-                run_with(con, f"insert_core_{name}", df)
-        counts = frame(con, "select_core_counts")
+                run(con, f"core/delete_{name}")
+                run_with(con, f"core/insert_{name}", df)
+        counts = frame(con, "core/select_counts")
     return dg.MaterializeResult(
         metadata={
             "versions": int(counts["versions"].iloc[0]),

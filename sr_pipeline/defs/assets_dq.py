@@ -7,7 +7,7 @@ from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_snapshots import SNAPSHOT_PROJECTS
 from sr_pipeline.defs.partitions import monthly_partitions, months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
-from sr_pipeline.warehouse import build_months, frame
+from sr_pipeline.warehouse import frame, rebuild_layer
 
 REJECTED_ROWS = dg.AssetKey(["dq", "rejected_rows"])
 REJECTED_FILES = dg.AssetKey(["dq", "rejected_files"])
@@ -16,21 +16,21 @@ RULE_FLAGS = dg.AssetKey(["dq", "rule_flags"])
 _DQ = {
     # key: (table, check, what the check counts, description)
     REJECTED_ROWS: (
-        "dq_rejected_rows",
+        "rejected_rows",
         checks.NO_REJECTED_ROWS,
         "rejected row problems",
         "Rows of the month's tracker versions that failed validation (one line per problem); "
         "they count in no figure.",
     ),
     REJECTED_FILES: (
-        "dq_rejected_files",
+        "rejected_files",
         checks.NO_REJECTED_FILES,
         "refused files",
         "Files in the trackers folder refused for the month (the month falls back to the "
         "latest accepted version).",
     ),
     RULE_FLAGS: (
-        "dq_rule_flags",
+        "rule_flags",
         checks.NO_RULE_FLAGS,
         "rule flags",
         "Business-rule breaches in the month's tracker versions (rows still counted).",
@@ -63,9 +63,9 @@ def data_quality(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     params = {"months": months}
     found = {}
     with warehouse.warehouse().connect() as con:
-        build_months(con, "dq", months)
+        rebuild_layer(con, "dq", months)
         for key, (table, *_) in _DQ.items():
-            found[key] = frame(con, f"select_{table}", params)
+            found[key] = frame(con, f"dq/select_{table}", params)
 
     for key, (_, check, what, _) in _DQ.items():
         rows = found[key]

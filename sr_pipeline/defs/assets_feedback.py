@@ -1,9 +1,10 @@
 """Feedback for the fund units: one workbook per tracker version, in the unit's language.
 
 A version's feedback is written once, when it is first needed after being loaded into raw
-(and again if the file has gone missing): the clerk's own data sheet with every problem cell
+(and again if the file has gone missing), from what the raw step recorded
+(``sr_pipeline.raw.load_version``): the clerk's own data sheet with every problem cell
 highlighted and commented, and a summary sheet of what to fix (``sr_pipeline.feedback``).
-The originals in the trackers folder are only read.
+The originals in the trackers folder are only read, to reproduce their cells.
 """
 
 import dagster as dg
@@ -15,7 +16,8 @@ from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
 from sr_pipeline.discovery import recognise
 from sr_pipeline.feedback import feedback_counts, write_feedback
 from sr_pipeline.model import FUNDS, TrackerFile
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.raw import load_version
+from sr_pipeline.safety import sha256_of
 from sr_pipeline.warehouse import frame, run, transaction
 
 FEEDBACK = dg.AssetKey(["dq", "feedback_workbooks"])
@@ -37,32 +39,32 @@ def feedback_workbooks(
     out_dir = target.published.parent / "feedback"
     written: list[dict] = []
     with target.connect() as con:
-        versions = frame(con, "select_feedback_due")
+        versions = frame(con, "dq/select_feedback_due")
         for version in versions.itertuples(index=False):
             recorded = version.feedback_file
             if isinstance(recorded, str) and (target.published.parent / recorded).exists():
                 continue
             tracker = recognise(folder / version.path)
-            if not isinstance(tracker, TrackerFile):
+            if not isinstance(tracker, TrackerFile) or not tracker.path.is_file():
                 continue
-            result = read_tracker(tracker)
-            if result.sha256 != version.sha256:  # replaced since the scan: next run
+            if sha256_of(tracker.path) != version.sha256:  # replaced since the scan: next run
                 continue
-            path = write_feedback(result, out_dir)
-            counts = feedback_counts(result)
+            record = load_version(con, version.sha256, tracker)
+            path = write_feedback(record, out_dir)
+            counts = feedback_counts(record)
             problems = counts["rejections"] + counts["flags"] + counts["refused"]
             relative = str(path.relative_to(target.published.parent))
             with transaction(con):
                 params = {"sha256": version.sha256}
-                run(con, "delete_core_feedback_file", params)
+                run(con, "core/delete_feedback_file", params)
                 run(
-                    con, "insert_core_feedback_file",
+                    con, "core/insert_feedback_file",
                     {**params, "fund": version.fund, "source_file": version.source_file,
                      "feedback_file": relative, "problems": problems},
                 )  # fmt: skip
             written.append({"feedback_file": relative, **counts})
             context.log.info(f"feedback for {tracker.name}: {relative} ({problems} problems)")
-        quality = frame(con, "select_data_quality")
+        quality = frame(con, "dq/select_data_quality")
     metadata: dict[str, dg.MetadataValue | int | str] = {
         "feedback_folder": dg.MetadataValue.path(str(out_dir)),
         "workbooks_written": len(written),

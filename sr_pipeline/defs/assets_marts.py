@@ -1,6 +1,6 @@
 """The bulletin's marts: headline figures, pie charts, the reconciliation with what the
 bulletins printed, and what changed since last month. One step writes the four (SQL in
-warehouse/sql/insert_marts_*.sql)."""
+sr_pipeline/sql/marts/)."""
 
 import dagster as dg
 
@@ -8,7 +8,7 @@ from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_snapshots import SNAPSHOT_PROJECTS
 from sr_pipeline.defs.partitions import monthly_partitions, months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
-from sr_pipeline.warehouse import build_months, frame
+from sr_pipeline.warehouse import frame, rebuild_layer
 
 BULLETIN_FIGURES = dg.AssetKey(["marts", "bulletin_figures"])
 BUDGET_BREAKDOWN = dg.AssetKey(["marts", "budget_breakdown"])
@@ -67,12 +67,12 @@ def marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     months = run_months(context)
     params = {"months": months}
     with warehouse.warehouse().connect() as con:
-        build_months(con, "marts", months)
-        figures = frame(con, "select_bulletin_figures_preview", params)
-        breakdown = frame(con, "select_budget_breakdown_preview", params)
-        reconciliation = frame(con, "select_reconciliation", params)
-        counts = frame(con, "select_mart_counts", params)
-        changes = frame(con, "select_monthly_changes_preview", params)
+        rebuild_layer(con, "marts", months)
+        figures = frame(con, "marts/select_bulletin_figures", params)
+        breakdown = frame(con, "marts/select_budget_breakdown", params)
+        reconciliation = frame(con, "marts/select_reconciliation", params)
+        counts = frame(con, "marts/select_counts", params)
+        changes = frame(con, "marts/select_monthly_changes", params)
 
     label = months_label(months)
     mismatches = reconciliation[reconciliation["status"] != "match"]

@@ -42,7 +42,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     completed = target.publish()
     path = target.published
     with target.read_published() as con:
-        months_present = frame(con, "select_published_months")
+        months_present = frame(con, "reads/published_months")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),

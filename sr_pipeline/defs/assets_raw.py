@@ -1,10 +1,14 @@
-"""Validated fund tables: each tracker version the run needs, read once and kept in ``raw``.
+"""raw: each tracker version the run needs, read once, validated and kept by sha256.
 
 The raw layer is not monthly: it holds tracker *versions*, keyed by the sha256 of the file,
 so these assets are unpartitioned. Inside a monthly run they read only the versions those
-months need (per fund, the newest version on or before each month's end, and any newer ones
-refused before it); a version already in ``raw`` is never read again, so a backfill of every
-month parses each file once. Materialized on their own they load every version in the folder.
+months need (``discovery.feeding_version``: per fund and month, the newest version on or
+before the month's end that is accepted, and on the way any newer ones that are refused); a
+version already in ``raw`` is never read again, so a backfill of every month parses each file
+once. Materialized on their own they load every version in the folder. Everything later steps
+need about a version (accepted rows, each rejection and flag with its message code,
+parameters, column letter and header, the refusal, the counts) is recorded here, so nothing
+downstream parses a tracker again.
 """
 
 from datetime import date, timedelta
@@ -12,25 +16,18 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-import pandera.errors
 
 from sr_pipeline.defs import checks
-from sr_pipeline.defs.assets_sources import FUND_NAMES, tracker_files
+from sr_pipeline.defs.assets_sources import tracker_files
 from sr_pipeline.defs.partitions import months_label, run_months
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
-from sr_pipeline.discovery import discover, latest_versions, recognise
+from sr_pipeline.discovery import discover, feeding_version, recognise
 from sr_pipeline.model import FUNDS, ReadResult, RefusedFile, TrackerFile
+from sr_pipeline.raw import distinct_rows, insert_version, rows_loaded
 from sr_pipeline.reader import read_tracker
+from sr_pipeline.reference import fund_facts
 from sr_pipeline.safety import sha256_of
-from sr_pipeline.schemas import schema_for
 from sr_pipeline.warehouse import frame, run, run_with, transaction
-
-RAW_TABLES = {
-    ("QIP", "projects"): "qip_projects",
-    ("TF", "projects"): "tf_projects",
-    ("TF", "contributions"): "tf_contributions",
-    ("PBF", "projects"): "pbf_projects",
-}
 
 
 def raw_key(fund: str) -> dg.AssetKey:
@@ -51,6 +48,7 @@ class VersionReader:
         return self.hashes[tracker.path]
 
     def accepted(self, tracker: TrackerFile) -> bool:
+        """Read the version if raw does not know it yet; True unless it is refused."""
         sha = self.sha256(tracker)
         if sha not in self.known:
             result = read_tracker(tracker)
@@ -58,26 +56,22 @@ class VersionReader:
             self.known[sha] = result.refused
         return self.known[sha] is None
 
+    def known_accepted(self, tracker: TrackerFile) -> bool:
+        """True when the version is known to be accepted (reads nothing new)."""
+        return self.known.get(self.sha256(tracker), "") is None
+
 
 def load_needed(versions: list[TrackerFile], months: list[date] | None, reader: VersionReader):
-    """Read what the months need: per fund and month, versions newest first until one is
-    accepted (a refused file is not a version: the month falls back to an older one). Each
-    month's previous month counts too: marts.monthly_changes compares the two."""
+    """Read what the months need: per fund and month, the version that feeds it. Each month's
+    previous month counts too: marts.monthly_changes compares the two."""
     if months is None:
         for tracker in versions:
             reader.accepted(tracker)
         return
     months = sorted({*months, *(m.replace(day=1) - timedelta(days=1) for m in months)})
     for fund in FUNDS:
-        newest_first = sorted(
-            (t for t in versions if t.fund == fund),
-            key=lambda t: (t.report_date, t.revision),
-            reverse=True,
-        )
         for as_of in months:
-            for tracker in newest_first:
-                if tracker.report_date <= as_of and reader.accepted(tracker):
-                    break
+            feeding_version(versions, fund, as_of, reader.accepted)
 
 
 def folder_rows(
@@ -118,68 +112,23 @@ def folder_rows(
     return df
 
 
-def _with_sha(df: pd.DataFrame | None, sha: str) -> pd.DataFrame | None:
-    if df is None or df.empty:
-        return None
-    return df.assign(sha256=sha)
-
-
-def insert_version(con, sha: str, result: ReadResult) -> None:
-    tables = result.tables
-    accepted = sum(len(df) for df in tables.values())
-    rejected = result.rejected_rows
-    rejected_rows = 0 if rejected is None else rejected["source_row"].nunique()
-    run(
-        con,
-        "insert_raw_tracker_file",
+def unaccounted(results: list[ReadResult]) -> pd.DataFrame:
+    """Versions whose rows read are not exactly the rows loaded plus the rows rejected: a row
+    would be lost without a line in dq (TRACKERS.md: nothing read disappears)."""
+    lines = [
         {
-            "sha256": sha,
-            "fund": result.file.fund,
-            "source_file": result.file.name,
-            "report_date": result.file.report_date,
-            "revision": result.file.revision,
-            "refused": result.refused,
-            "rows_read": result.rows_read,
-            "rows_accepted": accepted,
-            "rows_rejected": int(rejected_rows),
-            "rule_flags": 0 if result.rule_flags is None else len(result.rule_flags),
-        },
-    )
-    for table, df in tables.items():
-        incoming = _with_sha(df, sha)
-        if incoming is not None:
-            run_with(con, f"insert_raw_{RAW_TABLES[(result.file.fund, table)]}", incoming)
-    for name, df in (("rejected_rows", result.rejected_rows), ("rule_flags", result.rule_flags)):
-        incoming = _with_sha(df, sha)
-        if incoming is not None:
-            run_with(con, f"insert_raw_{name}", incoming)
-
-
-def schema_failures(results: list[ReadResult]) -> tuple[list[pd.DataFrame], set[str]]:
-    """Validate the accepted rows of newly read versions against the fund's schema, one
-    pandera call per fund and table (per-call overhead dominates). Returns the failure cases
-    and the sha256 of the versions at fault (not loaded: re-read and re-checked next run)."""
-    failures, bad = [], set()
-    by_table: dict[tuple[str, str], list[pd.DataFrame]] = {}
-    for result in results:
-        for table, df in result.tables.items():
-            by_table.setdefault((result.file.fund, table), []).append(df)
-    for (fund, table), frames in by_table.items():
-        combined = pd.concat(frames, ignore_index=True)
-        try:
-            schema_for(fund, table).validate(combined, lazy=True)
-        except pandera.errors.SchemaErrors as exc:
-            cases = exc.failure_cases[["column", "check", "failure_case", "index"]].copy()
-            rows = pd.to_numeric(cases["index"], errors="coerce")
-            known = rows.notna()
-            located = combined.loc[rows[known].astype(int), ["source_file", "sha256"]]
-            cases.insert(0, "source_file", None)
-            cases.loc[known, "source_file"] = located["source_file"].to_numpy()
-            cases.insert(1, "table", table)
-            failures.append(cases.astype(str))
-            # A failure not tied to a row (a missing column) condemns every version read.
-            bad |= set(located["sha256"]) if known.all() else set(combined["sha256"])
-    return failures, bad
+            "source_file": r.file.name,
+            "sha256": r.sha256,
+            "rows_read": r.rows_read,
+            "rows_loaded": rows_loaded(r),
+            "rows_rejected": distinct_rows(r.rejected_rows),
+        }
+        for r in results
+        if not r.refused
+    ]
+    columns = ["source_file", "sha256", "rows_read", "rows_loaded", "rows_rejected"]
+    df = pd.DataFrame(lines, columns=columns)
+    return df[df["rows_read"] != df["rows_loaded"] + df["rows_rejected"]]
 
 
 @dg.multi_asset(
@@ -188,18 +137,20 @@ def schema_failures(results: list[ReadResult]) -> tuple[list[pd.DataFrame], set[
         dg.AssetSpec(
             raw_key(fund),
             deps=[tracker_files[i]],
-            description=f"{FUND_NAMES[fund]}: every tracker version read, validated and split "
-            f"into accepted rows (raw.{fund.lower()}_*), rejected rows and rule flags, by sha256.",
-            group_name="validated_fund_tables",
+            description=f"{fund_facts()[fund].name}: every tracker version read, validated and "
+            f"split into accepted rows (raw.{fund.lower()}_*), rejected rows and rule flags, "
+            "by sha256.",
+            group_name="raw",
             kinds={"python", "pandas", "duckdb"},
         )
         for i, fund in enumerate(FUNDS)
     ],
     check_specs=[
         checks.blocking_spec(
-            checks.SCHEMA_VALID,
+            checks.ROWS_ACCOUNTED_FOR,
             raw_key(fund),
-            "Accepted rows of each newly read version meet the fund's pandera schema.",
+            "Every data row of each newly read version is either loaded or rejected with a "
+            "reason (rows read = loaded + rejected).",
         )
         for fund in FUNDS
     ],
@@ -213,30 +164,32 @@ def raw_trackers(
     months = run_months(context)
     versions, refused = discover(folder) if folder.is_dir() else ([], [])
     with warehouse.warehouse().connect() as con:
-        known = dict(frame(con, "select_raw_tracker_files").itertuples(index=False, name=None))
+        known = dict(frame(con, "raw/select_tracker_files").itertuples(index=False, name=None))
         reader = VersionReader(known)
         load_needed(versions, months, reader)
         inventory = folder_rows(folder, versions, refused, reader)
-        failures, bad = schema_failures([r for r in reader.new.values() if not r.refused])
+        lost = unaccounted(list(reader.new.values()))
         with transaction(con):
-            run(con, "delete_raw_tracker_folder")
-            run_with(con, "insert_raw_tracker_folder", inventory)
+            run(con, "raw/delete_tracker_folder")
+            run_with(con, "raw/insert_tracker_folder", inventory)
             for sha, result in reader.new.items():
-                if sha not in bad:
-                    insert_version(con, sha, result)
+                # A version that would lose rows is not loaded: read and checked again next run.
+                if sha not in set(lost["sha256"]):
+                    insert_version(con, result)
 
-    accepted_versions = [t for t in versions if reader.known.get(reader.sha256(t)) is None]
     last_month = months[-1] if months else None
-    used = latest_versions(accepted_versions, last_month) if last_month else {}
     for fund in FUNDS:
         key = raw_key(fund)
         new = [r for r in reader.new.values() if r.file.fund == fund]
-        names = {r.file.name for r in new}
-        fund_failures = [f[f["source_file"].isin(names)] for f in failures]
         refusals = [r.refused for r in new if r.refused] + [
             r.problem for r in refused if r.fund == fund
         ]
-        chosen = used.get(fund)
+        chosen = (
+            feeding_version(versions, fund, last_month, reader.known_accepted)
+            if last_month
+            else None
+        )
+        fund_lost = lost[lost["sha256"].isin({r.sha256 for r in new})]
         yield dg.MaterializeResult(
             asset_key=key,
             metadata={
@@ -244,12 +197,8 @@ def raw_trackers(
                 "versions_in_folder": sum(t.fund == fund for t in versions),
                 "versions_read": len(new),
                 "rows_in": sum(r.rows_read for r in new),
-                "rows_accepted": sum(sum(len(df) for df in r.tables.values()) for r in new),
-                "rejected": sum(
-                    int(r.rejected_rows["source_row"].nunique())
-                    for r in new
-                    if r.rejected_rows is not None
-                ),
+                "rows_accepted": sum(rows_loaded(r) for r in new),
+                "rejected": sum(distinct_rows(r.rejected_rows) for r in new),
                 "flagged": sum(len(r.rule_flags) for r in new if r.rule_flags is not None),
                 "structure_rows_skipped": ", ".join(
                     f"{kind}: {sum(r.rows_skipped.get(kind, 0) for r in new)}"
@@ -260,11 +209,15 @@ def raw_trackers(
                 "data_as_of": chosen.report_date.isoformat() if chosen else "",
             },
             check_results=[
-                checks.schema_result(
-                    checks.SCHEMA_VALID,
-                    key,
-                    [f for f in fund_failures if len(f)],
-                    sum(len(r.tables) for r in new),
+                dg.AssetCheckResult(
+                    check_name=checks.ROWS_ACCOUNTED_FOR,
+                    asset_key=key,
+                    passed=fund_lost.empty,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    metadata={
+                        "versions_checked": len(new),
+                        "unaccounted": checks.markdown(fund_lost),
+                    },
                 )
             ],
         )

@@ -4,11 +4,11 @@ import dagster as dg
 import pandera.errors
 
 from sr_pipeline.defs import checks
-from sr_pipeline.defs.assets_core import CORE_PROJECTS
+from sr_pipeline.defs.assets_core import CORE_REFERENCE
 from sr_pipeline.defs.partitions import monthly_partitions, months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
 from sr_pipeline.defs.snapshot_schema import snapshot_schema
-from sr_pipeline.warehouse import build_months, frame
+from sr_pipeline.warehouse import frame, rebuild_layer
 
 SNAPSHOT_PROJECTS = dg.AssetKey(["snapshots", "projects"])
 _DATE_COLUMNS = ("as_of", "approval_date", "start_date", "end_date", "data_as_of")
@@ -16,7 +16,7 @@ _DATE_COLUMNS = ("as_of", "approval_date", "start_date", "end_date", "data_as_of
 
 @dg.asset(
     key=SNAPSHOT_PROJECTS,
-    deps=[CORE_PROJECTS],
+    deps=[CORE_REFERENCE],
     partitions_def=monthly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="snapshots",
@@ -41,11 +41,13 @@ def snapshot_projects(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     months = run_months(context)
     params = {"months": months}
     with warehouse.warehouse().connect() as con:
-        build_months(con, "snapshots", months)
-        rows = frame(con, "select_snapshots_projects", params)
-        versions = frame(con, "select_month_versions", params)
+        rebuild_layer(con, "snapshots", months)
+        rows = frame(con, "snapshots/select_projects", params)
+        versions = frame(con, "snapshots/select_month_versions", params)
         stale = frame(
-            con, "select_stale_funds", {**params, "months_back": checks.STALE_AFTER_MONTHS}
+            con,
+            "snapshots/select_stale_funds",
+            {**params, "months_back": checks.STALE_AFTER_MONTHS},
         )
 
     for column in _DATE_COLUMNS:

@@ -6,31 +6,31 @@ from __future__ import annotations
 import dagster as dg
 
 from sr_pipeline.model import FUNDS
-
-FUND_NAMES = {"QIP": "Quick Impact Projects", "TF": "Trust Fund", "PBF": "Peacebuilding Fund"}
+from sr_pipeline.reference import fund_facts
 
 tracker_files = [
     dg.AssetSpec(
         ["trackers", fund.lower()],
-        description=f"{FUND_NAMES[fund]} tracker workbooks (.xlsx) found anywhere under "
+        description=f"{fund_facts()[fund].name} tracker workbooks (.xlsx) found anywhere under "
         "SR_TRACKERS_DIR (default sources/trackers/), every version side by side.",
-        group_name="tracker_files",
+        group_name="sources",
         kinds={"excel"},
     )
     for fund in FUNDS
 ]
 
-reference_data = dg.AssetSpec(
+reference_files = dg.AssetSpec(
     ["sources", "reference"],
-    description="Gazetteer, vocabularies and exchange rates (sources/reference/*.csv).",
-    group_name="tracker_files",
+    description="Funds, gazetteer, vocabularies, budget lines and exchange rates "
+    "(sr_pipeline/reference/*.csv).",
+    group_name="sources",
     kinds={"csv"},
 )
 
 published_bulletins = dg.AssetSpec(
     ["sources", "published_bulletins"],
     description="Figures printed in the bulletins, as data "
-    "(sources/published/bulletin-<n>-<YYYY-MM>.csv).",
-    group_name="tracker_files",
+    "(sr_pipeline/reference/published/bulletin-<n>-<YYYY-MM>.csv).",
+    group_name="sources",
     kinds={"csv"},
 )

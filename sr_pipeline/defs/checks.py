@@ -12,8 +12,8 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
-# On raw/<fund>: the reader's output for each newly loaded version meets its pandera schema.
-SCHEMA_VALID = "schema_valid"
+# On raw/<fund>: every data row of each newly read version is loaded or rejected with a reason.
+ROWS_ACCOUNTED_FOR = "rows_accounted_for"
 # On snapshots/projects.
 SNAPSHOT_SCHEMA_VALID = "snapshot_schema_valid"
 DATA_FRESH = "data_fresh"

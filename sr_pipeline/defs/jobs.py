@@ -7,7 +7,7 @@ import dagster as dg
 
 build_months = dg.define_asset_job(
     "build_months",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("tracker_files"),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("sources"),
     description="Read the trackers the months need, rebuild those months in every layer, and "
     "publish the warehouse.",
 )

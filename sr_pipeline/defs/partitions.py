@@ -1,6 +1,6 @@
 """The monthly partition: a month is keyed by its first day; its snapshot is ``as_of`` its last.
 
-Defined once here and imported everywhere. July 2013 is the mission's start.
+Defined once here and imported everywhere; the first month is the mission's start.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from datetime import date
 
 import dagster as dg
 
-MISSION_START = "2013-07-01"
+from sr_pipeline.model import MISSION_START
 
-monthly_partitions = dg.MonthlyPartitionsDefinition(start_date=MISSION_START)
+monthly_partitions = dg.MonthlyPartitionsDefinition(start_date=MISSION_START.isoformat())
 
 # Tags Dagster puts on a run: one partition, or a range run (BackfillPolicy.single_run()).
 PARTITION_TAG = "dagster/partition"

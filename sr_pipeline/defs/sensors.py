@@ -1,15 +1,21 @@
-"""The trackers-folder sensor: a new, revised or removed tracker version rebuilds the months
-it affects.
+"""The trackers-folder sensor: a new, revised, completed or removed tracker version rebuilds
+the months it affects.
 
-A version feeds every month from its report date until the next newer version of its fund
-(FIGURES.md), so that is what a change requests: one run per contiguous range of months
-(a single-run backfill, like the UI's). The cursor remembers each tracker's sha256; the
-first evaluation only takes stock (building history is the backfill's job).
+The cursor is keyed on content: for each sha256 in the folder, the versions (fund, report
+date, revision, file name) that carry it. Moving a file to another folder changes nothing; a
+file still being copied and then complete is two contents, so the months it feeds are
+requested again when it changes and its earlier refusal goes away. A month is affected when
+the version that feeds it (``discovery.feeding_version``, the rule the raw step follows too)
+is not the same content before and after; refusals already known to the warehouse count, so
+an older version whose newer one is refused is seen to feed the later months. One run is
+requested per contiguous range of affected months (a single-run backfill, like the UI's).
+The first evaluation only takes stock (building history is the backfill's job).
 """
 
 import hashlib
 import json
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 
@@ -21,53 +27,57 @@ from sr_pipeline.defs.partitions import (
     monthly_partitions,
     partition_key,
 )
-from sr_pipeline.defs.resources import TrackersFolder
-from sr_pipeline.discovery import discover
+from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
+from sr_pipeline.discovery import discover, feeding_version
+from sr_pipeline.model import FUNDS, TrackerFile
 from sr_pipeline.safety import sha256_of
 
+# sha256 -> [[fund, report_date, revision, file name], ...]
+FolderState = dict[str, list[list]]
 
-def folder_state(trackers: TrackersFolder) -> dict[str, list]:
-    """path -> [sha256, fund, report_date, revision] for every tracker version found."""
-    folder = trackers.folder()
+
+def folder_state(folder: Path) -> FolderState:
+    """Every tracker version in the folder, keyed by its content."""
     if not folder.is_dir():
         return {}
     versions, _ = discover(folder)
+    state: FolderState = {}
+    for t in versions:
+        entry = [t.fund, t.report_date.isoformat(), t.revision, t.name]
+        state.setdefault(sha256_of(t.path), []).append(entry)
+    return {sha: sorted(entries) for sha, entries in sorted(state.items())}
+
+
+def _versions(state: FolderState) -> dict[TrackerFile, str]:
     return {
-        str(t.path.relative_to(folder)): [
-            sha256_of(t.path),
-            t.fund,
-            t.report_date.isoformat(),
-            t.revision,
-        ]
-        for t in versions
+        TrackerFile(Path(name), fund, date.fromisoformat(day), revision): sha
+        for sha, entries in state.items()
+        for fund, day, revision, name in entries
     }
 
 
 def affected_partitions(
-    previous: dict[str, list], current: dict[str, list], last_key: str
+    previous: FolderState, current: FolderState, last_key: str, refused: frozenset[str]
 ) -> list[str]:
-    """Partition keys whose snapshot may change between two folder states."""
-    changed = [
-        (entry[1], date.fromisoformat(entry[2]))
-        for path in set(previous) | set(current)
-        if previous.get(path) != current.get(path)
-        for entry in (previous.get(path), current.get(path))
-        if entry
+    """Partition keys whose snapshot may change between two folder states: those whose feeding
+    version (FIGURES.md's rule) is not the same content before and after. ``refused``: sha256
+    of versions the warehouse knows are refused."""
+    before, after = _versions(previous), _versions(current)
+    changed = set(before.items()) ^ set(after.items())
+    if not changed:
+        return []
+    first = partition_key(min(t.report_date for t, _ in changed))
+    keys = [k for k in monthly_partitions.get_partition_keys() if first <= k <= last_key]
+
+    def feeding(versions: dict[TrackerFile, str], fund: str, key: str) -> str | None:
+        chosen = feeding_version(versions, fund, as_of(key), lambda t: versions[t] not in refused)
+        return versions[chosen] if chosen else None
+
+    return [
+        key
+        for key in keys
+        if any(feeding(before, fund, key) != feeding(after, fund, key) for fund in FUNDS)
     ]
-    report_dates: dict[str, set[date]] = {}
-    for entry in [*previous.values(), *current.values()]:
-        report_dates.setdefault(entry[1], set()).add(date.fromisoformat(entry[2]))
-    keys = monthly_partitions.get_partition_keys()
-    keys = [k for k in keys if k <= last_key]
-    affected: set[str] = set()
-    for fund, report_date in changed:
-        newer = [d for d in report_dates[fund] if d > report_date]
-        until = min(newer) if newer else None
-        first = partition_key(report_date)
-        affected.update(
-            key for key in keys if key >= first and (until is None or as_of(key) < until)
-        )
-    return sorted(affected)
 
 
 def contiguous_ranges(keys: list[str]) -> list[tuple[str, str]]:
@@ -82,24 +92,39 @@ def contiguous_ranges(keys: list[str]) -> list[tuple[str, str]]:
     return ranges
 
 
+def _previous_state(cursor: str | None) -> FolderState | None:
+    """The state in the cursor; None on the first evaluation (or a cursor of another shape,
+    written by an earlier version of this sensor: take stock again)."""
+    try:
+        state = json.loads(cursor) if cursor else None
+        if state is not None:
+            _versions(state)
+        return state
+    except (TypeError, ValueError):
+        return None
+
+
 @dg.sensor(
     job=build_months,
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
-def tracker_folder_sensor(context: dg.SensorEvaluationContext, trackers: TrackersFolder):
+def tracker_folder_sensor(
+    context: dg.SensorEvaluationContext, trackers: TrackersFolder, warehouse: WarehouseResource
+):
     """Rebuild the months a new, revised or removed tracker version affects."""
-    current = folder_state(trackers)
-    if context.cursor is None:
-        context.update_cursor(json.dumps(current, sort_keys=True))
-        return dg.SkipReason(f"took stock of {len(current)} tracker versions")
-    previous = json.loads(context.cursor)
-    last_key = monthly_partitions.get_last_partition_key()
-    keys = affected_partitions(previous, current, last_key) if last_key else []
+    current = folder_state(trackers.folder())
     state = json.dumps(current, sort_keys=True)
+    previous = _previous_state(context.cursor)
+    if previous is None:
+        context.update_cursor(state)
+        return dg.SkipReason(f"took stock of {len(current)} tracker contents")
+    last_key = monthly_partitions.get_last_partition_key()
+    refused = warehouse.warehouse().known_refusals()
+    keys = affected_partitions(previous, current, last_key, refused) if last_key else []
     context.update_cursor(state)
     if not keys:
-        return dg.SkipReason("no tracker version added, revised or removed")
+        return dg.SkipReason("no month fed by a different tracker version")
     digest = hashlib.sha256(state.encode()).hexdigest()[:16]
     requests = []
     for start, end in contiguous_ranges(keys):

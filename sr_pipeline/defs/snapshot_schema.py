@@ -14,8 +14,6 @@ import pandera.pandas as pa
 from sr_pipeline.model import FUNDS
 from sr_pipeline.reference import load_reference
 
-_CATEGORY_KIND = {"QIP": "qip_sectors", "TF": "tf_objectives", "PBF": "pbf_windows"}
-
 
 def _regions_known(regions: tuple[str, ...]):
     known = set(regions)
@@ -29,9 +27,7 @@ def _regions_known(regions: tuple[str, ...]):
 @cache
 def snapshot_schema() -> pa.DataFrameSchema:
     reference = load_reference()
-    categories = {
-        fund: set(getattr(reference, kind).values) for fund, kind in _CATEGORY_KIND.items()
-    }
+    categories = {fund: set(reference.categories(fund)) for fund in FUNDS}
 
     def category_of_fund(df):
         return df.apply(lambda row: row["category"] in categories[row["fund"]], axis=1)

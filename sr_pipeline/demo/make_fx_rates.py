@@ -1,4 +1,4 @@
-"""Write ``sources/reference/fx_rates.csv``: units of currency per 1 USD, one row per month.
+"""Write the reference data's ``fx_rates.csv``: units of currency per 1 USD, one row per month.
 
 The values are approximate monthly average market rates (4 significant figures) typed in from
 general knowledge, NOT the official UN operational rates of exchange; the ``source`` column
@@ -15,7 +15,9 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[2] / "sources" / "reference" / "fx_rates.csv"
+from sr_pipeline.reference import REFERENCE_DIR
+
+OUT = REFERENCE_DIR / "fx_rates.csv"
 
 APPROX = "approximate: monthly average market rate, not the official UN operational rate"
 XOF_SOURCE = "fixed parity 655.957 XOF per EUR applied to the EUR rate"

@@ -35,8 +35,8 @@ Public API (stable; the reader's round-trip test calls it):
     - ``changes``: for a revision, what it corrects relative to the previous one.
 :func:`bulletin_figures` ``(truth) -> dict[str, float]``
     the bulletin figures of one tracker version, named as in
-    ``sources/published/bulletin-41-2018-06.csv``.
-:func:`fx_rate` ``(currency, day) -> float`` units per USD (``sources/reference/fx_rates.csv``).
+    ``sr_pipeline/reference/published/bulletin-41-2018-06.csv``.
+:func:`fx_rate` ``(currency, day) -> float`` units per USD (the reference ``fx_rates.csv``).
 """
 
 from __future__ import annotations
@@ -47,13 +47,13 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 
 from sr_pipeline.model import CANONICAL_COLUMNS
+from sr_pipeline.reference import REFERENCE_DIR
+from sr_pipeline.settings import project_root
+from sr_pipeline.wording import MONTH_NAMES
 
-ROOT = Path(__file__).resolve().parents[2]
-REFERENCE_DIR = ROOT / "sources" / "reference"
-TRACKERS_DIR = ROOT / "sources" / "trackers"
+TRACKERS_DIR = project_root() / "sources" / "trackers"
 SEED = 41
 
 
@@ -1083,8 +1083,7 @@ def _wrong_budget(right: float) -> int:
     return wrong if wrong != int(right) else int(right) - 1000
 
 
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")  # fmt: skip
+MONTHS_EN = MONTH_NAMES["en"]
 TF_COLUMNS = {
     "Apr": [("project_code", "Project ID"), ("title", "Project Title"),
             ("objective", "Objective"), ("region", "Region"),

@@ -1,0 +1,427 @@
+"""The feedback workbook of one tracker version: a summary sheet of every problem, then the
+unit's data sheets reproduced cell by cell with every problem cell filled and commented.
+The problems themselves come from ``sr_pipeline.feedback.problems``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import os
+import uuid
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from openpyxl.utils import column_index_from_string, get_column_letter
+from python_calamine import CalamineWorkbook
+
+from sr_pipeline.contracts import CONTRACTS, SheetContract
+from sr_pipeline.feedback.problems import Problem, feedback_counts, problems_of
+from sr_pipeline.feedback_text import label
+from sr_pipeline.raw import RecordedVersion
+from sr_pipeline.reader import HEADER_SCAN_ROWS, Refused, find_header
+from sr_pipeline.reference import Reference, fund_facts, load_reference
+from sr_pipeline.text import fold
+from sr_pipeline.values import show
+from sr_pipeline.wording import long_date, money
+
+FEEDBACK_SUFFIX = "_feedback.xlsx"
+SUMMARY_HEADER_ROW = 7  # Excel row of the summary table's header (problems start below it)
+
+FILL_REJECTED = "#FFC7CE"  # Excel's "Bad" red: the row was not loaded
+FILL_FLAGGED = "#FFEB9C"  # Excel's "Neutral" amber: loaded, but breaks a business rule
+FILL_SUGGESTION = "#C6EFCE"  # Excel's "Good" green
+
+_EXCEL_MAX_ROWS = 1_048_576
+_EXCEL_MAX_TEXT = 32_767
+_MAX_LINKS = 65_530  # Excel's limit of hyperlinks per sheet
+
+
+def feedback_path(record: RecordedVersion, out_dir: Path) -> Path:
+    """Where the feedback of this tracker version goes: ``<out_dir>/<fund>/<stem>_feedback.xlsx``.
+
+    Deterministic from the file name, so a re-run replaces the same file; the suffix means it
+    can never be the original, even if ``out_dir`` were the trackers folder."""
+    return out_dir / record.file.fund / f"{record.file.path.stem}{FEEDBACK_SUFFIX}"
+
+
+def write_feedback(
+    record: RecordedVersion, out_dir: Path, reference: Reference | None = None
+) -> Path:
+    """Write the feedback workbook of one tracker version and return its path.
+
+    The file is written next to its final name and moved into place, so a reader of
+    ``out_dir`` never sees half a workbook."""
+    reference = reference or load_reference()
+    language = fund_facts()[record.file.fund].language
+    target = feedback_path(record, out_dir)
+    if target.resolve() == record.file.path.resolve():  # cannot happen: the suffix differs
+        raise ValueError(f"refusing to overwrite the original tracker {record.file.path}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    problems = [] if record.refused else problems_of(record, reference, language)
+    # A hidden name (discovery skips dot files) created with the usual permissions.
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        _write(record, problems, temporary, language)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+class _Formats:
+    """xlsxwriter formats, made once per combination (a workbook holds a limited number)."""
+
+    NUMBER_FORMATS = {
+        "date": "dd/mm/yyyy",
+        "datetime": "dd/mm/yyyy hh:mm",
+        "time": "hh:mm",
+        "duration": "[h]:mm",
+    }
+    FILLS = {"rejected": FILL_REJECTED, "flagged": FILL_FLAGGED, "suggestion": FILL_SUGGESTION}
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self._made: dict[tuple[Any, ...], Any] = {}
+
+    def get(
+        self,
+        kind: str = "plain",
+        fill: str | None = None,
+        bold: bool = False,
+        wrap: bool = False,
+        size: int | None = None,
+    ) -> Any:
+        key = (kind, fill, bold, wrap, size)
+        if key not in self._made:
+            spec: dict[str, Any] = {"valign": "top"}
+            if kind in self.NUMBER_FORMATS:
+                spec["num_format"] = self.NUMBER_FORMATS[kind]
+            if fill:
+                spec.update(pattern=1, bg_color=self.FILLS[fill])
+            if bold:
+                spec["bold"] = True
+            if wrap:
+                spec["text_wrap"] = True
+            if size:
+                spec["font_size"] = size
+            self._made[key] = self.book.add_format(spec)
+        return self._made[key]
+
+
+def _write(record: RecordedVersion, problems: list[Problem], path: Path, language: str) -> None:
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            # Rows are streamed to disk: a 100,000-row tracker must not sit in memory.
+            "constant_memory": True,
+            # Never turn text into a formula, a number or a link (write_string is used anyway).
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    book.set_properties(
+        {"title": label("title", language, file=record.file.name,
+                        report_date=long_date(record.file.report_date, language)),
+         "comments": label("note", language)}
+    )  # fmt: skip
+    formats = _Formats(book)
+    summary = book.add_worksheet(label("summary_sheet", language))
+    note = None
+    if problems:
+        note = _reproduce_sheets(book, formats, record, problems, language)
+    _write_summary(summary, formats, record, problems, language, note)
+    book.close()
+
+
+_SUMMARY_COLUMNS = (
+    # (label, width)
+    ("col_sheet", 14), ("col_row", 7), ("col_code", 18), ("col_column", 9),
+    ("col_header", 20), ("col_value", 24), ("col_problem", 60), ("col_accepted", 45),
+    ("col_suggestion", 24), ("col_outcome", 26), ("col_link", 9),
+)  # fmt: skip
+
+
+def _write_summary(
+    sheet: Any,
+    formats: _Formats,
+    record: RecordedVersion,
+    problems: list[Problem],
+    language: str,
+    note: str | None,
+) -> None:
+    counts = feedback_counts(record)
+    title = label(
+        "title", language, file=record.file.name,
+        report_date=long_date(record.file.report_date, language),
+    )  # fmt: skip
+    sheet.write_string(0, 0, title, formats.get(bold=True, size=13))
+    sheet.write_string(
+        1, 0,
+        label("counts", language, read=money(counts["rows_read"], language),
+              loaded=money(counts["rows_loaded"], language),
+              rejected=money(counts["rows_rejected"], language),
+              flagged=money(counts["rows_flagged"], language)),
+    )  # fmt: skip
+    if record.refused:
+        sheet.write_string(2, 0, label("refused_heading", language), formats.get(bold=True))
+    elif not problems:
+        sheet.write_string(2, 0, label("no_problem", language), formats.get(bold=True))
+    else:
+        sheet.write_string(2, 0, label("note", language))
+        sheet.write_string(3, 0, label("legend_rejected", language), formats.get(fill="rejected"))
+        sheet.write_string(4, 0, label("legend_flagged", language), formats.get(fill="flagged"))
+    if note:
+        sheet.write_string(5, 0, note, formats.get(bold=True))
+
+    header_row = SUMMARY_HEADER_ROW - 1
+    header_format = formats.get(bold=True, wrap=True, fill=None)
+    for col, (key, width) in enumerate(_SUMMARY_COLUMNS):
+        sheet.set_column(col, col, width)
+        sheet.write_string(header_row, col, label(key, language), header_format)
+    sheet.freeze_panes(header_row + 1, 0)
+
+    wrap = formats.get(wrap=True)
+    row = header_row
+    if record.refused:
+        row += 1
+        message = (
+            record.refused_message.render(language) if record.refused_message else record.refused
+        )
+        sheet.write_string(row, 6, message or "", wrap)
+        sheet.write_string(row, 9, label("refused", language), formats.get(fill="rejected"))
+    room = _EXCEL_MAX_ROWS - header_row - 2  # one row kept for "... and N more"
+    links = 0
+    for problem in problems[:room]:
+        row += 1
+        outcome = "rejected" if problem.rejected else "flagged"
+        cells = (
+            problem.sheet, problem.row, problem.project_code, problem.column, problem.header,
+            problem.value, problem.message, problem.accepted, problem.suggestion,
+        )  # fmt: skip
+        for col, value in enumerate(cells):
+            if isinstance(value, int):
+                sheet.write_number(row, col, value, wrap)
+            elif value:
+                fill = "suggestion" if col == 8 else None
+                sheet.write_string(row, col, _excel_text(value), formats.get(fill=fill, wrap=True))
+        sheet.write_string(row, 9, label(outcome, language), formats.get(fill=outcome, wrap=True))
+        if problem.cell:
+            target = f"internal:{_quote_sheet(problem.sheet)}!{problem.cell}"
+            if links < _MAX_LINKS:
+                sheet.write_url(row, 10, target, string=problem.cell)
+                links += 1
+            else:
+                sheet.write_string(row, 10, problem.cell)
+    if len(problems) > room:
+        row += 1
+        sheet.write_string(row, 6, label("truncated", language, count=len(problems) - room))
+    sheet.autofilter(header_row, 0, max(row, header_row), len(_SUMMARY_COLUMNS) - 1)
+
+
+def _quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _excel_text(text: str) -> str:
+    return text if len(text) <= _EXCEL_MAX_TEXT else text[: _EXCEL_MAX_TEXT - 1] + "…"
+
+
+def _reproduce_sheets(
+    book: xlsxwriter.Workbook,
+    formats: _Formats,
+    record: RecordedVersion,
+    problems: list[Problem],
+    language: str,
+) -> str | None:
+    """Copy each data sheet with a problem into ``book``; a note for the heading if not.
+
+    The original is read once into memory and must be the file the reader checked (same
+    sha256): the bytes ``check_workbook`` vetted, and the cells the problems point at. It is
+    parsed by the reader's own xlsx parser (python-calamine), so every value and position is
+    exactly what the reader saw; it is also several times faster than openpyxl's read-only
+    mode on a 100,000-row sheet."""
+    try:
+        data = record.file.path.read_bytes()
+    except OSError:  # moved or deleted since it was read
+        return label("changed", language)
+    if hashlib.sha256(data).hexdigest() != record.sha256:
+        return label("changed", language)
+    try:
+        source = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - the reader could read it; say so, go on
+        return label("not_reproduced", language, detail=f"{type(exc).__name__}: {exc}")
+    names = {fold(name): name for name in source.sheet_names}
+    for sheet in CONTRACTS[record.file.fund].sheets:
+        mine = [p for p in problems if fold(p.sheet) == fold(sheet.sheet)]
+        if mine and fold(sheet.sheet) in names:
+            name = names[fold(sheet.sheet)]
+            target = book.add_worksheet(name)
+            _reproduce(source.get_sheet_by_name(name), name, target, formats, mine, sheet, language)
+    return None
+
+
+def _reproduce(
+    source: Any,
+    name: str,
+    target: Any,
+    formats: _Formats,
+    problems: list[Problem],
+    sheet: SheetContract,
+    language: str,
+) -> None:
+    """Stream one sheet row by row (xlsxwriter's constant-memory mode writes rows in order,
+    so each row's comments are written before the next row)."""
+    by_row: dict[int, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        by_row[problem.row].append(problem)
+    # As in the reader: calamine's rows start at row 1, its columns at the first used one.
+    offset = source.start[1] if source.height else 0
+    rows = source.iter_rows()
+    head = list(islice(rows, HEADER_SCAN_ROWS))
+    try:
+        header_row: int | None = find_header(head, sheet, name, offset).header_row + 1
+    except Refused:
+        header_row = None
+    writer = _SheetWriter(target, formats, offset, language)
+    last = 0
+    for excel_row, values in enumerate(chain(head, rows), start=1):
+        last = excel_row
+        marked = by_row.pop(excel_row, None)
+        if marked or excel_row == header_row:
+            writer.marked_row(excel_row, values, marked or [], bold=excel_row == header_row)
+        else:
+            writer.plain_row(excel_row, values)
+    for excel_row in sorted(by_row):  # problems below the last row read: blank cells
+        if excel_row > last:
+            writer.marked_row(excel_row, [], by_row[excel_row], bold=False)
+    for col, width in writer.widths.items():
+        target.set_column(col, col, width)
+    if header_row is not None:
+        target.freeze_panes(header_row, 0)
+
+
+class _SheetWriter:
+    """Writes a data sheet's cells at their original positions, typed as read.
+
+    Text is always written as a string cell, never a formula. Most rows have no problem:
+    ``plain_row`` is the fast path (a 100,000-row sheet is 1.6 million cells)."""
+
+    WIDTH_SAMPLE_ROWS = 2_000  # column widths from the first rows (and every marked row)
+
+    def __init__(self, target: Any, formats: _Formats, offset: int, language: str) -> None:
+        self.target = target
+        self.formats = formats
+        self.offset = offset
+        self.language = language
+        self.widths: dict[int, int] = {}
+
+    def plain_row(self, excel_row: int, values: list[Any]) -> None:
+        r, offset = excel_row - 1, self.offset
+        write_string, write_number = self.target.write_string, self.target.write_number
+        for position, value in enumerate(values):
+            if value == "" or value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                write_string(r, position + offset, _excel_text(value))
+            elif kind is float and math.isfinite(value):
+                write_number(r, position + offset, value)
+            else:
+                _write_value(self.target, self.formats, r, position + offset, value, None, False)
+        if excel_row <= self.WIDTH_SAMPLE_ROWS:
+            self._measure(values)
+
+    def marked_row(
+        self, excel_row: int, values: list[Any], problems: list[Problem], bold: bool
+    ) -> None:
+        offset = self.offset
+        filled = [p + offset for p, v in enumerate(values) if not _empty(v)]
+        first = filled[0] if filled else offset
+        cells: dict[int, list[Problem]] = defaultdict(list)
+        for problem in problems:
+            col = column_index_from_string(problem.column) - 1 if problem.column else first
+            problem.cell = f"{get_column_letter(col + 1)}{excel_row}"
+            cells[col].append(problem)
+        r = excel_row - 1
+        for col in sorted(set(filled) | set(cells)):
+            position = col - offset
+            value = values[position] if 0 <= position < len(values) else None
+            here = cells.get(col, [])
+            fill = None
+            if here:
+                fill = "rejected" if any(p.rejected for p in here) else "flagged"
+                for problem in here:  # a flag's value is the cell's (dq.rule_flags has none)
+                    if not problem.rejected and problem.column and problem.value is None:
+                        problem.value = None if _empty(value) else show(value, 200)
+            _write_value(self.target, self.formats, r, col, value, fill, bold)
+        for col, here in cells.items():
+            text = _excel_text("\n\n".join(_comment(p, self.language) for p in here))
+            lines = sum(len(line) // 60 + 1 for line in text.split("\n"))
+            options = {
+                "author": label("comment_author", self.language),
+                "x_scale": 3,
+                "y_scale": max(1.0, lines / 5),
+            }
+            self.target.write_comment(r, col, text, options)
+        self._measure(values)
+
+    def _measure(self, values: list[Any]) -> None:
+        widths, offset = self.widths, self.offset
+        for position, value in enumerate(values):
+            if value == "" or value is None:
+                continue
+            width = min(len(show(value, 60)) + 2, 45)
+            if width > widths.get(position + offset, 8):
+                widths[position + offset] = width
+
+
+def _comment(problem: Problem, language: str) -> str:
+    outcome = label("rejected" if problem.rejected else "flagged", language)
+    lines = [outcome[:1].upper() + outcome[1:]]
+    message = problem.message
+    if problem.column is None:  # commented away from its column: say which one
+        message = label("comment_header", language, header=problem.header, message=message)
+    lines.append(message)
+    if problem.suggestion:
+        lines.append(label("comment_suggestion", language, s=problem.suggestion))
+    return "\n".join(lines)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value == "")
+
+
+def _write_value(
+    target: Any, formats: _Formats, r: int, c: int, value: Any, fill: str | None, bold: bool
+) -> None:
+    """One cell as read, typed as read; text always as a string cell (never a formula)."""
+    if _empty(value):
+        if fill or bold:
+            target.write_blank(r, c, None, formats.get(fill=fill, bold=bold))
+        return
+    if isinstance(value, bool):
+        target.write_boolean(r, c, value, formats.get(fill=fill, bold=bold))
+    elif isinstance(value, int | float):
+        if math.isfinite(value):
+            target.write_number(r, c, value, formats.get(fill=fill, bold=bold))
+        else:
+            target.write_string(r, c, str(value), formats.get(fill=fill, bold=bold))
+    elif isinstance(value, datetime):
+        kind = "datetime" if value.time() != time() else "date"
+        target.write_datetime(r, c, value, formats.get(kind, fill, bold))
+    elif isinstance(value, date):
+        target.write_datetime(r, c, value, formats.get("date", fill, bold))
+    elif isinstance(value, time):
+        target.write_datetime(r, c, value, formats.get("time", fill, bold))
+    elif isinstance(value, timedelta):
+        target.write_number(r, c, value.total_seconds() / 86_400, formats.get("duration", fill))
+    else:
+        target.write_string(r, c, _excel_text(str(value)), formats.get(fill=fill, bold=bold))
