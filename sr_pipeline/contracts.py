@@ -61,6 +61,9 @@ class Contract:
     file_pattern: re.Pattern[str]  # groups: date parts, then revision suffix
     date_format: str  # how the report date is written in the name: "iso" | "mon_yyyy" | "yyyymmdd"
     sheets: tuple[SheetContract, ...]
+    file_name: str  # the name's form, for people: QIPs_Suivi_<YYYY-MM-DD>.xlsx
+    example: str  # a real name: QIPs_Suivi_2018-06-30.xlsx
+    title: str  # how the data sheet's title states the report date (an example)
 
     def sheet(self, table: str) -> SheetContract:
         return next(s for s in self.sheets if s.table == table)
@@ -72,6 +75,9 @@ QIP = Contract(
     fund="QIP",
     file_pattern=re.compile(rf"^QIPs_Suivi_(\d{{4}}-\d{{2}}-\d{{2}}){_REVISION}\.xlsx$", re.I),
     date_format="iso",
+    file_name="QIPs_Suivi_<YYYY-MM-DD>.xlsx",
+    example="QIPs_Suivi_2018-06-30.xlsx",
+    title="Projets à Impact Rapide (QIPs) – Situation au 30/06/2018",
     sheets=(
         SheetContract(
             table="projects",
@@ -118,6 +124,9 @@ TF = Contract(
         rf"^TF_Project_Tracker_([A-Za-z]{{3}})(\d{{4}}){_REVISION}\.xlsx$", re.I
     ),
     date_format="mon_yyyy",
+    file_name="TF_Project_Tracker_<Mon><YYYY>.xlsx",
+    example="TF_Project_Tracker_Jun2018.xlsx",
+    title="Trust Fund project tracker – as of 30 June 2018",
     sheets=(
         SheetContract(
             table="projects",
@@ -173,6 +182,9 @@ PBF = Contract(
     fund="PBF",
     file_pattern=re.compile(rf"^PBF_Portefeuille_(\d{{8}}){_REVISION}\.xlsx$", re.I),
     date_format="yyyymmdd",
+    file_name="PBF_Portefeuille_<YYYYMMDD>.xlsx",
+    example="PBF_Portefeuille_20180228.xlsx",
+    title="Portefeuille PBF Mali – situation au 28/02/2018",
     sheets=(
         SheetContract(
             table="projects",

@@ -27,6 +27,7 @@ class Rule:
     field: str  # the field a clerk must look at
     ok: Callable[[pd.DataFrame], pd.Series]
     message: Callable[[pd.Series], Message]  # for one failing row (typed values)
+    description: str = ""  # what the rule asks, for the project's documentation
 
 
 def _d(value: object) -> str:
@@ -56,6 +57,8 @@ ROW_RULES: dict[str, Rule] = {
             lambda r: Message.of(
                 "start_not_before_approval", start=_d(r.start_date), approval=_d(r.approval_date)
             ),
+            "a project cannot start before it is approved: "
+            "start date on or after the approval date",
         ),
         Rule(
             "end_not_before_start",
@@ -64,12 +67,14 @@ ROW_RULES: dict[str, Rule] = {
             lambda r: Message.of(
                 "end_not_before_start", end=_d(r.end_date), start=_d(r.start_date)
             ),
+            "the end date is on or after the start date",
         ),
         Rule(
             "end_date_when_completed",
             "end_date",
             lambda df: ~((df["status"] == "completed") & df["end_date"].isna()),
             lambda r: Message.of("end_date_when_completed"),
+            "a completed project has an end date",
         ),
         Rule(
             "amount_currency_agrees",
@@ -78,6 +83,8 @@ ROW_RULES: dict[str, Rule] = {
             lambda r: Message.of(
                 "amount_currency_agrees", written=r["_written_currency"], currency=r["_currency"]
             ),
+            "a currency written inside an amount (USD 41,970; 41 970 $) "
+            "agrees with the row's currency",
         ),
     )
 }
@@ -117,12 +124,15 @@ FLAG_RULES: dict[str, Rule] = {
             lambda r: Message.of(
                 "budget_over_cap", budget_usd=float(r.budget_usd), cap=QIP_BUDGET_CAP_USD
             ),
+            "budget above 50,000 USD after conversion to USD",
         ),
         Rule(
             "duration_over_6_months",
             "duration_months",
             lambda df: ~_duration_over(df),
             _duration_message,
+            "duration above 6 months: the stated duration, or where it is blank, an end date "
+            "more than 6 calendar months after the start date",
         ),
         Rule(
             "expenditure_over_budget",
@@ -131,6 +141,7 @@ FLAG_RULES: dict[str, Rule] = {
             lambda r: Message.of(
                 "expenditure_over_budget", expenditure=float(r.expenditure), budget=float(r.budget)
             ),
+            "expenditure to date above the approved budget",
         ),
     )
 }

@@ -7,12 +7,10 @@ row rules (as DataFrame checks). It is validated lazily so every failure is coll
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandera.pandas as pa
 
-from sr_pipeline.contracts import CONTRACTS, SheetContract
-from sr_pipeline.reference import Reference, load_reference
+from sr_pipeline.contracts import SheetContract
+from sr_pipeline.reference import Reference
 from sr_pipeline.rules import ROW_RULES
 
 _DTYPES = {"amount": "float64", "date": "datetime64[ns]", "whole": "Int64"}
@@ -39,9 +37,3 @@ def build_schema(sheet: SheetContract, reference: Reference) -> pa.DataFrameSche
         )
     checks = [pa.Check(ROW_RULES[name].ok, name=name) for name in sheet.row_rules]
     return pa.DataFrameSchema(columns, checks=checks, name=sheet.sheet)
-
-
-@lru_cache(maxsize=8)
-def schema_for(fund: str, table: str = "projects") -> pa.DataFrameSchema:
-    """The pandera schema of one fund's data sheet (for checks and documentation)."""
-    return build_schema(CONTRACTS[fund].sheet(table), load_reference())

@@ -26,6 +26,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -88,6 +90,33 @@ def ddl_scripts() -> tuple[tuple[str, ...], str]:
     """The definition scripts in order, and their digest."""
     scripts = tuple(_definition_scripts())
     return scripts, hashlib.sha256("\n".join(scripts).encode()).hexdigest()
+
+
+@cache
+def _expected_columns() -> frozenset[tuple[str, str, str, str]]:
+    """(schema, table, column, type) of every table the definitions create."""
+    with duckdb.connect() as con:
+        apply_schema(con)
+        return _table_columns(con)
+
+
+def _table_columns(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str, str, str]]:
+    rows = run(con, "core/select_table_columns", {"schemas": list(LAYERS)}).fetchall()
+    return frozenset(rows)
+
+
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """False when a table of this database has other columns than the definitions give it
+    (a work database built by an earlier version of the pipeline)."""
+    try:
+        if run(con, "core/select_schema_digest").fetchall() == [(ddl_scripts()[1],)]:
+            return True
+    except duckdb.CatalogException:
+        return True  # empty: everything will be created
+    existing = _table_columns(con)
+    expected = _expected_columns()
+    tables = {(schema, table) for schema, table, _, _ in expected}
+    return {c for c in existing if c[:2] in tables} <= expected
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -156,9 +185,22 @@ class Warehouse:
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection to the work database (created, and its schema brought up to date)."""
+        """A connection to the work database (created, and its schema brought up to date).
+
+        A work database whose tables an earlier version of the pipeline laid out differently
+        is moved aside (``<name>.outdated-<time>.duckdb``, kept) and a new one started: raw
+        is a cache of the trackers folder, so the next run reads the versions it needs again.
+        """
         self.work.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(self.work))
+        if not is_current(con):
+            con.close()
+            stamp = time.strftime("%Y%m%dT%H%M%S")
+            aside = self.work.with_name(f"{self.work.stem}.outdated-{stamp}.duckdb")
+            os.replace(self.work, aside)
+            message = f"{self.work} was laid out by an earlier version: moved to {aside}"
+            warnings.warn(message, stacklevel=3)
+            con = duckdb.connect(str(self.work))
         try:
             apply_schema(con)
             yield con

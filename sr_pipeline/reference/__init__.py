@@ -59,18 +59,18 @@ class Vocabulary:
     name: str
     lookup: dict[str, str]
     values: tuple[str, ...]
+    spellings: dict[str, tuple[str, ...]]  # canonical -> the spellings listed for it
 
     @classmethod
     def from_csv(cls, name: str, path: Path, column: str) -> Vocabulary:
         lookup: dict[str, str] = {}
-        values: list[str] = []
+        spellings: dict[str, list[str]] = {}
         for row in _rows(path):
             canonical = row[column]
             lookup[fold(row["spelling"])] = canonical
             lookup.setdefault(fold(canonical), canonical)
-            if canonical not in values:
-                values.append(canonical)
-        return cls(name, lookup, tuple(values))
+            spellings.setdefault(canonical, []).append(row["spelling"])
+        return cls(name, lookup, tuple(spellings), {k: tuple(v) for k, v in spellings.items()})
 
     def get(self, value: str) -> str | None:
         return self.lookup.get(fold(value))
@@ -118,6 +118,7 @@ class Reference:
 
 def _objectives(path: Path) -> Vocabulary:
     lookup: dict[str, str] = {}
+    spellings: dict[str, tuple[str, ...]] = {}
     for row in _rows(path):
         number = row["objective"]
         name = row["name"]
@@ -128,8 +129,8 @@ def _objectives(path: Path) -> Vocabulary:
             for sep in (" - ", ". ", ": ", ") ", " "):
                 lookup[fold(f"{prefix}{sep}{name}")] = number
         lookup[fold(name)] = number
-    values = tuple(row["objective"] for row in _rows(path))
-    return Vocabulary("objective", lookup, values)
+        spellings[number] = (number, f"Obj. {number}", name, f"{number} - {name}")
+    return Vocabulary("objective", lookup, tuple(spellings), spellings)
 
 
 @lru_cache(maxsize=4)

@@ -16,9 +16,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import sr_pipeline.defs.assets_marts as marts_step
+from tests import ROOT
 from tests.pipeline_helpers import (
     build,
     child_env,
@@ -29,7 +31,7 @@ from tests.pipeline_helpers import (
     write_small_trackers,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = ROOT
 
 # FIGURES.md, verbatim: the public columns in order (dq tables may add columns after them).
 PUBLIC_COLUMNS = {
@@ -254,3 +256,21 @@ def test_a_month_left_half_built_by_a_failed_run_is_never_published_half_built(
     assert figures(warehouse, "2018-06-30")[("QIP", "budget_usd")] == 115_000  # ...and marts
     assert rows(warehouse, "SELECT count(*) FROM core.month_builds "
                 "WHERE NOT (marts_built AND dq_built)") == [(0,)]  # fmt: skip
+
+
+def test_a_work_database_laid_out_by_an_earlier_version_is_set_aside(tmp_path):
+    """Upgrading the pipeline over an existing work database: tables whose columns changed
+    would fail every statement; the old file is kept aside and the month rebuilt."""
+    trackers = write_small_trackers(tmp_path / "trackers")
+    warehouse = tmp_path / "warehouse" / "sr.duckdb"
+    assert build(trackers, warehouse, "2018-06-01").success
+    work = warehouse.with_name("sr.work.duckdb")
+    with duckdb.connect(str(work)) as con:  # as an earlier version laid it out
+        con.execute('ALTER TABLE raw.rejected_rows RENAME excel_column TO "column"')
+        con.execute("UPDATE core.schema_digest SET digest = 'earlier'")
+    before = figures(warehouse, "2018-06-30")
+    with pytest.warns(UserWarning, match="laid out by an earlier version"):
+        assert build(trackers, warehouse, "2018-06-01").success
+    assert figures(warehouse, "2018-06-30") == before
+    (aside,) = warehouse.parent.glob("sr.work.outdated-*.duckdb")
+    assert aside.stat().st_size > 0

@@ -29,15 +29,14 @@ import unicodedata
 from collections import Counter
 from datetime import date, datetime, timedelta
 from functools import cache
-from pathlib import Path
 
 import openpyxl
 import pytest
 
 from sr_pipeline.demo.generate import write_all
 from sr_pipeline.demo.truth import tracker_files, tracker_truth
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 TRACKERS = ROOT / "sources" / "trackers"
 REFERENCE = ROOT / "sr_pipeline" / "reference"
 PUBLISHED = REFERENCE / "published" / "bulletin-41-2018-06.csv"

@@ -1,0 +1,132 @@
+"""The marts' SQL on a few hand-written rows (FIGURES.md's definitions, one at a time).
+
+Guards against: a multi-region PBF project counted once per region or its budget split
+unequally; the Secrétariat budget line counted as a project or left out of the budget; a
+cancelled project in a budget; a TF cost mixed up with its contributions; shares that do not
+add up to 100.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.sql.warehouse_rows import Warehouse
+
+JUNE = date(2018, 6, 30)
+
+
+@pytest.fixture
+def pbf() -> Warehouse:
+    """A PBF tracker: a Phase I project over Mopti, Gao and Ménaka (3 M), a Phase II project
+    in Kidal (1.2 M), a cancelled one and the Secrétariat line (0.3 M)."""
+    w = Warehouse()
+    sha = w.version("PBF", date(2018, 2, 28))
+    w.project(sha, "PBF", "00000001", region="Mopti; Gao; Ménaka", budget_usd=3_000_000.0)
+    w.project(sha, "PBF", "00000002", region="Kidal", budget_usd=1_200_000.0,
+              window="Phase II", status="completed")  # fmt: skip
+    w.project(sha, "PBF", "00000003", region="Kidal", budget_usd=500_000.0, status="cancelled")
+    w.project(sha, "PBF", "00000009", region="National", budget_usd=300_000.0,
+              window="Secrétariat")  # fmt: skip
+    w.build(JUNE)
+    return w
+
+
+def breakdown(w: Warehouse, fund: str, dimension: str) -> dict[str, tuple[float, float, int]]:
+    return {
+        category: (budget, share, projects)
+        for category, budget, share, projects in w.rows(
+            "SELECT category, budget_usd, share_pct, projects FROM marts.budget_breakdown "
+            "WHERE as_of = ? AND fund = ? AND dimension = ? ORDER BY ALL",
+            [JUNE, fund, dimension],
+        )
+    }
+
+
+def figures(w: Warehouse, fund: str) -> dict[str, float]:
+    return dict(
+        w.rows(
+            "SELECT figure, value FROM marts.bulletin_figures WHERE as_of = ? AND fund = ?",
+            [JUNE, fund],
+        )
+    )
+
+
+def test_a_project_over_three_regions_splits_its_budget_by_region_then_by_group(pbf) -> None:
+    groups = breakdown(pbf, "PBF", "region_group")
+    # Mopti, Gao, Ménaka: a third each; Gao and Ménaka share a group (two thirds).
+    assert groups["Mopti"][0] == pytest.approx(1_000_000)
+    assert groups["Gao / Ménaka"][0] == pytest.approx(2_000_000)
+    assert groups["Kidal"][0] == pytest.approx(1_200_000)  # the cancelled one is not there
+    assert groups["Bamako / Countrywide"][0] == pytest.approx(300_000)  # the Secrétariat line
+    assert groups["Timbuktu / Taoudénit"][0] == 0
+    # Counted once in every group it touches; the Secrétariat line is no project.
+    assert {g: p for g, (_, _, p) in groups.items()} == {
+        "Mopti": 1, "Gao / Ménaka": 1, "Kidal": 1, "Bamako / Countrywide": 0,
+        "Timbuktu / Taoudénit": 0,
+    }  # fmt: skip
+    # Shares of the non-cancelled budget (4.5 M), summing to 100.
+    assert groups["Mopti"][1] == pytest.approx(100 * 1_000_000 / 4_500_000)
+    assert sum(share for _, share, _ in groups.values()) == pytest.approx(100)
+
+
+def test_windows_and_the_secretariat_budget_line(pbf) -> None:
+    windows = breakdown(pbf, "PBF", "window")
+    assert windows["Phase I"] == pytest.approx((3_000_000, 100 * 3 / 4.5, 1))
+    assert windows["Phase II"][0] == pytest.approx(1_200_000)
+    assert windows["Secrétariat"][0] == pytest.approx(300_000)
+    assert windows["Secrétariat"][2] == 0  # a budget line, not a project
+    assert windows["GYPI"] == (0, 0, 0)  # every window of the bulletin is listed
+
+
+def test_counts_leave_out_the_budget_line_and_budgets_leave_out_cancelled(pbf) -> None:
+    found = figures(pbf, "PBF")
+    assert found["projects_total"] == 3  # two live projects and the cancelled one
+    assert found["projects_cancelled"] == 1
+    assert found["projects_completed"] == 1
+    assert found["projects_ongoing"] == 1
+    assert found["budget_usd"] == pytest.approx(4_500_000)  # Secrétariat in, cancelled out
+
+
+def test_trust_fund_cost_is_projects_and_budget_is_contributions_received_by_its_date() -> None:
+    w = Warehouse()
+    sha = w.version("TF", JUNE)
+    w.project(sha, "TF", "TF-2018-001", budget_usd=600_000.0, objective="5")
+    w.project(sha, "TF", "TF-2018-002", budget_usd=400_000.0, objective="3")
+    w.project(sha, "TF", "TF-2018-003", budget_usd=999_000.0, status="cancelled")
+    w.con.execute(
+        "INSERT INTO raw.tf_contributions (sha256, donor, date_received, amount_usd) VALUES "
+        "(?, 'Norway', DATE '2018-03-01', 1500000), (?, 'Sweden', DATE '2018-07-15', 500000)",
+        [sha, sha],
+    )
+    w.build(JUNE)
+    found = figures(w, "TF")
+    assert found["cost_usd"] == pytest.approx(1_000_000)
+    assert found["budget_usd"] == pytest.approx(1_500_000)  # July's money is not counted yet
+    assert found["allocated_pct"] == pytest.approx(100 * 1_000_000 / 1_500_000)
+    objectives = breakdown(w, "TF", "objective")
+    assert objectives["5"][1] == pytest.approx(60)  # shares of the cost, not of the budget
+    assert set(objectives) == {"1", "2", "3", "4", "5"}
+
+
+def test_monthly_changes_compare_with_the_version_that_fed_last_month() -> None:
+    w = Warehouse()
+    may = w.version("QIP", date(2018, 5, 31))
+    w.project(may, "QIP", "QIP/GAO/2018/001", status="ongoing")
+    w.project(may, "QIP", "QIP/GAO/2018/002")
+    june = w.version("QIP", JUNE)
+    w.project(june, "QIP", "QIP/GAO/2018/001", status="completed", budget_usd=12_000.0)
+    w.project(june, "QIP", "QIP/GAO/2018/003", approval_date=date(2018, 6, 12))
+    w.build(JUNE)  # May itself was never built: its version is still the baseline
+    changes = w.rows(
+        "SELECT change, project_code, value FROM marts.monthly_changes WHERE as_of = ? "
+        "ORDER BY change, project_code",
+        [JUNE],
+    )
+    assert changes == [
+        ("approved", "QIP/GAO/2018/003", 10_000.0),
+        ("budget_delta", None, 2_000.0),  # 22,000 now against 20,000 in May
+        ("completed", "QIP/GAO/2018/001", 12_000.0),
+        ("removed", "QIP/GAO/2018/002", 10_000.0),
+    ]
