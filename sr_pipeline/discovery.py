@@ -101,7 +101,7 @@ def discover(trackers_dir: Path) -> tuple[list[TrackerFile], list[RefusedFile]]:
         for tracker in group:
             message = Message.of("name_same_version", names=names)
             refused.append(_refuse(tracker.path, tracker.fund, message))
-    versions.sort(key=lambda t: (t.fund, t.report_date, t.revision, t.path))
+    versions.sort(key=lambda t: (t.fund, version_order(t), t.path))
     return versions, refused
 
 

@@ -14,6 +14,7 @@ from datetime import date
 import duckdb
 
 from sr_pipeline.settings import warehouse_path
+from sr_pipeline.wording import money
 
 FIGURES = """
     select fund, figure, value, data_as_of, source_file
@@ -34,7 +35,7 @@ def _number(value: float | None) -> str:
     if value is None:
         return "-"
     if float(value).is_integer():
-        return f"{value:,.0f}"
+        return money(value)
     return f"{value:,.2f}"
 
 
