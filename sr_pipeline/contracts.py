@@ -46,6 +46,7 @@ class SheetContract:
     row_rules: tuple[str, ...] = ()  # names in sr_pipeline.rules.ROW_RULES
     flags: tuple[str, ...] = ()  # names in sr_pipeline.rules.FLAG_RULES
     conversion: Conversion | None = None
+    name_keys: tuple[str, ...] = ()  # text fields that name someone: `<field>_key` is added
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -166,6 +167,7 @@ TF = Contract(
                         "TRY"),
             row_rules=("amount_currency_agrees",),
             conversion=Conversion("amount", "date_received", "amount_usd", "usd_equivalent"),
+            name_keys=("donor",),
             fields=(
                 Field("donor", ("Donor",), "text", True),
                 Field("date_received", ("Date received",), "date", True),

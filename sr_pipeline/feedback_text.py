@@ -125,6 +125,11 @@ ACCEPTED: dict[str, dict[str, str]] = {
         "fr": "un texte de moins de 32 767 caractères",
     },
     "not_text": {"en": "a text", "fr": "un texte"},
+    "formula_no_result": {
+        "en": "a value, or a formula saved by Excel or LibreOffice (which stores its result)",
+        "fr": "une valeur, ou une formule enregistrée par Excel ou LibreOffice (qui conserve "
+        "son résultat)",
+    },
     "budget_over_cap": {
         "en": "at most {cap} USD (the QIP ceiling); the row is loaded, check the amount",
         "fr": "au plus {cap} USD (plafond des QIP) ; la ligne est chargée, vérifiez le montant",

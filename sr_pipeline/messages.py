@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from sr_pipeline.wording import money
+from sr_pipeline.wording import MONTH_NAMES, money
 
 _AMOUNT_FORMS = {
     "en": "e.g. 41970, 41 970, 41 970,50 or 41,970.50",
@@ -103,6 +103,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "« {item} » (dans « {value} ») n'est pas une valeur connue ({what}) ; utilisez "
         "l'une de : {accepted}",
     },
+    "formula_no_result": {
+        "en": "the cell holds the formula {formula} but no saved result, and it cannot be "
+        "computed here ({reason}); open the file in Excel or LibreOffice and save it again so "
+        "that the result is saved with it",
+        "fr": "la cellule contient la formule {formula} mais pas son résultat, et elle ne peut "
+        "pas être calculée ici ({reason}) ; ouvrez le fichier dans Excel ou LibreOffice et "
+        "enregistrez-le à nouveau pour que le résultat soit enregistré avec la formule",
+    },
     "blank_required": {
         "en": "this cell is blank but the column is required",
         "fr": "cette cellule est vide alors que la colonne est obligatoire",
@@ -159,6 +167,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "budget_over_cap": {
         "en": "budget of {budget_usd:money} USD is above the QIP ceiling of {cap:money} USD",
         "fr": "le budget de {budget_usd:money} USD dépasse le plafond des QIP ({cap:money} USD)",
+    },
+    "budget_over_cap_converted": {
+        "en": "budget of {amount:money} {currency} is {budget_usd:money} USD at the UN rate of "
+        "{month} ({rate:rate} {currency} per USD), above the QIP ceiling of {cap:money} USD",
+        "fr": "le budget de {amount:money} {currency} vaut {budget_usd:money} USD au taux ONU de "
+        "{month} ({rate:rate} {currency} pour 1 USD) et dépasse le plafond des QIP "
+        "({cap:money} USD)",
     },
     "duration_over_6_months": {
         "en": "duration of {months} months is above the QIP maximum of {limit} months",
@@ -297,6 +312,9 @@ class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "money":
             return money(value, self.language)
+        if format_spec == "rate":  # a rate of exchange: up to 6 significant digits
+            text = f"{float(value):.6g}"
+            return text.replace(".", ",") if self.language == "fr" else text
         return super().format_field(value, format_spec)
 
 
@@ -344,6 +362,12 @@ class Term:
 
     def render(self, language: str) -> str:
         return self.fr if language == "fr" else self.en
+
+
+def month_term(yyyymm: int) -> Term:
+    """A month (``201803``) in words, in both languages: March 2018 / mars 2018."""
+    year, month = divmod(yyyymm, 100)
+    return Term(f"{MONTH_NAMES['en'][month - 1]} {year}", f"{MONTH_NAMES['fr'][month - 1]} {year}")
 
 
 def term(table: dict[str, dict[str, str]], key: str) -> Term:

@@ -35,7 +35,7 @@ CANONICAL_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("TF", "contributions"): (
         "donor", "date_received", "amount", "currency", "usd_equivalent", "earmarked_for",
-        "amount_usd",
+        "amount_usd", "donor_key",
     ),
     ("PBF", "projects"): (
         "project_code", "title", "window", "recipients", "regions", "budget", "budget_usd",
@@ -51,7 +51,7 @@ LINEAGE_COLUMNS = ("fund", "source_file", "sha256", "sheet", "source_row", "extr
 # column letter and header the problem is in.
 REJECTED_ROW_COLUMNS = (
     "fund", "source_file", "sheet", "source_row", "project_code", "field", "value", "problem",
-    "problem_code", "problem_params", "excel_column", "header",
+    "problem_code", "problem_params", "excel_column", "header", "suggestion",
 )  # fmt: skip
 RULE_FLAG_COLUMNS = (
     "fund", "source_file", "sheet", "source_row", "project_code", "rule", "detail",

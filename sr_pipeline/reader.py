@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ import pandera.pandas as pa
 from python_calamine import CalamineWorkbook
 
 from sr_pipeline.contracts import CONTRACTS, SheetContract
-from sr_pipeline.messages import FIELD_NAMES, VOCABULARY_NAMES, Message, term
+from sr_pipeline.messages import FIELD_NAMES, VOCABULARY_NAMES, Message, Term, term
 from sr_pipeline.model import (
     CANONICAL_COLUMNS,
     LINEAGE_COLUMNS,
@@ -41,7 +42,9 @@ from sr_pipeline.reference import Reference, Vocabulary, load_reference
 from sr_pipeline.rules import AMOUNT_FIELD, FLAG_RULES, ROW_RULES
 from sr_pipeline.safety import UnsafeWorkbook, check_workbook, sha256_of
 from sr_pipeline.schemas import build_schema
-from sr_pipeline.text import clean, fold
+from sr_pipeline.suggestions import suggest
+from sr_pipeline.text import clean, fold, name_key
+from sr_pipeline.uncached import Evaluator, FormulaWithoutResult, formula_cells, sheet_parts
 from sr_pipeline.values import (
     CURRENCY_TOKENS,
     parse_amount,
@@ -83,8 +86,15 @@ def column_letter(index: int) -> str:
 Parser = Callable[[Any], tuple[Any, Message | None]]
 
 
-def _vocabulary_parser(vocab: Vocabulary, kind: str) -> Parser:
-    what, accepted = term(VOCABULARY_NAMES, kind), ", ".join(vocab.values)
+def accepted_values(vocab: Vocabulary, kind: str, reference: Reference) -> Term:
+    """A vocabulary's values as a clerk writes them, in each language ("Achevé, En cours, ..."
+    for a French unit; "Completed, Ongoing, ..." in English)."""
+    en, fr = ([reference.label(kind, v, lang) for v in vocab.values] for lang in ("en", "fr"))
+    return Term(", ".join(en), ", ".join(fr))
+
+
+def _vocabulary_parser(vocab: Vocabulary, kind: str, reference: Reference) -> Parser:
+    what, accepted = term(VOCABULARY_NAMES, kind), accepted_values(vocab, kind, reference)
 
     def parse(raw: Any) -> tuple[Any, Message | None]:
         text, problem = parse_text(raw)
@@ -98,7 +108,9 @@ def _vocabulary_parser(vocab: Vocabulary, kind: str) -> Parser:
     return parse
 
 
-def _list_parser(item: Parser | None, vocab: Vocabulary | None, kind: str) -> Parser:
+def _list_parser(
+    item: Parser | None, vocab: Vocabulary | None, kind: str, reference: Reference
+) -> Parser:
     def parse(raw: Any) -> tuple[Any, Message | None]:
         text, problem = parse_text(raw)
         if problem:
@@ -115,7 +127,8 @@ def _list_parser(item: Parser | None, vocab: Vocabulary | None, kind: str) -> Pa
             if problem:
                 return None, Message.of(
                     "unknown_list_item", item=part, value=show(raw),
-                    what=term(VOCABULARY_NAMES, kind), accepted=", ".join(vocab.values),
+                    what=term(VOCABULARY_NAMES, kind),
+                    accepted=accepted_values(vocab, kind, reference),
                 )  # fmt: skip
             if value not in values:
                 values.append(value)
@@ -164,13 +177,13 @@ def _parsers(sheet: SheetContract, reference: Reference) -> dict[str, Parser]:
         "currency": _currency_parser(sheet),
     }
     for kind, vocab in vocabs.items():
-        simple[kind] = _vocabulary_parser(vocab, kind)
+        simple[kind] = _vocabulary_parser(vocab, kind, reference)
     parsers = {}
     for f in sheet.fields:
         if f.kind.startswith("list:"):
             inner = f.kind.split(":", 1)[1]
             item = None if inner == "text" else simple[inner]
-            parsers[f.name] = _list_parser(item, vocabs.get(inner), inner)
+            parsers[f.name] = _list_parser(item, vocabs.get(inner), inner, reference)
         else:
             parsers[f.name] = simple[f.kind]
     return parsers
@@ -419,7 +432,12 @@ class Parsed:
 
 def parse_column(column: Column, parser: Parser, kind: str) -> Parsed:
     """Parse each distinct raw value once, then spread the results over the rows."""
-    results = [(None, None) if _blank(raw) else parser(raw) for raw in column.uniques]
+    results = [
+        (None, raw.message()) if isinstance(raw, FormulaWithoutResult)
+        else (None, None) if _blank(raw)
+        else parser(raw)
+        for raw in column.uniques
+    ]  # fmt: skip
     values: list[Any] = [value if value != "" else None for value, _ in results]
     currencies: list[Any] | None = None
     if kind == "amount":
@@ -475,17 +493,20 @@ def read_sheet(
     tracker: TrackerFile,
     sha256: str,
     reference: Reference,
+    uncached: frozenset[str] = frozenset(),
 ) -> SheetOutcome:
     """One data sheet into accepted rows, rejections and flags, in named steps: read its rows,
     parse every field, validate (pandera), enforce unique codes, convert to USD, then list
     the rejections and flag the accepted rows."""
-    rows = read_rows(book, sheet, tracker, reference)
+    rows = read_rows(book, sheet, tracker, reference, uncached)
     raws = {f.name: rows.field(sheet, f.name) for f in sheet.fields}
     frame, problems = parse_fields(sheet, raws, reference)
     _validate(frame, sheet, reference, problems)
     _unique(frame, sheet, rows.excel_rows, problems)
     _convert(frame, sheet, reference, problems)
-    rejected = _rejections(frame, sheet, tracker, rows, raws, problems)
+    for name in sheet.name_keys:
+        frame[f"{name}_key"] = frame[name].map(name_key, na_action="ignore")
+    rejected = _rejections(frame, sheet, tracker, rows, raws, problems, reference)
     good = np.array([p for p in range(len(rows.excel_rows)) if p not in problems], dtype=np.int64)
     accepted = frame.take(good).reset_index(drop=True)
     good_rows = np.asarray(rows.excel_rows, dtype=np.int64)[good] if rows.excel_rows else good
@@ -503,15 +524,22 @@ def read_sheet(
 
 
 def read_rows(
-    book: CalamineWorkbook, sheet: SheetContract, tracker: TrackerFile, reference: Reference
+    book: CalamineWorkbook,
+    sheet: SheetContract,
+    tracker: TrackerFile,
+    reference: Reference,
+    uncached: frozenset[str] = frozenset(),
 ) -> SheetRows:
     """Find the data sheet and its header, check the report date in its title, and collect
-    the data rows below (blank rows, group headers and the TOTAL row are structure)."""
+    the data rows below (blank rows, group headers and the TOTAL row are structure).
+    Formulas saved without their result are computed or marked first (``uncached``)."""
     sheet_name = _sheet_name(book, sheet)
     try:
         calamine_sheet = book.get_sheet_by_name(sheet_name)
         col_offset = calamine_sheet.start[1] if calamine_sheet.height else 0
         rows = calamine_sheet.iter_rows()
+        if uncached:
+            rows = iter(_with_formula_results(tracker, sheet_name, rows, col_offset, uncached))
         head = list(islice(rows, HEADER_SCAN_ROWS))
     except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
         detail = f"sheet '{sheet_name}': {type(exc).__name__}: {exc}"
@@ -524,6 +552,43 @@ def read_rows(
         chain(head[layout.header_row + 1 :], rows), layout.header_row + 2, width, reference
     )
     return SheetRows(sheet_name, layout, columns, excel_rows, skipped)
+
+
+def _with_formula_results(
+    tracker: TrackerFile,
+    sheet_name: str,
+    rows: Iterator[list[Any]],
+    col_offset: int,
+    uncached: frozenset[str],
+) -> list[list[Any]]:
+    """The sheet's rows with each formula saved without its result replaced by its computed
+    value, or by a ``FormulaWithoutResult`` the parsers reject (a rare path: the whole sheet
+    is held in memory)."""
+    with zipfile.ZipFile(tracker.path) as archive:
+        part = sheet_parts(archive).get(sheet_name)
+        if part not in uncached:
+            return list(rows)
+        cells = formula_cells(archive.read(part))
+    table = list(rows)
+    if not cells:
+        return table
+
+    def value_of(row: int, col: int) -> Any:
+        position = col - col_offset
+        if row < len(table) and 0 <= position < len(table[row]):
+            return table[row][position]
+        return None
+
+    for (row, col), value in Evaluator(cells, value_of, sheet_name).all().items():
+        position = col - col_offset
+        if position < 0:
+            continue
+        while len(table) <= row:
+            table.append([])
+        if len(table[row]) <= position:
+            table[row] = table[row] + [""] * (position + 1 - len(table[row]))
+        table[row][position] = value
+    return table
 
 
 Problems = dict[int, list[tuple[str, Message]]]  # row position -> [(field, problem)]
@@ -573,9 +638,12 @@ def _rejections(
     rows: SheetRows,
     raws: dict[str, Column],
     problems: Problems,
+    reference: Reference,
 ) -> list[dict[str, Any]]:
-    """One line per problem, naming the row, the field, its column and the value found."""
+    """One line per problem, naming the row, the field, its column and the value found, with
+    a likely correction in English where there is one (never applied)."""
     rejected = []
+    codes_in_use = _codes_written(frame, sheet, raws)
     for position in sorted(problems):
         code = frame[sheet.key].iat[position] if sheet.key else None
         if code is None and sheet.key:
@@ -584,6 +652,12 @@ def _rejections(
         for field_name, problem in problems[position]:
             header = rows.layout.headers.get(field_name, field_name)
             raw = raws[field_name].raw(position) if field_name in raws else ""
+            value = None if _blank(raw) else show(raw, 200)
+            field = next((f for f in sheet.fields if f.name == field_name), None)
+            suggestion = suggest(
+                problem.code, dict(problem.params), value, field, sheet, reference, "en",
+                codes_in_use,
+            )  # fmt: skip
             rejected.append(
                 {
                     "fund": tracker.fund,
@@ -592,15 +666,27 @@ def _rejections(
                     "source_row": rows.excel_rows[position],
                     "project_code": code,
                     "field": field_name,
-                    "value": None if _blank(raw) else show(raw, 200),
+                    "value": value,
                     "problem": f"{header}: {problem}",
                     "problem_code": problem.code,
                     "problem_params": problem.params_json(),
                     "excel_column": rows.layout.letter(field_name),
                     "header": header,
+                    "suggestion": suggestion,
                 }
             )
     return rejected
+
+
+def _codes_written(
+    frame: pd.DataFrame, sheet: SheetContract, raws: dict[str, Column]
+) -> frozenset[str]:
+    """Every project code written in the sheet: a suggested code must not be one of them."""
+    if not sheet.key:
+        return frozenset()
+    parsed = {str(c) for c in frame[sheet.key].dropna()}
+    written = {show(v, 200) for v in raws[sheet.key].uniques if not _blank(v)}
+    return frozenset(parsed | written)
 
 
 def _typed_frame(sheet: SheetContract, data: dict[str, np.ndarray], n: int) -> pd.DataFrame:
@@ -726,7 +812,14 @@ def _convert(
             date_field=term(FIELD_NAMES, conversion.date),
         )  # fmt: skip
         problems[int(position)].append((field_name, message))
-    frame[conversion.output] = usd.astype("float64")
+    # Money to the cent: what a person would write, and sums without float noise downstream.
+    frame[conversion.output] = usd.astype("float64").round(2)
+    # How each amount was converted, for messages that quote it (None: not converted).
+    converted = rate.notna() & (keys["currency"] != "USD")
+    if conversion.override:
+        converted &= frame[conversion.override].isna()
+    frame["_rate"] = rate.where(converted)
+    frame["_rate_month"] = months.where(converted)
 
 
 def _extras(columns: list[Column], layout: Layout, good: np.ndarray) -> np.ndarray:
@@ -804,10 +897,11 @@ def _sheet_name(book: CalamineWorkbook, sheet: SheetContract) -> str:
     return actual
 
 
-def _open(tracker: TrackerFile) -> CalamineWorkbook:
-    check_workbook(tracker.path)
+def _open(tracker: TrackerFile) -> tuple[CalamineWorkbook, frozenset[str]]:
+    """The workbook, and its worksheet parts that may hold formulas without a result."""
+    uncached = check_workbook(tracker.path)
     try:
-        return CalamineWorkbook.from_path(str(tracker.path))
+        return CalamineWorkbook.from_path(str(tracker.path)), uncached
     except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
         detail = f"{type(exc).__name__}: {exc}"
         raise Refused(Message.of("file_unreadable", detail=detail)) from exc
@@ -822,10 +916,12 @@ def read_tracker(tracker: TrackerFile, reference: Reference | None = None) -> Re
     rejected: list[dict[str, Any]] = []
     flags: list[dict[str, Any]] = []
     try:
-        book = _open(tracker)
+        book, uncached = _open(tracker)
         outcomes = {}
         for sheet in contract.sheets:
-            outcomes[sheet.table] = read_sheet(book, sheet, tracker, result.sha256, reference)
+            outcomes[sheet.table] = read_sheet(
+                book, sheet, tracker, result.sha256, reference, uncached
+            )
     except (UnsafeWorkbook, Refused) as exc:
         return _refused(result, exc.message)
     for table, outcome in outcomes.items():

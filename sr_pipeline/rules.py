@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sr_pipeline.messages import Message
+from sr_pipeline.messages import Message, month_term
 
 QIP_BUDGET_CAP_USD = 50_000.0
 QIP_MAX_MONTHS = 6
@@ -103,6 +103,19 @@ def _duration_over(df: pd.DataFrame) -> pd.Series:
     return stated.fillna(False).astype(bool) | by_dates.astype(bool)
 
 
+def _cap_message(r: pd.Series) -> Message:
+    """The cap breach, showing the conversion when the budget was not in USD (the clerk sees
+    47 500 in the cell, not the 58 570 USD it is worth)."""
+    if pd.isna(r.get("_rate")):
+        return Message.of("budget_over_cap", budget_usd=float(r.budget_usd), cap=QIP_BUDGET_CAP_USD)
+    return Message.of(
+        "budget_over_cap_converted",
+        amount=float(r.budget), currency=r.currency, rate=float(r["_rate"]),
+        month=month_term(int(r["_rate_month"])), budget_usd=float(r.budget_usd),
+        cap=QIP_BUDGET_CAP_USD,
+    )  # fmt: skip
+
+
 def _duration_message(r: pd.Series) -> Message:
     if pd.notna(r.duration_months):
         return Message.of(
@@ -121,9 +134,7 @@ FLAG_RULES: dict[str, Rule] = {
             "budget_over_cap",
             "budget",
             lambda df: ~(df["budget_usd"] > QIP_BUDGET_CAP_USD).fillna(False),
-            lambda r: Message.of(
-                "budget_over_cap", budget_usd=float(r.budget_usd), cap=QIP_BUDGET_CAP_USD
-            ),
+            _cap_message,
             "budget above 50,000 USD after conversion to USD",
         ),
         Rule(

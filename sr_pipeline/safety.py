@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 from sr_pipeline.messages import Message
+from sr_pipeline.uncached import has_markers
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # far above any real tracker (a 100,000-row sheet ~ 60 MB)
 MAX_MEMBERS = 10_000
@@ -61,8 +62,11 @@ def _damaged(detail: str) -> UnsafeWorkbook:
     return UnsafeWorkbook(Message.of("file_damaged", detail=detail))
 
 
-def check_workbook(path: Path) -> None:
-    """Raise ``UnsafeWorkbook`` unless ``path`` is a well-formed, bounded .xlsx package."""
+def check_workbook(path: Path) -> frozenset[str]:
+    """Raise ``UnsafeWorkbook`` unless ``path`` is a well-formed, bounded .xlsx package.
+
+    Returns the worksheet parts that may hold a formula saved without its result (noticed
+    while inflating, at no extra cost; ``sr_pipeline.uncached`` looks at them closer)."""
     with path.open("rb") as handle:
         head = handle.read(4096)
     if not head.startswith(b"PK"):
@@ -83,8 +87,12 @@ def check_workbook(path: Path) -> None:
         if sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
             raise _bomb()
         total = 0
+        uncached: set[str] = set()
         for member in members:
-            total = _inflate_bounded(archive, member, total)
+            total, formulas = _inflate_bounded(archive, member, total)
+            if formulas:
+                uncached.add(member.filename)
+    return frozenset(uncached)
 
 
 def _read_all(path: Path) -> bytes:
@@ -92,9 +100,14 @@ def _read_all(path: Path) -> bytes:
         return handle.read(64 * 1024 * 1024)
 
 
-def _inflate_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: int) -> int:
-    """Inflate one part chunk by chunk: count real bytes (headers can lie), scan XML heads."""
+def _inflate_bounded(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: int
+) -> tuple[int, bool]:
+    """Inflate one part chunk by chunk: count real bytes (headers can lie), scan XML for
+    entity declarations and worksheets for formulas stored without a result."""
     is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
+    is_sheet = is_xml and member.filename.startswith("xl/worksheets/")
+    formulas = False
     tail = b""
     try:
         with archive.open(member) as stream:
@@ -106,6 +119,7 @@ def _inflate_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: i
                     window = tail + block
                     if any(marker in window for marker in _DANGEROUS):
                         raise UnsafeWorkbook(Message.of("file_xml_entities", part=member.filename))
+                    formulas = formulas or (is_sheet and has_markers(window))
                     tail = window[-16:]
     except UnsafeWorkbook:
         raise
@@ -113,4 +127,4 @@ def _inflate_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: i
         raise _damaged(f"{member.filename}: {exc}") from exc
     except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
         raise UnsafeWorkbook(Message.of("file_encrypted")) from exc
-    return total
+    return total, formulas

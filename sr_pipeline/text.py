@@ -28,6 +28,15 @@ def clean(value: str) -> str:
     return _SPACES.sub(" ", value.translate(_INVISIBLE)).strip()
 
 
+_LEADING_ARTICLE = re.compile(r"^the ")
+
+
+def name_key(value: str) -> str:
+    """Who a name designates: compared as headers are, a leading "the" ignored (``the
+    Netherlands`` and ``NETHERLANDS`` are one donor)."""
+    return _LEADING_ARTICLE.sub("", fold(value))
+
+
 @lru_cache(maxsize=65536)
 def fold(value: str) -> str:
     """The comparison key of a header or vocabulary value: no case, accents or stray spaces."""

@@ -158,6 +158,7 @@ MONTH_LAYERS: dict[str, tuple[str, ...]] = {
         "marts/budget_breakdown",
         "marts/reconciliation",
         "marts/monthly_changes",
+        "marts/donors",
     ),
     "dq": ("dq/rejected_rows", "dq/rule_flags", "dq/rejected_files"),
 }

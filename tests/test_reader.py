@@ -224,9 +224,13 @@ def test_currency_conversion_uses_the_approval_month(tmp_path: Path) -> None:
     ]
     projects = read(qip_workbook(tmp_path, rows)).tables["projects"]
     assert projects["currency"].tolist() == ["XOF", "EUR", "XOF"]
-    xof, eur, _ = projects["budget_usd"].tolist()
-    # XOF is fixed to the EUR at 655.957, so the two rates of March 2018 agree.
-    assert xof == pytest.approx(10_000_000 / 655.957 * (eur / 15_000), rel=1e-9)
+    # March 2018 (the approval month): 0.8110 EUR per USD in the rates file, and XOF fixed
+    # at 655.957 per EUR. Money is kept to the cent.
+    assert projects["budget_usd"].tolist() == [
+        18_797.66,  # 10,000,000 / (0.8110 * 655.957) = 18,797.659...
+        18_495.68,  # 15,000 / 0.8110 = 18,495.684...
+        28.20,  # 15,000 / (0.8110 * 655.957) = 28.196...
+    ]
 
 
 def test_text_is_cleaned_and_formula_like_text_stays_inert(tmp_path: Path) -> None:

@@ -55,6 +55,7 @@ class Month:
     funds: dict[str, Fund]
     breakdown: pd.DataFrame  # marts.budget_breakdown rows of the month
     changes: pd.DataFrame  # marts.monthly_changes rows of the month
+    donors: list[str]  # marts.donors of the month, as the bulletin names them
 
     @property
     def label(self) -> str:
@@ -86,6 +87,7 @@ def load_month(con: duckdb.DuckDBPyConnection, as_of: date) -> Month:
     figures = frame(con, "reads/bulletin_figures", params)
     breakdown = frame(con, "reads/bulletin_breakdown", params)
     changes = frame(con, "reads/bulletin_changes", params)
+    donors = frame(con, "reads/bulletin_donors", params)["donor"].tolist()
     funds = {}
     for fund, rows in figures.groupby("fund", sort=False):
         funds[fund] = Fund(
@@ -95,7 +97,7 @@ def load_month(con: duckdb.DuckDBPyConnection, as_of: date) -> Month:
             source_file=str(rows["source_file"].iloc[0]),
         )
     ordered = {fund: funds[fund] for fund in FUNDS if fund in funds}
-    return Month(as_of=as_of, funds=ordered, breakdown=breakdown, changes=changes)
+    return Month(as_of=as_of, funds=ordered, breakdown=breakdown, changes=changes, donors=donors)
 
 
 def fund_name(fund: str) -> str:
@@ -128,31 +130,42 @@ def whole_percentages(shares: list[float]) -> list[int]:
     return floors
 
 
+def count(number: int, noun: str = "project") -> str:
+    """1 project, 2 projects (the bulletin's nouns are regular)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def listing(names: list[str]) -> str:
+    """A, B and C."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def main_figures(month: Month) -> dict[str, str]:
-    """The Main Figures box, one sentence per fund, worded as bulletin #41 words it."""
-    since = MISSION_START.year
+    """The Main Figures box, one sentence per fund (without the fund's name and date, which
+    the page and the UI put before it), worded as bulletin #41 words them."""
     sentences = {}
     if (qip := month.funds.get("QIP")) is not None:
         sentences["QIP"] = (
-            f"{fund_name('QIP')}: {qip.count('projects_completed')} projects completed and "
+            f"{count(qip.count('projects_completed'))} completed and "
             f"{qip.count('projects_ongoing')} under implementation of a budget of "
             f"{millions(qip.values.get('budget_usd', 0))} million USD "
-            f"({qip.count('projects_total')} projects in total since {since})"
+            f"({count(qip.count('projects_total'))} in total since {MISSION_START.year})"
         )
     if (pbf := month.funds.get("PBF")) is not None:
         sentences["PBF"] = (
-            f"{fund_name('PBF')}: {pbf.count('projects_total')} projects "
+            f"{count(pbf.count('projects_total'))} "
             f"({pbf.count('projects_completed')} completed, {pbf.count('projects_ongoing')} "
             f"under implementation) for a total budget of "
             f"{millions(pbf.values.get('budget_usd', 0))} million USD"
         )
     if (tf := month.funds.get("TF")) is not None:
+        donors = f" (contributions from {listing(month.donors)})" if month.donors else ""
         sentences["TF"] = (
-            f"{fund_name('TF')}: {tf.count('projects_completed')} projects completed and "
-            f"{tf.count('projects_ongoing')} projects under implementation out of "
-            f"{tf.count('projects_total')} projects approved for a cost of "
+            f"{count(tf.count('projects_completed'))} completed and "
+            f"{count(tf.count('projects_ongoing'))} under implementation out of "
+            f"{count(tf.count('projects_total'))} approved for a cost of "
             f"{millions(tf.values.get('cost_usd', 0))} million USD over a budget of "
-            f"{millions(tf.values.get('budget_usd', 0))} million USD"
+            f"{millions(tf.values.get('budget_usd', 0))} million USD{donors}"
         )
     return {fund: sentences[fund] for fund in ("QIP", "PBF", "TF") if fund in sentences}
 

@@ -13,11 +13,13 @@ from sr_pipeline.bulletin.charts import Chart
 from sr_pipeline.bulletin.content import (
     CHANGE_WORDS,
     Month,
+    count,
     fund_name,
     main_figures,
     signed_usd,
     usd,
 )
+from sr_pipeline.reference import load_reference
 from sr_pipeline.wording import long_date, millions
 
 CSS = """
@@ -116,9 +118,11 @@ def _pbf_windows(month: Month) -> str:
     rows = rows[rows["budget_usd"] > 0]
     if rows.empty:
         return ""
+    budget_lines = load_reference().budget_lines
     items = "".join(
-        f"<li>{_e(r.category)}: {_e(millions(r.budget_usd, 2))} million USD "
-        f"({int(r.projects)} projects)</li>"
+        f"<li>{_e(r.category)}: {_e(millions(r.budget_usd, 2))} million USD"
+        + ("" if ("PBF", r.category) in budget_lines else f" ({_e(count(int(r.projects)))})")
+        + "</li>"
         for r in rows.itertuples()
     )
     return f"<ul class='windows'>{items}</ul>"
@@ -129,9 +133,9 @@ def render_page(month: Month, charts: list[Chart], xlsx_name: str) -> str:
     by_name = {chart.name: chart for chart in charts}
     sentences = main_figures(month)
     box = "".join(
-        f"<p data-fund='{_e(fund)}'><strong>{_e(text.split(':', 1)[0])}</strong>:"
-        f"{_e(text.split(':', 1)[1])} <span class='as-of'>(as of "
-        f"{_e(long_date(month.funds[fund].data_as_of))})</span></p>"
+        f"<p data-fund='{_e(fund)}'><strong>{_e(fund_name(fund))}</strong> "
+        f"<span class='as-of'>as of {_e(long_date(month.funds[fund].data_as_of))}</span>: "
+        f"{_e(text)}</p>"
         for fund, text in sentences.items()
     )
     sections = []

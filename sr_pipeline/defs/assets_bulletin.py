@@ -20,11 +20,12 @@ def _charts_markdown(rendered) -> str:
 
 
 def _main_figures_markdown(rendered) -> str:
+    from sr_pipeline.bulletin.content import fund_name
     from sr_pipeline.wording import long_date
 
     funds = rendered.month.funds
     return "\n\n".join(
-        f"- {text} _(as of {long_date(funds[fund].data_as_of)})_"
+        f"- **{fund_name(fund)}**, as of {long_date(funds[fund].data_as_of)}: {text}"
         for fund, text in rendered.main_figures.items()
     )
 
@@ -66,8 +67,8 @@ def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseReso
                 "xlsx": dg.MetadataValue.path(str(last.xlsx)),
                 "folder": dg.MetadataValue.path(str(last.folder)),
                 "charts": len(last.charts),
-                "projects_approved": int((changes["change"] == "approved").sum()),
-                "projects_completed": int((changes["change"] == "completed").sum()),
+                "approved_this_month": int((changes["change"] == "approved").sum()),
+                "completed_this_month": int((changes["change"] == "completed").sum()),
                 "main_figures": dg.MetadataValue.md(_main_figures_markdown(last)),
                 "charts_preview": dg.MetadataValue.md(_charts_markdown(last)),
             }

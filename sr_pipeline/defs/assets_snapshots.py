@@ -59,12 +59,15 @@ def snapshot_projects(context: dg.AssetExecutionContext, warehouse: WarehouseRes
         failures.append(exc.failure_cases[["column", "check", "failure_case", "index"]].astype(str))
 
     last = versions[versions["as_of"] == versions["as_of"].max()]
+    last_month = rows["as_of"].max()
+    shown = last.assign(**{c: last[c].dt.strftime("%Y-%m-%d") for c in ("as_of", "data_as_of")})
     return dg.MaterializeResult(
         metadata={
             "months": months_label(months),
             "rows_out": len(rows),
-            "rows_last_month": int((rows["as_of"] == rows["as_of"].max()).sum()),
-            "versions_used": checks.markdown(last),
+            "last_month": str(last_month.date()) if len(rows) else "",
+            "projects_in_last_month": int((rows["as_of"] == last_month).sum()),
+            "versions_used_last_month": checks.markdown(shown),
             **{f"{row.fund}_data_as_of": str(row.data_as_of.date()) for row in last.itertuples()},
             **{f"{row.fund}_source_file": row.source_file for row in last.itertuples()},
         },

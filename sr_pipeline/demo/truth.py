@@ -551,7 +551,7 @@ def _qip_values(p: Project, rd: date) -> dict:
         "sponsor": v["sponsor"],
         "budget": float(v["budget"]),
         "currency": v["currency"],
-        "budget_usd": to_usd(v["budget"], v["currency"], p.approval),
+        "budget_usd": round(to_usd(v["budget"], v["currency"], p.approval), 2),  # to the cent
         "approval_date": p.approval,
         "start_date": start,
         "duration_months": v["duration_months"],
@@ -761,7 +761,8 @@ def _tf_values(p: Project, rd: date) -> dict:
     }
 
 
-# (donor, date received, amount, currency, USD equivalent recorded?, earmarked objective)
+# (donor as written, date received, amount, currency, USD equivalent recorded?, earmarked
+# objective). The unit writes some donors as the bulletin does ("the Netherlands"): one donor.
 _CONTRIBUTIONS = [
     ("Canada", date(2013, 8, 20), 5_000_000, "CAD", True, None),
     ("Australia", date(2013, 9, 12), 1_000_000, "AUD", False, None),
@@ -773,13 +774,13 @@ _CONTRIBUTIONS = [
     ("Germany", date(2014, 9, 30), 2_000_000, "EUR", True, None),
     ("Norway", date(2014, 11, 14), 20_000_000, "NOK", False, None),
     ("Switzerland", date(2015, 3, 2), 1_500_000, "CHF", True, "1"),
-    ("Netherlands", date(2015, 6, 18), 4_000_000, "EUR", False, None),
+    ("the Netherlands", date(2015, 6, 18), 4_000_000, "EUR", False, None),
     ("Sweden", date(2015, 10, 5), 15_000_000, "SEK", True, None),
     ("Ireland", date(2015, 12, 1), 500_000, "EUR", False, None),
     ("Turkey", date(2016, 2, 11), 1_000_000, "TRY", False, None),
     ("Denmark", date(2016, 4, 26), 20_000_000, "DKK", False, "2"),
     ("Austria", date(2016, 6, 7), 300_000, "EUR", True, None),
-    ("United Kingdom", date(2016, 11, 21), 1_500_000, "GBP", False, None),
+    ("the United Kingdom", date(2016, 11, 21), 1_500_000, "GBP", False, None),
     ("Germany", date(2016, 12, 13), 3_500_000, "EUR", False, "5"),
     ("Netherlands", date(2017, 3, 9), 3_000_000, "EUR", True, "3"),
     ("Canada", date(2017, 6, 29), 3_000_000, "CAD", False, None),
@@ -811,6 +812,8 @@ def tf_contributions() -> list[dict]:
                 "usd_equivalent": usd_eq,
                 "earmarked_for": ear,
                 "amount_usd": None,
+                # who the donor is (the demo's names are plain ASCII: lower case, no "the ")
+                "donor_key": donor.lower().removeprefix("the "),
             }  # fmt: skip
         )
     for r in rows:
@@ -818,7 +821,7 @@ def tf_contributions() -> list[dict]:
             r["amount_usd"] = (
                 r["usd_equivalent"]
                 if r["usd_equivalent"] is not None
-                else to_usd(r["amount"], r["currency"], r["date_received"])
+                else round(to_usd(r["amount"], r["currency"], r["date_received"]), 2)
             )
     bal = next(r for r in rows if r["amount"] is None)
     rest = sum(r["amount_usd"] for r in rows if r is not bal)
@@ -1289,14 +1292,16 @@ def bulletin_figures(truth: dict) -> dict[str, float]:
     for st in ("completed", "ongoing", "not_started", "suspended", "cancelled"):
         figs[f"projects_{st}"] = sum(r["status"] == st for r in projects)
     live = [r for r in rows if r["status"] != "cancelled"]
-    total = sum(r["budget_usd"] for r in live)
+    total = round(sum(r["budget_usd"] for r in live), 2)  # money to the cent
     if fund == "TF":
         figs["cost_usd"] = total
         contrib = truth["tables"]["contributions"]
-        figs["budget_usd"] = sum(
-            c["amount_usd"] for c in contrib if c["date_received"] <= truth["report_date"]
+        figs["budget_usd"] = round(
+            sum(c["amount_usd"] for c in contrib if c["date_received"] <= truth["report_date"]), 2
         )
-        figs["allocated_pct"] = total / figs["budget_usd"] * 100
+        figs["allocated_pct"] = round(total / figs["budget_usd"] * 100, 2)
+        received = [c for c in contrib if c["date_received"] <= truth["report_date"]]
+        figs["donors"] = len({c["donor_key"] for c in received})
         for obj in "12345":
             part = sum(r["budget_usd"] for r in live if r["objective"] == obj)
             figs[f"share_pct:objective:{obj}"] = part / total * 100

@@ -175,8 +175,9 @@ def _accepted(
 ) -> str:
     if code in ("duration_over_6_months", "duration_over_6_months_by_dates"):
         return accepted_text("duration_over_6_months", language, limit=params.get("limit", 6))
-    if code == "budget_over_cap":
-        return accepted_text(code, language, cap=money(float(params["cap"]), language))
+    if code in ("budget_over_cap", "budget_over_cap_converted"):
+        cap = money(float(params["cap"]), language)
+        return accepted_text("budget_over_cap", language, cap=cap)
     if code == "amount_currency_agrees":
         column = currency_header(sheet) or "?"
         return accepted_text(code, language, currency=params.get("currency", ""), column=column)

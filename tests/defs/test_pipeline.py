@@ -24,6 +24,7 @@ from sr_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
 from sr_pipeline.defs.schedules import monthly_snapshot
 from sr_pipeline.defs.sensors import tracker_folder_sensor
+from tests import BULLETIN_41
 from tests.builders import qip_workbook
 from tests.pipeline_helpers import (
     build,
@@ -67,7 +68,8 @@ def test_june_figures(june):
         ("TF", "projects_suspended"): 0, ("TF", "projects_cancelled"): 1,
         ("TF", "cost_usd"): 2 * 181_320,
         ("TF", "budget_usd"): 1_150_000,  # the July contribution is after data_as_of
-        ("TF", "allocated_pct"): pytest.approx(2 * 181_320 / 1_150_000 * 100),
+        ("TF", "allocated_pct"): 31.53,  # 362,640 / 1,150,000 = 31.5339...%, to 0.01 point
+        ("TF", "donors"): 1,  # one donor gave twice; the July gift is after data_as_of
         ("PBF", "projects_total"): 2,  # the Secrétariat line is not a project
         ("PBF", "projects_completed"): 1, ("PBF", "projects_ongoing"): 1,
         ("PBF", "projects_not_started"): 0, ("PBF", "projects_suspended"): 0,
@@ -99,26 +101,28 @@ def test_budget_breakdown_splits_multi_region_projects(june):
     _, warehouse, _ = june
     pbf = rows(
         warehouse,
-        "SELECT dimension, category, budget_usd, round(share_pct, 4), projects "
+        "SELECT dimension, category, budget_usd, share_pct, projects "
         "FROM marts.budget_breakdown WHERE fund = 'PBF' AND budget_usd > 0",
     )
     assert pbf == [
         # "Mopti, Gao, Ménaka" 3 M: 1/3 to Mopti, 2/3 to Gao / Ménaka; counted once in each.
-        ("region_group", "Gao / Ménaka", 2_000_000, round(2 / 4.5 * 100, 4), 1),
-        ("region_group", "Kidal", 1_200_000, round(1.2 / 4.5 * 100, 4), 1),
-        ("region_group", "Mopti", 1_000_000, round(1 / 4.5 * 100, 4), 1),
+        # Shares of 4.5 M to 0.01 point, the hundredths lost by rounding down going to the
+        # largest remainders (ties: the bulletin's order), so that each dimension adds to 100.
+        ("region_group", "Gao / Ménaka", 2_000_000, 44.44, 1),  # 44.444...
+        ("region_group", "Kidal", 1_200_000, 26.67, 1),  # 26.666...
+        ("region_group", "Mopti", 1_000_000, 22.22, 1),  # 22.222...
         # The Secrétariat line (Bamako) adds budget and no project.
-        ("region_group", "Bamako / Countrywide", 300_000, round(0.3 / 4.5 * 100, 4), 0),
-        ("window", "Phase I", 3_000_000, round(3 / 4.5 * 100, 4), 1),
-        ("window", "Phase II", 1_200_000, round(1.2 / 4.5 * 100, 4), 1),
-        ("window", "Secrétariat", 300_000, round(0.3 / 4.5 * 100, 4), 0),
+        ("region_group", "Bamako / Countrywide", 300_000, 6.67, 0),  # 6.666...
+        ("window", "Phase I", 3_000_000, 66.67, 1),  # 66.666...
+        ("window", "Phase II", 1_200_000, 26.67, 1),  # 26.666...
+        ("window", "Secrétariat", 300_000, 6.66, 0),  # 6.666..., last in order: rounded down
     ]
     sums = rows(
         warehouse,
-        "SELECT fund, dimension, round(sum(share_pct), 9) FROM marts.budget_breakdown "
+        "SELECT fund, dimension, sum(share_pct) FROM marts.budget_breakdown "
         "GROUP BY ALL ORDER BY ALL",
     )
-    assert {share for _, _, share in sums} == {100.0}
+    assert {round(share, 9) for _, _, share in sums} == {100.0}
     assert len(sums) == 6  # region_group for each fund + sector, objective, window
 
 
@@ -155,15 +159,18 @@ def test_reconciliation_covers_every_published_figure(june):
     )
     assert len(statuses) == 5
     assert all(note.startswith("pie-chart label lost") for _, _, note in statuses)
-    assert (
-        rows(warehouse, "SELECT count(*), count(DISTINCT status) FROM marts.reconciliation")[0][0]
-        == 24
+    # Every line of bulletin #41's file has its row, and for these tiny trackers none matches
+    # the real bulletin: every one is listed by the check.
+    printed = len(BULLETIN_41.read_text(encoding="utf-8").splitlines()) - 1  # minus the header
+    assert rows(warehouse, "SELECT count(*) FROM marts.reconciliation") == [(printed,)]
+    mismatched = rows(
+        warehouse, "SELECT count(*) FROM marts.reconciliation WHERE status <> 'match'"
     )
     evaluation = next(
         e for e in result.get_asset_check_evaluations() if e.check_name == "published_figures_match"
     )
-    assert evaluation.passed is False  # tiny trackers, real bulletin: mismatches, listed
-    assert evaluation.metadata["count"].value == 24
+    assert evaluation.passed is False
+    assert evaluation.metadata["count"].value == mismatched[0][0] == printed
 
 
 def test_revision_changes_exactly_the_revised_rows(tmp_path):

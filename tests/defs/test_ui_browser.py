@@ -30,9 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from sr_pipeline.wording import long_date, millions
 from tests import ROOT as PROJECT_ROOT
-from tests.pipeline_helpers import rows
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
@@ -255,7 +253,9 @@ def test_june_2018_from_the_ui(dagster_dev):
             shot("06-bulletin-asset", full_page=True)
             # The Main Figures box is short enough to show inline, each fund with its date.
             main_figures = page.get_by_role("row").filter(has_text="main_figures")
-            expect(main_figures).to_contain_text("(as of 28 February 2018)")
+            expect(main_figures).to_contain_text(
+                "Peacebuilding Fund (PBF), as of 28 February 2018:"
+            )
             main_figures.scroll_into_view_if_needed()
             shot("07-bulletin-main-figures")
             # The charts sit behind "[Show Markdown]", rendered from their data URIs.
@@ -274,29 +274,22 @@ def test_june_2018_from_the_ui(dagster_dev):
             assert html.is_file()
             page.goto(html.as_uri())
             expect(page.get_by_role("heading", name="Main Figures")).to_be_visible()
-            figures = {
-                (fund, figure): (value, data_as_of)
-                for fund, figure, value, data_as_of in rows(
-                    dagster_dev.warehouse,
-                    "SELECT fund, figure, value, data_as_of FROM marts.bulletin_figures "
-                    "WHERE as_of = DATE '2018-06-30'",
-                )
-            }
+            # The demo trackers reproduce bulletin #41 (but for the TF's inconsistent 66
+            # ongoing): its Main Figures, as the bulletin words them.
             box = page.locator("#main-figures")
-            qip = lambda figure: figures[("QIP", figure)][0]  # noqa: E731
-            tf = lambda figure: figures[("TF", figure)][0]  # noqa: E731
             expect(box).to_contain_text(
-                f"{qip('projects_completed'):.0f} projects completed and "
-                f"{qip('projects_ongoing'):.0f} under implementation of a budget of "
-                f"{millions(qip('budget_usd'))} million USD"
+                "298 projects completed and 139 under implementation of a budget of "
+                "15.9 million USD (441 projects in total since 2013)"
             )
             expect(box).to_contain_text(
-                f"out of {tf('projects_total'):.0f} projects approved for a cost of "
-                f"{millions(tf('cost_usd'))} million USD over a budget of "
-                f"{millions(tf('budget_usd'))} million USD"
+                "79 projects completed and 53 projects under implementation out of 132 projects "
+                "approved for a cost of 52.6 million USD over a budget of 62.5 million USD "
+                "(contributions from Australia, Austria,"
             )
-            pbf_date = long_date(figures[("PBF", "budget_usd")][1])
-            assert pbf_date == "28 February 2018"
+            expect(box).to_contain_text(
+                "Peacebuilding Fund (PBF) as of 28 February 2018: 14 projects"
+            )
+            pbf_date = "28 February 2018"
             expect(page.locator("#fund-pbf h2")).to_contain_text(f"as of {pbf_date}")
             expect(page.locator("#changes")).to_contain_text("What changed since last month")
             images = page.locator("img")

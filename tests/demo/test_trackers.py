@@ -247,7 +247,7 @@ def parse_project(fund: str, raw: dict) -> dict:
         raise Bad("end_date")
     cur = out.get("currency") or "USD"
     if fund == "QIP":
-        out["budget_usd"] = usd(out["budget"], cur, out["approval_date"])
+        out["budget_usd"] = round(usd(out["budget"], cur, out["approval_date"]), 2)  # cents
     else:
         out["budget_usd"] = out["budget"]
     return out
@@ -290,7 +290,9 @@ def read_tracker(relpath: str) -> dict:
             cur = fold(raw["currency"]).upper()
             eq = raw["usd_equivalent"]
             amt = parse_amount(eq) if not _blank(eq) else usd(parse_amount(raw["amount"]), cur, d)
-            contributions.append({"date_received": d, "amount_usd": amt})
+            # Donors compare case-insensitively, a leading "the" ignored (the Netherlands).
+            donor = " ".join(str(raw["donor"]).split()).lower().removeprefix("the ")
+            contributions.append({"date_received": d, "amount_usd": round(amt, 2), "donor": donor})
     return {
         "fund": fund,
         "projects": [p for _, p in accepted],
@@ -319,9 +321,9 @@ def figures(fund: str, data: dict, as_of: date) -> dict[str, float]:
             figs[f"share_pct:region_group:{g}"] = part / total * 100
     elif fund == "TF":
         figs["cost_usd"] = total
-        figs["budget_usd"] = sum(
-            c["amount_usd"] for c in data["contributions"] if c["date_received"] <= as_of
-        )
+        received = [c for c in data["contributions"] if c["date_received"] <= as_of]
+        figs["budget_usd"] = sum(c["amount_usd"] for c in received)
+        figs["donors"] = len({c["donor"] for c in received})
         for obj in "12345":
             part = sum(p["budget_usd"] for p in live if p["objective"] == obj)
             figs[f"share_pct:objective:{obj}"] = part / total * 100

@@ -66,14 +66,19 @@ def test_a_project_over_three_regions_splits_its_budget_by_region_then_by_group(
         "Mopti": 1, "Gao / Ménaka": 1, "Kidal": 1, "Bamako / Countrywide": 0,
         "Timbuktu / Taoudénit": 0,
     }  # fmt: skip
-    # Shares of the non-cancelled budget (4.5 M), summing to 100.
-    assert groups["Mopti"][1] == pytest.approx(100 * 1_000_000 / 4_500_000)
-    assert sum(share for _, share, _ in groups.values()) == pytest.approx(100)
+    # Shares of the non-cancelled budget (4.5 M) to 0.01 point, summing to exactly 100:
+    # 22.222.. + 44.444.. + 26.666.. + 6.666..: rounded down they make 99.98, and the two
+    # hundredths left go to the largest remainders (the two .666..).
+    assert {g: s for g, (_, s, _) in groups.items()} == {
+        "Mopti": 22.22, "Gao / Ménaka": 44.44, "Kidal": 26.67, "Bamako / Countrywide": 6.67,
+        "Timbuktu / Taoudénit": 0,
+    }  # fmt: skip
+    assert round(sum(share for _, share, _ in groups.values()), 2) == 100
 
 
 def test_windows_and_the_secretariat_budget_line(pbf) -> None:
     windows = breakdown(pbf, "PBF", "window")
-    assert windows["Phase I"] == pytest.approx((3_000_000, 100 * 3 / 4.5, 1))
+    assert windows["Phase I"] == (3_000_000, 66.67, 1)
     assert windows["Phase II"][0] == pytest.approx(1_200_000)
     assert windows["Secrétariat"][0] == pytest.approx(300_000)
     assert windows["Secrétariat"][2] == 0  # a budget line, not a project
@@ -96,15 +101,21 @@ def test_trust_fund_cost_is_projects_and_budget_is_contributions_received_by_its
     w.project(sha, "TF", "TF-2018-002", budget_usd=400_000.0, objective="3")
     w.project(sha, "TF", "TF-2018-003", budget_usd=999_000.0, status="cancelled")
     w.con.execute(
-        "INSERT INTO raw.tf_contributions (sha256, donor, date_received, amount_usd) VALUES "
-        "(?, 'Norway', DATE '2018-03-01', 1500000), (?, 'Sweden', DATE '2018-07-15', 500000)",
-        [sha, sha],
+        "INSERT INTO raw.tf_contributions (sha256, donor, donor_key, date_received, amount_usd) "
+        "VALUES (?, 'Norway', 'norway', DATE '2018-03-01', 1000000), "
+        "(?, 'the Netherlands', 'netherlands', DATE '2018-04-01', 250000), "
+        "(?, 'NETHERLANDS', 'netherlands', DATE '2018-05-01', 250000), "
+        "(?, 'Sweden', 'sweden', DATE '2018-07-15', 500000)",
+        [sha, sha, sha, sha],
     )
     w.build(JUNE)
     found = figures(w, "TF")
     assert found["cost_usd"] == pytest.approx(1_000_000)
     assert found["budget_usd"] == pytest.approx(1_500_000)  # July's money is not counted yet
-    assert found["allocated_pct"] == pytest.approx(100 * 1_000_000 / 1_500_000)
+    assert found["allocated_pct"] == 66.67  # to 0.01 point
+    assert found["donors"] == 2  # Norway, the Netherlands (twice); Sweden gave in July
+    donors = w.rows("SELECT donor, contributions, amount_usd FROM marts.donors ORDER BY ALL")
+    assert donors == [("Norway", 1, 1_000_000.0), ("the Netherlands", 2, 500_000.0)]
     objectives = breakdown(w, "TF", "objective")
     assert objectives["5"][1] == pytest.approx(60)  # shares of the cost, not of the budget
     assert set(objectives) == {"1", "2", "3", "4", "5"}

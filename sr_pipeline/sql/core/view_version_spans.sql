@@ -32,11 +32,12 @@ final AS (
     SELECT
         *,
         report_date AS feeds_from,
-        min(report_date) FILTER (WHERE accepted) OVER (
-            PARTITION BY fund ORDER BY version_order
-            ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
-        ) AS feeds_until
+        min(report_date) FILTER (WHERE accepted) OVER later AS feeds_until,
+        min_by(source_file, version_order) FILTER (WHERE accepted) OVER later AS next_version
     FROM ordered
+    WINDOW later AS (
+        PARTITION BY fund ORDER BY version_order ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+    )
 )
 SELECT * FROM final;
-COMMENT ON VIEW core.version_spans IS 'Every file of the trackers folder with the months it feeds (accepted) or would have fed (refused): from feeds_from (its report date) until feeds_until (exclusive; NULL: still feeding). The one statement of FIGURES.md''s rule of which tracker version feeds a month.';
+COMMENT ON VIEW core.version_spans IS 'Every file of the trackers folder with the months it feeds (accepted) or would have fed (refused): from feeds_from (its report date) until feeds_until (exclusive; NULL: still feeding), when next_version takes over. The one statement of the rule of which tracker version feeds a month.';

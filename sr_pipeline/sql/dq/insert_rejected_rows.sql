@@ -5,7 +5,7 @@ SELECT
     rejected.project_code, rejected.field, rejected.value, rejected.problem,
     versions.as_of, versions.data_as_of,
     rejected.excel_column, rejected.header, rejected.problem_code,
-    rejected.problem_params
+    rejected.problem_params, rejected.suggestion
 FROM core.month_versions AS versions
 JOIN raw.rejected_rows AS rejected ON rejected.sha256 = versions.sha256
 WHERE list_contains($months, versions.as_of)

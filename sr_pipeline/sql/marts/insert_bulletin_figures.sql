@@ -35,25 +35,39 @@ budgets AS (
     SELECT
         versions.as_of, versions.fund,
         CASE WHEN versions.fund = 'TF' THEN 'cost_usd' ELSE 'budget_usd' END AS figure,
-        coalesce(sum(projects.budget_usd) FILTER (WHERE projects.status <> 'cancelled'), 0)
-            AS value,
+        round(coalesce(
+            sum(projects.budget_usd) FILTER (WHERE projects.status <> 'cancelled'), 0
+        ), 2) AS value,
         CASE WHEN versions.fund = 'TF' THEN 21 ELSE 20 END AS sort_order
     FROM versions
     LEFT JOIN projects ON projects.as_of = versions.as_of AND projects.fund = versions.fund
     GROUP BY ALL
 ),
-contributions AS (
-    SELECT versions.as_of, versions.fund, 'budget_usd' AS figure,
-           coalesce(sum(received.amount_usd), 0) AS value, 20 AS sort_order
+received AS (
+    -- Trust Fund contributions received on or before the tracker's report date.
+    SELECT versions.as_of, versions.fund, contributions.amount_usd, contributions.donor_key
     FROM versions
-    LEFT JOIN core.contributions AS received
-        ON received.sha256 = versions.sha256 AND received.date_received <= versions.data_as_of
+    LEFT JOIN core.contributions AS contributions
+        ON contributions.sha256 = versions.sha256
+        AND contributions.date_received <= versions.data_as_of
     WHERE versions.fund = 'TF'
+),
+contributions AS (
+    SELECT as_of, fund, 'budget_usd' AS figure,
+           round(coalesce(sum(amount_usd), 0), 2) AS value, 20 AS sort_order
+    FROM received
+    GROUP BY ALL
+),
+donors AS (
+    SELECT as_of, fund, 'donors' AS figure, count(DISTINCT donor_key) AS value,
+           23 AS sort_order
+    FROM received
     GROUP BY ALL
 ),
 allocated AS (
     SELECT cost.as_of, cost.fund, 'allocated_pct' AS figure,
-           CASE WHEN budget.value > 0 THEN cost.value / budget.value * 100 END AS value,
+           CASE WHEN budget.value > 0 THEN round(cost.value / budget.value * 100, 2) END
+               AS value,
            22 AS sort_order
     FROM budgets AS cost
     JOIN contributions AS budget ON budget.as_of = cost.as_of AND budget.fund = cost.fund
@@ -64,6 +78,7 @@ figures AS (
     UNION ALL SELECT * FROM budgets
     UNION ALL SELECT * FROM contributions
     UNION ALL SELECT * FROM allocated
+    UNION ALL SELECT * FROM donors
 )
 SELECT figures.as_of, figures.fund, figures.figure, CAST(figures.value AS DOUBLE) AS value,
        versions.data_as_of, versions.source_file

@@ -40,7 +40,7 @@ previous_rows AS (
 current_projects AS (
     SELECT as_of, fund, project_code,
            first(title ORDER BY title) AS title, first(status ORDER BY status) AS status,
-           sum(budget_usd) AS budget_usd, max(approval_date) AS approval_date,
+           round(sum(budget_usd), 2) AS budget_usd, max(approval_date) AS approval_date,
            first(region ORDER BY region) AS region
     FROM current_rows
     WHERE NOT is_budget_line AND project_code IS NOT NULL
@@ -49,7 +49,7 @@ current_projects AS (
 previous_projects AS (
     SELECT as_of, fund, project_code,
            first(title ORDER BY title) AS title, first(status ORDER BY status) AS status,
-           sum(budget_usd) AS budget_usd, first(region ORDER BY region) AS region
+           round(sum(budget_usd), 2) AS budget_usd, first(region ORDER BY region) AS region
     FROM previous_rows
     WHERE NOT is_budget_line AND project_code IS NOT NULL
     GROUP BY ALL
@@ -89,12 +89,15 @@ project_changes AS (
 budgets AS (
     SELECT
         baselines.as_of, baselines.fund,
-        coalesce((SELECT sum(budget_usd) FROM current_rows AS cur
-                  WHERE cur.as_of = baselines.as_of AND cur.fund = baselines.fund
-                  AND cur.status <> 'cancelled'), 0)
-        - coalesce((SELECT sum(budget_usd) FROM previous_rows AS prev
-                    WHERE prev.as_of = baselines.as_of AND prev.fund = baselines.fund
-                    AND prev.status <> 'cancelled'), 0) AS value
+        round(
+            coalesce((SELECT sum(budget_usd) FROM current_rows AS cur
+                      WHERE cur.as_of = baselines.as_of AND cur.fund = baselines.fund
+                      AND cur.status <> 'cancelled'), 0)
+            - coalesce((SELECT sum(budget_usd) FROM previous_rows AS prev
+                        WHERE prev.as_of = baselines.as_of AND prev.fund = baselines.fund
+                        AND prev.status <> 'cancelled'), 0),
+            2
+        ) AS value
     FROM baselines
 ),
 budget_changes AS (

@@ -21,7 +21,7 @@ computed AS (
                     AND slices.dimension = parts[2] AND slices.category = parts[3]
             )
             WHEN parts[1] = 'budget_usd' THEN (
-                SELECT sum(slices.budget_usd) FROM marts.budget_breakdown AS slices
+                SELECT round(sum(slices.budget_usd), 2) FROM marts.budget_breakdown AS slices
                 WHERE slices.as_of = published.as_of AND slices.fund = published.fund
                     AND slices.dimension = parts[2]
                     AND list_contains(string_split(parts[3], ' + '), slices.category)

@@ -57,10 +57,11 @@ COMMENT ON TABLE raw.tf_projects IS 'Accepted rows of each Trust Fund tracker ve
 CREATE TABLE IF NOT EXISTS raw.tf_contributions (
     sha256 VARCHAR NOT NULL,
     donor VARCHAR, date_received DATE, amount DOUBLE, currency VARCHAR,
-    usd_equivalent DOUBLE, earmarked_for VARCHAR, amount_usd DOUBLE,
+    usd_equivalent DOUBLE, earmarked_for VARCHAR, amount_usd DOUBLE, donor_key VARCHAR,
     fund VARCHAR, source_file VARCHAR, sheet VARCHAR, source_row INTEGER, extras VARCHAR
 );
 COMMENT ON TABLE raw.tf_contributions IS 'Accepted rows of each Trust Fund tracker version, sheet Contributions (amount_usd: the recorded USD equivalent, else converted at the UN rate of the month received).';
+COMMENT ON COLUMN raw.tf_contributions.donor_key IS 'Who the donor is: the name compared as headers are, a leading "the" ignored (the Netherlands = NETHERLANDS).';
 
 CREATE TABLE IF NOT EXISTS raw.pbf_projects (
     sha256 VARCHAR NOT NULL,
@@ -75,7 +76,8 @@ CREATE TABLE IF NOT EXISTS raw.rejected_rows (
     sha256 VARCHAR NOT NULL,
     fund VARCHAR, source_file VARCHAR, sheet VARCHAR, source_row INTEGER, project_code VARCHAR,
     field VARCHAR, value VARCHAR, problem VARCHAR,
-    problem_code VARCHAR, problem_params VARCHAR, excel_column VARCHAR, header VARCHAR
+    problem_code VARCHAR, problem_params VARCHAR, excel_column VARCHAR, header VARCHAR,
+    suggestion VARCHAR
 );
 COMMENT ON TABLE raw.rejected_rows IS 'Rows of each tracker version rejected by validation, one line per problem.';
 

@@ -9,8 +9,8 @@ CREATE TABLE IF NOT EXISTS marts.bulletin_figures (
 COMMENT ON TABLE marts.bulletin_figures IS 'The bulletin''s headline figures, one row per month, fund and figure (FIGURES.md). Rejected rows count in no figure; flagged rows count as usual.';
 COMMENT ON COLUMN marts.bulletin_figures.as_of IS 'The month: its last day.';
 COMMENT ON COLUMN marts.bulletin_figures.fund IS 'QIP, TF or PBF.';
-COMMENT ON COLUMN marts.bulletin_figures.figure IS 'projects_total, projects_<status> (completed, ongoing, not_started, suspended, cancelled); budget_usd (QIP, PBF: approved budgets, cancelled excluded; TF: contributions received by data_as_of); TF cost_usd and allocated_pct.';
-COMMENT ON COLUMN marts.bulletin_figures.value IS 'The figure: a count, USD, or a percentage (allocated_pct = cost_usd / budget_usd * 100).';
+COMMENT ON COLUMN marts.bulletin_figures.figure IS 'projects_total, projects_<status> (completed, ongoing, not_started, suspended, cancelled); budget_usd (QIP, PBF: approved budgets, cancelled excluded; TF: contributions received by data_as_of); TF cost_usd, allocated_pct and donors (distinct donors with a contribution received by data_as_of, see marts.donors).';
+COMMENT ON COLUMN marts.bulletin_figures.value IS 'The figure: a count, USD to the cent, or a percentage to 0.01 point (allocated_pct = cost_usd / budget_usd * 100).';
 COMMENT ON COLUMN marts.bulletin_figures.data_as_of IS 'Report date of the tracker version the figure comes from.';
 COMMENT ON COLUMN marts.bulletin_figures.source_file IS 'File name of that tracker version.';
 
@@ -29,8 +29,8 @@ COMMENT ON COLUMN marts.budget_breakdown.as_of IS 'The month: its last day.';
 COMMENT ON COLUMN marts.budget_breakdown.fund IS 'QIP, TF or PBF.';
 COMMENT ON COLUMN marts.budget_breakdown.dimension IS 'region_group, sector (QIP), objective (TF) or window (PBF).';
 COMMENT ON COLUMN marts.budget_breakdown.category IS 'The slice, spelled as in the bulletin (e.g. Timbuktu / Taoudénit, Public Infrastructures, 3, Phase II).';
-COMMENT ON COLUMN marts.budget_breakdown.budget_usd IS 'Non-cancelled approved budget in USD falling in the slice (PBF Secrétariat line included).';
-COMMENT ON COLUMN marts.budget_breakdown.share_pct IS 'budget_usd as a percentage of the fund''s non-cancelled budget (TF: of cost_usd); the slices of a dimension sum to 100.';
+COMMENT ON COLUMN marts.budget_breakdown.budget_usd IS 'Non-cancelled approved budget in USD falling in the slice, to the cent (PBF Secrétariat line included); the slices of a dimension add up to the fund''s budget.';
+COMMENT ON COLUMN marts.budget_breakdown.share_pct IS 'budget_usd as a percentage of the fund''s non-cancelled budget (TF: of cost_usd), to 0.01 point; the slices of a dimension sum to exactly 100 (largest remainder).';
 COMMENT ON COLUMN marts.budget_breakdown.projects IS 'Non-cancelled projects in the slice (the Secrétariat line is not a project).';
 COMMENT ON COLUMN marts.budget_breakdown.data_as_of IS 'Report date of the tracker version the slice comes from.';
 
@@ -61,3 +61,25 @@ COMMENT ON COLUMN marts.reconciliation.data_as_of IS 'Report date of the tracker
 COMMENT ON COLUMN marts.reconciliation.precision IS 'How the figure was printed: count, millions_N (N decimals), percent_0.';
 COMMENT ON COLUMN marts.reconciliation.printed IS 'The words of the bulletin.';
 COMMENT ON COLUMN marts.reconciliation.note IS 'Caveat on the published figure (e.g. a pie-chart label that is our reading of the chart).';
+
+CREATE TABLE IF NOT EXISTS marts.donors (
+    as_of DATE NOT NULL,
+    fund VARCHAR NOT NULL,
+    donor VARCHAR NOT NULL,
+    donor_key VARCHAR NOT NULL,
+    contributions INTEGER NOT NULL,
+    amount_usd DOUBLE,
+    first_received DATE,
+    last_received DATE,
+    data_as_of DATE NOT NULL
+);
+COMMENT ON TABLE marts.donors IS 'The Trust Fund''s donors per month, as the bulletin names them: every donor with a contribution received on or before the tracker''s report date (marts.bulletin_figures counts them as donors).';
+COMMENT ON COLUMN marts.donors.as_of IS 'The month: its last day.';
+COMMENT ON COLUMN marts.donors.fund IS 'TF (only the Trust Fund has donors).';
+COMMENT ON COLUMN marts.donors.donor IS 'The donor as first written in the tracker; names that differ only in case, accents, spaces or a leading "the" are one donor (the Netherlands = Netherlands).';
+COMMENT ON COLUMN marts.donors.donor_key IS 'Who the donor is: the name in lower case without accents, spaces collapsed, a leading "the" dropped (the same from month to month; the bulletin lists donors in this order).';
+COMMENT ON COLUMN marts.donors.contributions IS 'Contributions received from the donor by data_as_of.';
+COMMENT ON COLUMN marts.donors.amount_usd IS 'Their sum in USD (the recorded USD equivalent, else converted at the UN rate of the month received).';
+COMMENT ON COLUMN marts.donors.first_received IS 'Date of the donor''s first contribution.';
+COMMENT ON COLUMN marts.donors.last_received IS 'Date of its latest contribution by data_as_of.';
+COMMENT ON COLUMN marts.donors.data_as_of IS 'Report date of the tracker version the row comes from.';

@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS dq.rejected_rows (
     excel_column VARCHAR,
     header VARCHAR,
     problem_code VARCHAR,
-    problem_params VARCHAR
+    problem_params VARCHAR,
+    suggestion VARCHAR
 );
 COMMENT ON TABLE dq.rejected_rows IS 'Rows of the tracker versions a month uses that failed validation and count in no figure; one line per problem (a row with two bad fields has two lines).';
 COMMENT ON COLUMN dq.rejected_rows.fund IS 'QIP, TF or PBF.';
@@ -29,6 +30,7 @@ COMMENT ON COLUMN dq.rejected_rows.excel_column IS 'Column letter of the field i
 COMMENT ON COLUMN dq.rejected_rows.header IS 'The header of that column as written in the workbook.';
 COMMENT ON COLUMN dq.rejected_rows.problem_code IS 'The problem as a stable code (for feedback in the unit''s language).';
 COMMENT ON COLUMN dq.rejected_rows.problem_params IS 'The values the problem sentence quotes, as JSON.';
+COMMENT ON COLUMN dq.rejected_rows.suggestion IS 'A likely correction (the nearest gazetteer or vocabulary entry, the day-first reading of a date, the number in a text amount, a well-formed code), never applied; NULL when none is clearly likely. The feedback workbook shows it in the unit''s language.';
 
 CREATE TABLE IF NOT EXISTS dq.rejected_files (
     source_file VARCHAR NOT NULL,
