@@ -192,8 +192,12 @@ class Evaluator:
             result = function(*inputs)
         except Exception:  # noqa: BLE001 - an input it cannot use: not computable here
             return FormulaWithoutResult(text, "unreadable")
+        from formulas.tokens.operand import XlError
+
         value = result.item() if hasattr(result, "item") else result
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, XlError) or isinstance(value, bool):
+            return FormulaWithoutResult(text, "error")
+        if not isinstance(value, int | float):
             return FormulaWithoutResult(text, "text" if isinstance(value, str) else "error")
         return float(f"{float(value):.{EXCEL_DIGITS}g}")
 
@@ -218,7 +222,7 @@ class Evaluator:
 
     def _input(self, name: str, path) -> Any:
         import numpy as np
-        from formulas.functions import EMPTY
+        from schedula import EMPTY  # how the formula engine stands for an empty cell
 
         reference = name.rsplit("!", 1)[-1]
         first, _, last = reference.partition(":")

@@ -46,3 +46,63 @@ def test_rejections_carry_code_and_parameters_for_the_units_language(tmp_path: P
     assert message.render("fr").startswith(
         "« Tombouctouu » n'est pas une valeur connue (région du répertoire)"
     )
+
+
+def stored(line) -> Message:
+    code = line["problem_code"] if "problem_code" in line else line["detail_code"]
+    params = line["problem_params"] if "problem_params" in line else line["detail_params"]
+    return Message.from_stored(code, params)
+
+
+def test_a_converted_budget_over_the_cap_shows_the_conversion(tmp_path: Path) -> None:
+    # The clerk sees 47 500 in the cell: the flag must say how it became more than 50,000 USD.
+    # March 2018 (the approval month): 0.8110 EUR per USD in the rates file.
+    path = qip_workbook(tmp_path, [qip_row(1, Budget=47_500, Devise="EUR")])
+    (flag,) = read_tracker(recognise(path)).rule_flags.to_dict("records")
+    message = stored(flag)
+    assert message.render("en") == (
+        "budget of 47,500 EUR is 58,570 USD at the UN rate of March 2018 (0.811 EUR per USD), "
+        "above the QIP ceiling of 50,000 USD"
+    )
+    assert message.render("fr") == (
+        "le budget de 47\u202f500 EUR vaut 58\u202f570 USD au taux ONU de mars 2018 "
+        "(0,811 EUR pour 1 USD) et dépasse le plafond des QIP (50\u202f000 USD)"
+    )
+    assert flag["detail"] == message.render("en")
+
+
+def test_a_budget_in_usd_over_the_cap_needs_no_conversion(tmp_path: Path) -> None:
+    path = qip_workbook(tmp_path, [qip_row(1, Budget=60_000)])
+    (flag,) = read_tracker(recognise(path)).rule_flags.to_dict("records")
+    assert stored(flag).render("en") == (
+        "budget of 60,000 USD is above the QIP ceiling of 50,000 USD"
+    )
+    assert stored(flag).render("fr") == (
+        "le budget de 60\u202f000 USD dépasse le plafond des QIP (50\u202f000 USD)"
+    )
+
+
+def test_an_unknown_status_lists_the_spellings_a_clerk_types_in_each_language(
+    tmp_path: Path,
+) -> None:
+    path = qip_workbook(tmp_path, [qip_row(1, Statut="Fini")])
+    (line,) = read_tracker(recognise(path)).rejected_rows.to_dict("records")
+    message = stored(line)
+    assert message.render("fr") == (
+        "« Fini » n'est pas une valeur connue (statut) ; utilisez l'une de : "
+        "Achevé, En cours, Non démarré, Suspendu, Annulé"
+    )
+    assert message.render("en") == (
+        "'Fini' is not a known status; use one of: "
+        "Completed, Ongoing, Not started, Suspended, Cancelled"
+    )
+
+
+def test_an_unknown_sector_lists_the_french_names_for_the_qip_unit(tmp_path: Path) -> None:
+    path = qip_workbook(tmp_path, [qip_row(1, Secteur="Hydraulique")])
+    (line,) = read_tracker(recognise(path)).rejected_rows.to_dict("records")
+    french = stored(line).render("fr")
+    assert french.startswith("« Hydraulique » n'est pas une valeur connue (secteur QIP)")
+    assert french.endswith("Gestion des conflits, Gestion des déchets, Droits de l'homme")
+    assert "Sécurité, Justice, Infrastructures publiques" in french
+    assert stored(line).render("en").endswith("Conflict Management, Waste Management, Human Rights")

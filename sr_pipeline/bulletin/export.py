@@ -23,6 +23,7 @@ SHEETS = {
     "bulletin_figures": "marts.bulletin_figures",
     "budget_breakdown": "marts.budget_breakdown",
     "monthly_changes": "marts.monthly_changes",
+    "donors": "marts.donors",
     "reconciliation": "marts.reconciliation",
     "rejected_rows": "dq.rejected_rows",
     "rejected_files": "dq.rejected_files",

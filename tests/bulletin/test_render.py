@@ -28,10 +28,9 @@ from sr_pipeline.bulletin.content import (
     load_month,
     whole_percentages,
 )
-from sr_pipeline.wording import long_date, millions
 from tests import ROOT as PROJECT_ROOT
 from tests.builders import qip_row, qip_workbook
-from tests.pipeline_helpers import build, rows
+from tests.pipeline_helpers import build, rows, write_small_trackers
 
 DEMO_TRACKERS = PROJECT_ROOT / "sources" / "trackers"
 JUNE = date(2018, 6, 30)
@@ -78,47 +77,31 @@ def test_month_folder_holds_page_charts_and_export(demo):
             assert 600 <= image.width <= 1200 and 350 <= image.height <= 900, png.name
 
 
-def test_page_shows_the_marts_headline_figures_each_with_its_date(demo):
-    warehouse, folder, _ = demo
+def test_page_shows_the_headline_figures_each_fund_with_its_date(demo):
+    # The demo trackers reproduce bulletin #41 (but for the TF's inconsistent 66 ongoing), so
+    # the Main Figures read as the bulletin prints them, each fund headed by its own date.
+    _, folder, _ = demo
     page = (folder / "index.html").read_text(encoding="utf-8")
-    figures = {
-        (fund, figure): (value, data_as_of)
-        for fund, figure, value, data_as_of in rows(
-            warehouse,
-            "SELECT fund, figure, value, data_as_of FROM marts.bulletin_figures WHERE as_of = ?",
-            [JUNE],
-        )
-    }
-
-    def count(fund: str, figure: str) -> int:
-        return int(figures[(fund, figure)][0])
-
-    def amount(fund: str, figure: str) -> str:
-        return millions(figures[(fund, figure)][0])
-
+    box = re.sub(r"<[^>]+>", "", page.split('id="main-figures"')[1].split("</section>")[0])
     assert (
-        f"{count('QIP', 'projects_completed')} projects completed and "
-        f"{count('QIP', 'projects_ongoing')} under implementation of a budget of "
-        f"{amount('QIP', 'budget_usd')} million USD ({count('QIP', 'projects_total')} "
-        "projects in total since 2013)"
-    ) in page
+        "Quick Impact Projects (QIPs) as of 30 June 2018: 298 projects completed and 139 under "
+        "implementation of a budget of 15.9 million USD (441 projects in total since 2013)"
+    ) in box
     assert (
-        f"{count('TF', 'projects_completed')} projects completed and "
-        f"{count('TF', 'projects_ongoing')} projects under implementation out of "
-        f"{count('TF', 'projects_total')} projects approved for a cost of "
-        f"{amount('TF', 'cost_usd')} million USD over a budget of "
-        f"{amount('TF', 'budget_usd')} million USD"
-    ) in page
-    assert f"{count('PBF', 'projects_total')} projects" in page
-    assert f"{amount('PBF', 'budget_usd')} million USD" in page
-    # Each fund's section carries its own date: PBF the date of its latest tracker.
-    for fund, heading in (("QIP", "Quick Impact"), ("TF", "Trust Fund"), ("PBF", "Peacebuilding")):
-        data_as_of = figures[(fund, "projects_total")][1]
-        assert re.search(
-            rf"<h2>{heading}[^<]*<span class='as-of'>as of {long_date(data_as_of)}</span>", page
-        ), fund
-    assert figures[("PBF", "projects_total")][1] == date(2018, 2, 28)
-    assert "as of 28 February 2018" in page
+        "Peacebuilding Fund (PBF) as of 28 February 2018: 14 projects (4 completed, 10 under "
+        "implementation) for a total budget of 26.0 million USD"
+    ) in box
+    assert (
+        "Trust Fund (TF) as of 30 June 2018: 79 projects completed and 53 projects under "
+        "implementation out of 132 projects approved for a cost of 52.6 million USD over a "
+        "budget of 62.5 million USD (contributions from Australia, Austria, Canada, Denmark, "
+        "Germany, Ireland, Italy, Luxembourg, Netherlands, Norway, Sweden, Switzerland, Turkey, "
+        "UN DOCO and United Kingdom)"
+    ) in box
+    assert ") (" not in box  # no doubled parentheses
+    for heading, day in (("Quick Impact", "30 June 2018"), ("Trust Fund", "30 June 2018"),
+                         ("Peacebuilding", "28 February 2018")):  # fmt: skip
+        assert re.search(rf"<h2>{heading}[^<]*<span class='as-of'>as of {day}</span>", page)
 
 
 def test_page_is_self_contained_utf8_with_accents(demo):
@@ -187,7 +170,7 @@ def test_xlsx_is_formatted_for_people(demo):
     warehouse, folder, _ = demo
     workbook = openpyxl.load_workbook(folder / "sr-tables-2018-06.xlsx")
     assert workbook.sheetnames == [
-        "projects", "bulletin_figures", "budget_breakdown", "monthly_changes",
+        "projects", "bulletin_figures", "budget_breakdown", "monthly_changes", "donors",
         "reconciliation", "rejected_rows", "rejected_files", "rule_flags",
     ]  # fmt: skip
     projects = workbook["projects"]
@@ -303,3 +286,20 @@ def test_backfill_renders_only_months_with_figures(tmp_path):
     metadata = events[-1].materialization.metadata
     assert metadata["months_rendered"].value == 2
     assert metadata["months_skipped_no_figures"].value == 2
+
+
+def test_one_project_is_a_project_and_a_budget_line_is_none(tmp_path):
+    """The small trackers: one PBF project in Phase I and the Secrétariat budget line; one TF
+    project completed and one ongoing. The page says "1 project", and nothing about projects
+    for the Secrétariat line (it is a budget line, not "0 projects")."""
+    trackers = write_small_trackers(tmp_path / "trackers")
+    warehouse = tmp_path / "warehouse" / "sr.duckdb"
+    assert build(trackers, warehouse, "2018-06-01").success
+    page = (warehouse.parent / "bulletins" / "2018-06" / "index.html").read_text("utf-8")
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "1 project completed and 1 project under implementation out of 3 projects" in text
+    assert "Phase I: 3.00 million USD (1 project)" in text
+    assert "Phase II: 1.20 million USD (1 project)" in text
+    assert "<li>Secrétariat: 0.30 million USD</li>" in page
+    assert "(0 projects)" not in text
+    assert "1 projects" not in text

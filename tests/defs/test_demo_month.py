@@ -11,6 +11,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from sr_pipeline.demo import truth
@@ -122,3 +123,19 @@ def test_may_v2_changes_exactly_the_rows_it_revised(tmp_path):
     expected = {c for c in v1_rows.keys() | v2_rows.keys() if v1_rows.get(c) != v2_rows.get(c)}
     assert changed_codes == expected and expected
     assert rows(warehouse, "SELECT count(*) FROM snapshots.projects") == june_before
+
+
+def test_no_public_number_carries_more_than_two_decimals(demo):
+    """Money to the cent, shares and percentages to 0.01 point: a plain SELECT shows what a
+    person would write (never 62499999.9976131 or 25.10000054)."""
+    _, warehouse = demo
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        doubles = con.execute(
+            "SELECT schema_name || '.' || table_name, column_name FROM duckdb_columns() "
+            "WHERE schema_name IN ('snapshots', 'marts', 'dq') AND data_type = 'DOUBLE'"
+        ).fetchall()
+        assert len(doubles) >= 8  # budgets, shares, figures, published/computed, changes...
+        for table, column in doubles:
+            values = con.execute("SELECT * FROM query_table(?)", [table]).df()[column].dropna()
+            noisy = values[values.round(2) != values]
+            assert noisy.empty, (table, column, noisy.head().tolist())

@@ -25,7 +25,7 @@ from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
 from sr_pipeline.defs.schedules import monthly_snapshot
 from sr_pipeline.defs.sensors import tracker_folder_sensor
 from tests import BULLETIN_41
-from tests.builders import qip_workbook
+from tests.builders import qip_row, qip_workbook
 from tests.pipeline_helpers import (
     build,
     figures,
@@ -303,3 +303,28 @@ def test_sensor_requests_the_months_a_new_version_affects(tmp_path, monkeypatch)
         "SELECT as_of::VARCHAR, count(*) FROM snapshots.projects WHERE fund = 'QIP' "
         "GROUP BY ALL ORDER BY 1",
     ) == [("2018-06-30", 3), ("2018-07-31", 3), ("2018-08-31", 3)]
+
+
+def test_dq_rejected_rows_carry_the_suggested_correction(tmp_path):
+    """The data team sees the likely correction without opening the feedback workbook."""
+    trackers = tmp_path / "trackers"
+    qip_workbook(
+        trackers,
+        [
+            qip_row(1, Région="Tombouctouu"),  # misspelt: the nearest gazetteer entry
+            qip_row(2, **{"Date de clôture": "06/25/2018"}),  # month first: read day first
+            qip_row(3, Budget="41 97O"),  # the letter O typed for a zero
+            qip_row(4, Région="Atlantis"),  # nothing close: no suggestion
+        ],
+    )
+    warehouse = tmp_path / "sr.duckdb"
+    assert build(trackers, warehouse, "2018-06-01").success
+    assert rows(
+        warehouse,
+        "SELECT source_row, field, value, suggestion FROM dq.rejected_rows ORDER BY source_row",
+    ) == [
+        (5, "region", "Tombouctouu", "Tombouctou"),
+        (6, "end_date", "06/25/2018", "25/06/2018"),
+        (7, "budget", "41 97O", "41970"),
+        (8, "region", "Atlantis", None),
+    ]

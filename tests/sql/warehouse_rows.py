@@ -39,16 +39,18 @@ class Warehouse:
         revision: int = 1,
         refused: str | None = None,
         read: bool = True,
+        in_folder: bool = True,
     ) -> str:
-        """A tracker version in the folder (read into raw unless ``read`` is False); returns
-        its sha256."""
+        """A tracker version in the folder (read into raw unless ``read`` is False; read once
+        but gone from the folder since when ``in_folder`` is False); returns its sha256."""
         suffix = "" if revision == 1 else f"_v{revision}"
         name = FILE_NAMES[fund].format(d=report_date, suffix=suffix)
         sha = hashlib.sha256(name.encode()).hexdigest()
-        self.con.execute(
-            "INSERT INTO raw.tracker_folder VALUES (?, ?, ?, ?, ?, ?, NULL)",
-            [name, f"{fund}/{name}", fund, report_date, revision, sha],
-        )
+        if in_folder:
+            self.con.execute(
+                "INSERT INTO raw.tracker_folder VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                [name, f"{fund}/{name}", fund, report_date, revision, sha],
+            )
         if read:
             self.con.execute(
                 "INSERT INTO raw.tracker_files (sha256, fund, source_file, report_date, revision,"
