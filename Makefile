@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Run history survives restarts; telemetry is off (mission data stays on the machine).
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: setup browser demo ui test lint format demo-trackers bench clean
+.PHONY: setup system-packages browser demo ui test lint format demo-trackers bench clean templates
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -31,14 +31,28 @@ demo: setup
 ui: setup
 	$(BIN)/dagster dev
 
-## Debian's Chromium for the browser test (Playwright cannot download browsers here).
-browser:
-	@command -v chromium >/dev/null || { \
+## Debian packages the tests need, installed with apt when missing: Chromium for the browser
+## test (Playwright cannot download browsers here), LibreOffice Calc and poppler-utils to open,
+## print and recalculate the tracker templates.
+DEBIAN_PACKAGES := chromium libreoffice-calc-nogui poppler-utils
+
+system-packages:
+	@missing=""; for package in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" \
+			|| missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+		echo "apt-get install$$missing"; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+## Kept for habit: the browser is one of the system packages.
+browser: system-packages
 
 ## Lint, format check and the whole test suite.
-test: setup browser
+test: setup system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -46,6 +60,10 @@ test: setup browser
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## Write the fund units' tracker templates into warehouse/templates/ (as the asset does).
+templates: setup
+	$(BIN)/python -m sr_pipeline.templates warehouse/templates
 
 ## Re-make the demo workbooks in sources/trackers/ (deterministic).
 demo-trackers: setup

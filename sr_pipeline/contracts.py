@@ -65,6 +65,7 @@ class Contract:
     file_name: str  # the name's form, for people: QIPs_Suivi_<YYYY-MM-DD>.xlsx
     example: str  # a real name: QIPs_Suivi_2018-06-30.xlsx
     title: str  # how the data sheet's title states the report date (an example)
+    template: str  # the blank template sent to the unit (sr_pipeline.templates)
 
     def sheet(self, table: str) -> SheetContract:
         return next(s for s in self.sheets if s.table == table)
@@ -79,6 +80,7 @@ QIP = Contract(
     file_name="QIPs_Suivi_<YYYY-MM-DD>.xlsx",
     example="QIPs_Suivi_2018-06-30.xlsx",
     title="Projets à Impact Rapide (QIPs) – Situation au 30/06/2018",
+    template="QIPs_Suivi_modele.xlsx",
     sheets=(
         SheetContract(
             table="projects",
@@ -128,6 +130,7 @@ TF = Contract(
     file_name="TF_Project_Tracker_<Mon><YYYY>.xlsx",
     example="TF_Project_Tracker_Jun2018.xlsx",
     title="Trust Fund project tracker – as of 30 June 2018",
+    template="TF_Project_Tracker_template.xlsx",
     sheets=(
         SheetContract(
             table="projects",
@@ -187,6 +190,7 @@ PBF = Contract(
     file_name="PBF_Portefeuille_<YYYYMMDD>.xlsx",
     example="PBF_Portefeuille_20180228.xlsx",
     title="Portefeuille PBF Mali – situation au 28/02/2018",
+    template="PBF_Portefeuille_modele.xlsx",
     sheets=(
         SheetContract(
             table="projects",

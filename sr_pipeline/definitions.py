@@ -17,6 +17,7 @@ from sr_pipeline.defs.assets_publish import published_warehouse
 from sr_pipeline.defs.assets_raw import raw_trackers
 from sr_pipeline.defs.assets_snapshots import snapshot_projects
 from sr_pipeline.defs.assets_sources import published_bulletins, reference_files, tracker_files
+from sr_pipeline.defs.assets_templates import tracker_templates
 from sr_pipeline.defs.jobs import build_months
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
 from sr_pipeline.defs.schedules import monthly_snapshot
@@ -34,6 +35,7 @@ ASSETS = [
     feedback_workbooks,
     published_warehouse,
     monthly_bulletin,
+    tracker_templates,
 ]
 
 defs = dg.Definitions(

@@ -56,6 +56,14 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Les feuilles du fichier de suivi n'ont pas pu être reproduites ici ({detail}) ; "
         "la liste ci-dessous est complète.",
     },
+    "template_pointer": {
+        "en": "To avoid these problems next time, start from the template {file}: its drop-down "
+        "lists, formats and checks accept exactly what this check accepts. Ask the S&R data "
+        "team for it.",
+        "fr": "Pour éviter ces problèmes la prochaine fois, partez du modèle {file} : ses "
+        "listes déroulantes, formats et contrôles acceptent exactement ce que ce contrôle "
+        "accepte. Demandez-le à l'équipe des données S&R.",
+    },
     "truncated": {
         "en": "… and {count} more problems not listed (the sheet is full).",
         "fr": "… et {count} autres problèmes non listés (la feuille est pleine).",

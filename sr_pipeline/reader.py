@@ -19,7 +19,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import chain, islice
 from typing import Any
 
@@ -286,14 +286,23 @@ def check_title_date(
     rows: list[list[Any]], header_row: int, tracker: TrackerFile, sheet_name: str
 ) -> None:
     """The report date stated above the header must be the file name's. A title that says
-    "situation au" / "as of" wins over other dates up there (e.g. "mis à jour le ...")."""
+    "situation au" / "as of" wins over other dates up there (e.g. "mis à jour le ...").
+    The date may also sit in a cell of its own after such a title (``Situation au`` |
+    ``30/06/2018``, as the tracker templates lay it out), typed as a date or as text."""
     found: list[tuple[bool, date, str]] = []
     for row in rows[:header_row]:
+        label = next((clean(c) for c in row if isinstance(c, str) and _AS_OF.search(fold(c))
+                      and title_date(c) is None), None)  # fmt: skip
         for cell in row:
             if isinstance(cell, str) and cell.strip():
                 stated = title_date(cell)
                 if stated is not None:
-                    found.append((bool(_AS_OF.search(fold(cell))), stated, clean(cell)))
+                    as_of = bool(_AS_OF.search(fold(cell)))
+                    text = clean(cell) if as_of or label is None else f"{label} {clean(cell)}"
+                    found.append((as_of or label is not None, stated, text))
+            elif isinstance(cell, date) and label is not None:
+                stated = cell.date() if isinstance(cell, datetime) else cell
+                found.append((True, stated, f"{label} {stated:%d/%m/%Y}"))
     if not found:
         raise Refused(Message.of("title_date_missing", sheet=sheet_name))
     _, stated, title = next((f for f in found if f[0]), found[0])

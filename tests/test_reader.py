@@ -393,6 +393,36 @@ def test_title_without_a_date_is_refused(tmp_path: Path) -> None:
     assert "no report date" in read(path).refused
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        date(2018, 6, 30),  # typed into a date cell: Excel stores a date
+        "30/06/2018",  # typed where Excel kept it as text
+    ],
+)
+def test_the_report_date_in_a_cell_of_its_own_after_the_title(tmp_path: Path, typed) -> None:
+    # The tracker templates put the date to fill in beside "Situation au", not inside it.
+    def workbook(name: str) -> Path:
+        return write_workbook(
+            tmp_path / name,
+            {"Suivi QIPs": [["Projets à Impact Rapide (QIPs) – Situation au", "", typed],
+                            ["Mis à jour le 05/07/2018"],
+                            *table(QIP_HEADERS, [qip_row(1)])]},
+        )  # fmt: skip
+
+    assert read(workbook("QIPs_Suivi_2018-06-30.xlsx")).refused is None
+    refused = read(workbook("QIPs_Suivi_2018-05-31.xlsx")).refused
+    assert "'Projets à Impact Rapide (QIPs) – Situation au 30/06/2018'" in refused
+
+
+def test_a_date_cell_without_an_as_of_title_is_not_the_report_date(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "QIPs_Suivi_2018-06-30.xlsx",
+        {"Suivi QIPs": [["Imprimé le", date(2018, 7, 5)], *table(QIP_HEADERS, [qip_row(1)])]},
+    )
+    assert "no report date" in read(path).refused
+
+
 def test_data_sheet_missing_names_the_sheets_found(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "QIPs_Suivi_2018-06-30.xlsx", {"Feuil1": [["x"]]})
     refused = read(path).refused

@@ -221,12 +221,13 @@ def test_only_the_published_file_and_the_work_database_remain(june_v1):
     _, warehouse = june_v1
     names = sorted(p.name for p in warehouse.parent.iterdir())
     # Besides the two databases, only the folders of what runs render for people (the
-    # bulletin's months, the fund units' feedback workbooks): no temporary file left.
-    assert [n for n in names if n not in {"bulletins", "feedback"}] == [
+    # bulletin's months, the fund units' feedback workbooks and templates): no temporary file.
+    assert [n for n in names if n not in {"bulletins", "feedback", "templates"}] == [
         "sr.duckdb",
         "sr.work.duckdb",
     ]
     assert [p.name for p in (warehouse.parent / "bulletins").iterdir()] == ["2018-06"]
+    assert not list((warehouse.parent / "templates").glob("*.tmp"))
 
 
 def test_a_month_left_half_built_by_a_failed_run_is_never_published_half_built(

@@ -31,7 +31,7 @@ from sr_pipeline.values import show
 from sr_pipeline.wording import long_date, money
 
 FEEDBACK_SUFFIX = "_feedback.xlsx"
-SUMMARY_HEADER_ROW = 7  # Excel row of the summary table's header (problems start below it)
+SUMMARY_HEADER_ROW = 8  # Excel row of the summary table's header (problems start below it)
 
 FILL_REJECTED = "#FFC7CE"  # Excel's "Bad" red: the row was not loaded
 FILL_FLAGGED = "#FFEB9C"  # Excel's "Neutral" amber: loaded, but breaks a business rule
@@ -180,6 +180,9 @@ def _write_summary(
         sheet.write_string(4, 0, label("legend_flagged", language), formats.get(fill="flagged"))
     if note:
         sheet.write_string(5, 0, note, formats.get(bold=True))
+    # Where the unit's next file should start from (the template of its fund, its language).
+    template = CONTRACTS[record.file.fund].template
+    sheet.write_string(6, 0, label("template_pointer", language, file=template))
 
     header_row = SUMMARY_HEADER_ROW - 1
     header_format = formats.get(bold=True, wrap=True, fill=None)

@@ -116,6 +116,16 @@ class Reference:
         return self.rates.get((currency, month))
 
 
+def _objective_labels(path: Path) -> dict[tuple[str, str, str], str]:
+    """A TF objective as a clerk picks it: its number and its name (in both languages: the
+    Trust Fund works in English)."""
+    return {
+        ("objective", row["objective"], language): f"{row['objective']} - {row['name']}"
+        for row in _rows(path)
+        for language in ("en", "fr")
+    }
+
+
 def _objectives(path: Path) -> Vocabulary:
     lookup: dict[str, str] = {}
     spellings: dict[str, tuple[str, ...]] = {}
@@ -154,8 +164,11 @@ def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
             (row["fund"], row["category"]) for row in _rows(directory / "budget_lines.csv")
         ),
         labels={
-            (row["kind"], row["value"], language): row[language]
-            for row in _rows(directory / "labels.csv")
-            for language in ("en", "fr")
+            **_objective_labels(directory / "tf_objectives.csv"),
+            **{
+                (row["kind"], row["value"], language): row[language]
+                for row in _rows(directory / "labels.csv")
+                for language in ("en", "fr")
+            },
         },
     )

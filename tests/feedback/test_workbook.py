@@ -127,6 +127,10 @@ def test_qip_feedback_is_named_after_the_original_and_lists_every_problem(qip) -
         "Signalées (chargées, à vérifier) : 1."
     )
     assert "jamais appliquées automatiquement" in heading["A3"].value
+    # The unit is pointed at its template, in its language.
+    assert heading["A7"].value.startswith(
+        "Pour éviter ces problèmes la prochaine fois, partez du modèle QIPs_Suivi_modele.xlsx"
+    )
     rows = summary_rows(book)
     # Rejections first (by row), then flags; sheet, row, column letter, header, value found.
     assert [
@@ -147,7 +151,7 @@ def test_qip_feedback_is_named_after_the_original_and_lists_every_problem(qip) -
     assert outcomes == ["rejetée — ligne non chargée"] * 9 + ["signalée — ligne chargée"]
     assert [r["Code du projet"] for r in rows][:2] == ["QIP/GAO/2018/001", "QIP/GAO/2018/002"]
     assert [r["Aller à"] for r in rows][:3] == ["C6", "J7", "H8"]
-    assert heading["K8"].hyperlink.location == "'Suivi QIPs'!C6"
+    assert heading["K9"].hyperlink.location == "'Suivi QIPs'!C6"
 
 
 def test_qip_messages_are_in_french_without_the_english_header_prefix(qip) -> None:
@@ -219,7 +223,7 @@ def test_problem_cells_are_highlighted_and_commented_at_their_exact_position(qip
     # The header row is bold and frozen, as a table should be.
     assert data["C4"].value == "Région" and data["C4"].font.b
     assert data.freeze_panes == "A5"
-    assert openpyxl.load_workbook(qip[2])["À corriger"].freeze_panes == "A8"
+    assert openpyxl.load_workbook(qip[2])["À corriger"].freeze_panes == "A9"
 
 
 def test_formula_like_text_from_the_tracker_is_written_inert(qip) -> None:
@@ -314,11 +318,17 @@ def test_tf_feedback_is_in_english_and_covers_both_data_sheets(tmp_path: Path) -
     assert book["To fix"]["A1"].value == (
         "Data check of 'TF_Project_Tracker_Jun2018.xlsx' (as of 30 June 2018)"
     )
+    assert book["To fix"]["A7"].value.startswith(
+        "To avoid these problems next time, start from the template "
+        "TF_Project_Tracker_template.xlsx"
+    )
     rows = summary_rows(book)
     assert [(r["Sheet"], r["Row"], r["Column"], r["Header"], r["Suggested correction"],
              r["Outcome"]) for r in rows] == [
         ("Projects", 4, "C", "Objective", None, "rejected — row not loaded"),
-        ("Projects", 5, "C", "Objective", "2", "rejected — row not loaded"),
+        # the objective as a clerk picks it: its number and its name
+        ("Projects", 5, "C", "Objective", "2 - Capacity building of Malian Security Forces (MSF)",
+         "rejected — row not loaded"),
         ("Contributions", 3, "B", "Date received", "15/12/2016", "rejected — row not loaded"),
         ("Projects", 6, "H", "Expenditure to date", None, "flagged — row loaded"),
     ]  # fmt: skip
