@@ -6,7 +6,8 @@
 | ``DAGSTER_HOME`` | ``.service/dagster_home`` | the instance config the service renders |
 | ``SR_DAGSTER_PG_URL`` | (private cluster) | PostgreSQL for Dagster's history, if not private |
 | ``SR_DAGSTER_PG_PASSWORD`` | (generated) | the private cluster's ``dagster`` password |
-| ``SR_SECRETS_DIR`` | ``~/.config/sr-pipeline`` | where a generated password is kept (0600) |
+| ``SR_PG_ADMIN_PASSWORD`` | (generated) | the private cluster's superuser password |
+| ``SR_SECRETS_DIR`` | ``~/.config/sr-pipeline`` | where generated passwords are kept (0600) |
 | ``SR_PG_PORT`` | 5433 | the private cluster's port, on 127.0.0.1 |
 | ``SR_UI_HOST`` | 127.0.0.1 | address of both webservers |
 | ``SR_UI_PORT`` | 3000 | the webserver (launch, re-execute) |

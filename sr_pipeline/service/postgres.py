@@ -1,13 +1,12 @@
 """A private PostgreSQL cluster from Debian's ``postgresql`` binaries, for one machine.
 
 The cluster lives in one folder (data, its log and its unix socket), listens on 127.0.0.1 only,
-and has two kinds of accounts:
+and every account logs in with a password (scram-sha-256), given by the caller (from the
+environment or a file outside the repository) and never written anywhere else:
 
-- the superuser (``sr_admin``) has no password and can only connect through the unix socket,
-  which sits inside the cluster's folder (mode 0700): only the folder's owner (and root) can
-  reach it, so "trust" on the socket is as strong as the file permissions;
-- each application role (``dagster``; a DuckLake catalog can add its own) logs in over TCP
-  with a password (scram-sha-256), given by the caller and never written into the repository.
+- the superuser (``sr_admin``) administers it through the unix socket, which sits inside the
+  cluster's folder (mode 0700), so only the folder's owner (and root) can even try;
+- each application role (``dagster``; a DuckLake catalog can add its own) logs in over TCP.
 
 ``initdb`` and ``pg_ctl`` refuse to run as root: as root they run as the ``postgres`` user
 (``runuser``), which then owns the folder; its parent folders must let ``postgres`` through.
@@ -19,8 +18,9 @@ import os
 import pwd
 import shutil
 import subprocess
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -58,6 +58,7 @@ class PrivateCluster:
 
     folder: Path
     port: int
+    admin_password: str = field(default="", repr=False)  # needed to create it and to administer
     host: str = "127.0.0.1"
 
     @property
@@ -97,29 +98,25 @@ class PrivateCluster:
         return (self.folder / "PG_VERSION").exists()
 
     def init(self) -> None:
-        """Create the cluster (once): superuser on the socket only, passwords over TCP."""
+        """Create the cluster (once), every login by password."""
         if self.initialised():
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         os.chmod(self.folder, 0o700)
-        if os.geteuid() == 0:
-            entry = pwd.getpwnam(SERVER_USER)
-            os.chown(self.folder, entry.pw_uid, entry.pw_gid)
-        self._run(
-            [
-                str(bin_dir() / "initdb"),
-                "-D",
-                str(self.folder),
-                "-U",
-                ADMIN,
-                "--auth-local=trust",
-                "--auth-host=scram-sha-256",
-                "-E",
-                "UTF8",
-                "--no-locale",
-            ],  # fmt: skip
-            "initdb",
-        )
+        owner = pwd.getpwnam(SERVER_USER) if os.geteuid() == 0 else None
+        if owner:
+            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
+        # initdb reads the superuser's password from a file: a private one, gone right after.
+        with tempfile.TemporaryDirectory(prefix="sr-initdb-") as private:
+            pwfile = Path(private) / "pwfile"
+            pwfile.write_text(self.admin_password + "\n")
+            os.chmod(pwfile, 0o600)
+            if owner:
+                os.chmod(private, 0o711)
+                os.chown(pwfile, owner.pw_uid, owner.pw_gid)
+            initdb = [str(bin_dir() / "initdb"), "-D", str(self.folder), "-U", ADMIN]
+            initdb += [f"--pwfile={pwfile}", "--auth=scram-sha-256", "-E", "UTF8", "--no-locale"]
+            self._run(initdb, "initdb")
 
     def running(self) -> bool:
         if not self.initialised():
@@ -157,7 +154,7 @@ class PrivateCluster:
                 "-t",
                 str(START_TIMEOUT_S),
                 "start",
-            ],  # fmt: skip
+            ],
             "pg_ctl start",
         )
 
@@ -179,7 +176,11 @@ class PrivateCluster:
         import psycopg2
 
         con = psycopg2.connect(
-            host=str(self.socket_dir), port=self.port, user=ADMIN, dbname=database
+            host=str(self.socket_dir),
+            port=self.port,
+            user=ADMIN,
+            password=self.admin_password,
+            dbname=database,
         )
         con.autocommit = True
         return con

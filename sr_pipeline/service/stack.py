@@ -40,9 +40,10 @@ from sr_pipeline.settings import PROJECT_ROOT
 BIN = Path(sys.executable).parent
 PG_ROLE = PG_DATABASE = "dagster"
 PASSWORD_FILE = "dagster-pg-password"
+ADMIN_PASSWORD_FILE = "pg-admin-password"
 READY_TIMEOUT_S = 120
 # Settings the Dagster processes do not need: the password is already in SR_DAGSTER_PG_URL.
-_NOT_PASSED = ("SR_DAGSTER_PG_PASSWORD",)
+_NOT_PASSED = ("SR_DAGSTER_PG_PASSWORD", "SR_PG_ADMIN_PASSWORD")
 
 Say = Callable[[str], None]
 
@@ -58,8 +59,11 @@ class Component:
     address: str  # what to show the user
 
 
-def cluster(config: ServiceConfig) -> PrivateCluster:
-    return PrivateCluster(config.postgres_dir, config.pg_port)
+def cluster(config: ServiceConfig, administer: bool = False) -> PrivateCluster:
+    """The private cluster; with its superuser's password when it is to be created or
+    administered (starting, stopping and status need none)."""
+    password = config.secret(ADMIN_PASSWORD_FILE, "SR_PG_ADMIN_PASSWORD") if administer else ""
+    return PrivateCluster(config.postgres_dir, config.pg_port, password)
 
 
 def pg_url(config: ServiceConfig) -> str:
@@ -162,7 +166,7 @@ def start_postgres(config: ServiceConfig, say: Say) -> None:
         _wait(lambda: _connects(engine), 30, "PostgreSQL at SR_DAGSTER_PG_URL")
         say("postgres: SR_DAGSTER_PG_URL answers")
         return
-    private = cluster(config)
+    private = cluster(config, administer=True)
     private.start()
     password = config.secret(PASSWORD_FILE, "SR_DAGSTER_PG_PASSWORD")
     private.ensure_database(PG_ROLE, password, PG_DATABASE)

@@ -55,7 +55,9 @@ def test_a_password_from_the_environment_wins(tmp_path):
     )
     assert config.secret("dagster-pg-password", "SR_DAGSTER_PG_PASSWORD") == "from-env"
     assert not (tmp_path / "dagster-pg-password").exists()
-    assert "SR_DAGSTER_PG_PASSWORD" not in stack.process_env(config)  # the URL carries it
+    passed = stack.process_env(config)
+    assert "SR_DAGSTER_PG_PASSWORD" not in passed  # the URL carries it
+    assert passed["SR_DAGSTER_PG_URL"].startswith("postgresql+psycopg2://dagster:from-env@")
 
 
 def test_rendered_workspace_and_nginx_site(tmp_path):

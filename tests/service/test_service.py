@@ -541,3 +541,29 @@ def test_the_daemon_runs_the_schedule_sensors_and_run_queue(service):
     # 06:00 on the 5th in Bamako, which keeps UTC all year.
     next_tick = datetime.fromtimestamp(tick["timestamp"], tz=UTC)
     assert (next_tick.day, next_tick.hour, next_tick.minute) == (5, 6, 0)
+
+
+def test_postgres_listens_on_loopback_and_every_account_needs_its_password(service):
+    import psycopg2
+
+    private = stack.cluster(service.config)
+    refused = {
+        # Over TCP, with a wrong password; on the cluster's own socket, the superuser with none.
+        "dagster, wrong password": {"host": "127.0.0.1", "user": "dagster", "password": "x"},
+        "sr_admin, no password": {"host": str(private.socket_dir), "user": "sr_admin"},
+    }
+    for case, options in refused.items():
+        with pytest.raises(psycopg2.OperationalError, match="password"):
+            psycopg2.connect(
+                port=service.config.pg_port, dbname="postgres", passfile="/nonexistent", **options
+            )
+            pytest.fail(case)
+    with stack.instance(service.config) as instance:  # the service's own URL works
+        assert instance.get_runs(limit=1) is not None
+    con = psycopg2.connect(stack.pg_url(service.config).replace("+psycopg2", ""))
+    try:
+        with con.cursor() as cur:
+            cur.execute("SHOW listen_addresses")
+            assert cur.fetchone() == ("127.0.0.1",)
+    finally:
+        con.close()
