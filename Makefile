@@ -3,10 +3,21 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Run history survives restarts; telemetry is off (mission data stays on the machine).
+# The service's DAGSTER_HOME: yours if you set one, else sr_pipeline.service's default
+# (.service/dagster_home), so that it never replaces the one-person instance below.
+SERVICE_DAGSTER_HOME := $(DAGSTER_HOME)
+# One-person use (make demo, make ui): run history survives restarts; telemetry is off
+# (mission data stays on the machine).
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: setup system-packages browser demo ui test lint format demo-trackers bench clean templates
+# Debian packages: the service's (PostgreSQL for Dagster's history, nginx and htpasswd for the
+# proxy) and, for the tests, Debian's Chromium (Playwright cannot download browsers here),
+# LibreOffice Calc and poppler-utils (to open, print and recalculate the tracker templates).
+SERVICE_PACKAGES := postgresql nginx apache2-utils
+DEBIAN_PACKAGES := $(SERVICE_PACKAGES) chromium libreoffice-calc-nogui poppler-utils
+
+.PHONY: setup debian-packages service-packages browser demo ui serve serve-stop serve-status \
+	test lint format demo-trackers bench clean templates
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,35 +35,48 @@ setup: $(VENV)/.installed $(DAGSTER_HOME)/dagster.yaml
 
 ## Build the June 2018 snapshot from the shipped demo trackers and print its figures.
 demo: setup
-	$(BIN)/dagster asset materialize -m sr_pipeline.definitions --select '*' --partition 2018-06-01
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg launch --assets '*' --partition 2018-06-01
 	$(BIN)/python -m sr_pipeline.figures 2018-06-30
 
 ## The Dagster UI (http://127.0.0.1:3000) with everything ready to materialize.
 ui: setup
 	$(BIN)/dagster dev
 
-## Debian packages the tests need, installed with apt when missing: Chromium for the browser
-## test (Playwright cannot download browsers here), LibreOffice Calc and poppler-utils to open,
-## print and recalculate the tracker templates.
-DEBIAN_PACKAGES := chromium libreoffice-calc-nogui poppler-utils
-
-system-packages:
-	@missing=""; for package in $(DEBIAN_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" \
-			|| missing="$$missing $$package"; \
-	done; \
+# apt-get install the packages of $(1) that are not installed (sudo unless root).
+define apt_install
+	@missing=$$(for p in $(1); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' \
+			|| echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		echo "apt-get install$$missing"; \
+		echo "apt-get install $$missing"; \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
 
-## Kept for habit: the browser is one of the system packages.
-browser: system-packages
+## Every Debian package the tests need (only the missing ones are installed).
+debian-packages:
+	$(call apt_install,$(DEBIAN_PACKAGES))
+
+service-packages:
+	$(call apt_install,$(SERVICE_PACKAGES))
+
+browser: debian-packages
+
+## The section's service on this machine: PostgreSQL, code server, daemon, webservers
+## (UI on http://127.0.0.1:$${SR_UI_PORT:-3000}), nginx when SR_PROXY_HTPASSWD is set.
+serve: setup service-packages
+	DAGSTER_HOME=$(SERVICE_DAGSTER_HOME) $(BIN)/python -m sr_pipeline.service start
+
+serve-stop:
+	DAGSTER_HOME=$(SERVICE_DAGSTER_HOME) $(BIN)/python -m sr_pipeline.service stop
+
+serve-status:
+	DAGSTER_HOME=$(SERVICE_DAGSTER_HOME) $(BIN)/python -m sr_pipeline.service status
 
 ## Lint, format check and the whole test suite.
-test: setup system-packages
+test: setup debian-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q

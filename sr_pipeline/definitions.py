@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from sr_pipeline.defs.alerts import AlertMail, run_failure_alert
 from sr_pipeline.defs.assets_bulletin import monthly_bulletin
 from sr_pipeline.defs.assets_core import core_reference_data
 from sr_pipeline.defs.assets_dq import data_quality
@@ -42,7 +43,11 @@ defs = dg.Definitions(
     assets=ASSETS,
     jobs=[build_months],
     schedules=[monthly_snapshot],
-    sensors=[tracker_folder_sensor],
-    resources={"trackers": TrackersFolder(), "warehouse": WarehouseResource()},
+    sensors=[tracker_folder_sensor, run_failure_alert],
+    resources={
+        "trackers": TrackersFolder(),
+        "warehouse": WarehouseResource(),
+        "alert_mail": AlertMail(),
+    },
     executor=dg.in_process_executor,
 )

@@ -196,11 +196,12 @@ def qip_workbook(folder: Path, rows: list[Any], name: str = "QIPs_Suivi_2018-06-
 
 
 def tf_workbook(folder: Path, rows: list[Any], contributions: list[Any] | None = None,
-                name: str = "TF_Project_Tracker_Jun2018.xlsx") -> Path:  # fmt: skip
+                name: str = "TF_Project_Tracker_Jun2018.xlsx",
+                **sheet_args: Any) -> Path:  # fmt: skip
     return write_workbook(
         folder / name,
         {
-            "Projects": tf_sheet(rows),
+            "Projects": tf_sheet(rows, **sheet_args),
             "Contributions": table(TF_CONTRIBUTION_HEADERS, contributions or [contribution_row()]),
             "Pivot": [["nothing to see"]],
         },

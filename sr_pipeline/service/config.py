@@ -1,0 +1,152 @@
+"""The service's settings, all from the environment, with defaults that work on one machine.
+
+| variable | default | what it sets |
+| --- | --- | --- |
+| ``SR_SERVICE_DIR`` | ``.service/`` | private PostgreSQL cluster, PID files, logs |
+| ``DAGSTER_HOME`` | ``.service/dagster_home`` | the instance config the service renders |
+| ``SR_DAGSTER_PG_URL`` | (private cluster) | PostgreSQL for Dagster's history, if not private |
+| ``SR_DAGSTER_PG_PASSWORD`` | (generated) | the private cluster's ``dagster`` password |
+| ``SR_PG_ADMIN_PASSWORD`` | (generated) | the private cluster's superuser password |
+| ``SR_SECRETS_DIR`` | ``~/.config/sr-pipeline`` | where generated passwords are kept (0600) |
+| ``SR_PG_PORT`` | 5433 | the private cluster's port, on 127.0.0.1 |
+| ``SR_UI_HOST`` | 127.0.0.1 | address of both webservers |
+| ``SR_UI_PORT`` | 3000 | the webserver (launch, re-execute) |
+| ``SR_UI_READONLY_PORT`` | 3001 | the read-only webserver (look, not launch) |
+| ``SR_CODE_SERVER_PORT`` | 4000 | the code server (gRPC, on 127.0.0.1) |
+| ``SR_PROXY_HTPASSWD`` | (none: no proxy) | editors' credentials file: starts nginx |
+| ``SR_PROXY_VIEWERS_HTPASSWD`` | editors' file | viewers' credentials file |
+| ``SR_PROXY_ADDRESS`` | 127.0.0.1 | where nginx listens (``0.0.0.0``: every interface) |
+| ``SR_PROXY_PORT`` | 8080 | nginx → the webserver, for editors |
+| ``SR_PROXY_VIEW_PORT`` | 8081 | nginx → the read-only webserver, for viewers |
+| ``SR_STOP_RUN_TIMEOUT`` | 120 | seconds ``stop`` lets a run in progress finish |
+
+``SR_TRACKERS_DIR``, ``SR_WAREHOUSE`` and the alert settings (``SR_SMTP_*``, ``SR_ALERT_*``)
+are passed to every process unchanged. Relative paths are taken from the project root.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sr_pipeline.settings import project_root
+
+PROJECT_ROOT = project_root()
+
+LOCATION_NAME = "sr_pipeline"  # the code location, as the workspace and the UI name it
+DEFINITIONS_MODULE = "sr_pipeline.definitions"
+DEPLOY_DIR = PROJECT_ROOT / "deploy"
+
+
+def _path(value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """Everything the service needs to know, read once from an environment mapping."""
+
+    environ: Mapping[str, str] = field(repr=False)
+    service_dir: Path
+    dagster_home: Path
+    secrets_dir: Path
+    pg_url: str | None  # SR_DAGSTER_PG_URL; None: the private cluster
+    pg_port: int
+    ui_host: str
+    ui_port: int
+    readonly_port: int
+    code_server_port: int
+    proxy_htpasswd: Path | None
+    viewers_htpasswd: Path | None
+    proxy_address: str
+    proxy_port: int
+    proxy_view_port: int
+    stop_run_timeout: float
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServiceConfig:
+        env = dict(os.environ if environ is None else environ)
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(name) or default
+
+        service_dir = _path(get("SR_SERVICE_DIR", ".service"))
+        htpasswd = get("SR_PROXY_HTPASSWD")
+        viewers = get("SR_PROXY_VIEWERS_HTPASSWD") or htpasswd
+        return cls(
+            environ=env,
+            service_dir=service_dir,
+            dagster_home=_path(get("DAGSTER_HOME", str(service_dir / "dagster_home"))),
+            secrets_dir=_path(get("SR_SECRETS_DIR", "~/.config/sr-pipeline")),
+            pg_url=normalise_pg_url(get("SR_DAGSTER_PG_URL")) or None,
+            pg_port=int(get("SR_PG_PORT", "5433")),
+            ui_host=get("SR_UI_HOST", "127.0.0.1"),
+            ui_port=int(get("SR_UI_PORT", "3000")),
+            readonly_port=int(get("SR_UI_READONLY_PORT", "3001")),
+            code_server_port=int(get("SR_CODE_SERVER_PORT", "4000")),
+            proxy_htpasswd=_path(htpasswd) if htpasswd else None,
+            viewers_htpasswd=_path(viewers) if viewers else None,
+            proxy_address=get("SR_PROXY_ADDRESS", "127.0.0.1"),
+            proxy_port=int(get("SR_PROXY_PORT", "8080")),
+            proxy_view_port=int(get("SR_PROXY_VIEW_PORT", "8081")),
+            stop_run_timeout=float(get("SR_STOP_RUN_TIMEOUT", "120")),
+        )
+
+    @property
+    def postgres_dir(self) -> Path:
+        return self.service_dir / "postgres"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.service_dir / "run"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.service_dir / "log"
+
+    @property
+    def private_postgres(self) -> bool:
+        return self.pg_url is None
+
+    @property
+    def proxy_enabled(self) -> bool:
+        return self.proxy_htpasswd is not None
+
+    @property
+    def ui_url(self) -> str:
+        return f"http://{_connectable(self.ui_host)}:{self.ui_port}"
+
+    @property
+    def readonly_url(self) -> str:
+        return f"http://{_connectable(self.ui_host)}:{self.readonly_port}"
+
+    def secret(self, name: str, variable: str) -> str:
+        """A password: from ``variable`` when set, otherwise generated once into
+        ``SR_SECRETS_DIR/<name>`` (a folder only this user can open; never the repository)."""
+        if self.environ.get(variable):
+            return self.environ[variable]
+        path = self.secrets_dir / name
+        if not path.exists():
+            self.secrets_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(self.secrets_dir, 0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(24) + "\n")
+        return path.read_text().strip()
+
+
+def normalise_pg_url(url: str) -> str:
+    """Name the psycopg2 driver in a PostgreSQL URL: SQLAlchemy 2.1 takes a bare
+    ``postgresql://`` for psycopg 3, which dagster-postgres does not install."""
+    for bare in ("postgresql://", "postgres://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg2://" + url[len(bare) :]
+    return url
+
+
+def _connectable(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "") else host

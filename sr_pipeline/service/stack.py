@@ -1,0 +1,406 @@
+"""The Dagster deployment of ``deploy/`` on one machine, as Dagster's own deployment model
+has it: PostgreSQL storage, a code server, the daemon, a webserver, a read-only webserver, and
+(when credentials are configured) nginx in front; each its own process.
+
+Start order: PostgreSQL, the instance's tables (while the code server loads the code), the
+code server, then the daemon, the webservers and nginx together; ``start`` returns once the
+UI answers and shows the code location loaded. Stop order: the daemon (nothing new is
+dequeued, no sensor ticks), then runs still in progress get ``SR_STOP_RUN_TIMEOUT`` seconds to
+finish before they are terminated as the UI's Terminate button does (they end canceled, to be
+re-executed), then nginx, the webservers and the code server together, then PostgreSQL. A run
+launched meanwhile, and any queued run, waits in PostgreSQL for the next ``start``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from sr_pipeline.service import processes, proxy
+from sr_pipeline.service.config import (
+    DEFINITIONS_MODULE,
+    DEPLOY_DIR,
+    LOCATION_NAME,
+    ServiceConfig,
+)
+from sr_pipeline.service.postgres import PrivateCluster
+from sr_pipeline.settings import project_root
+
+PROJECT_ROOT = project_root()
+
+BIN = Path(sys.executable).parent
+PG_ROLE = PG_DATABASE = "dagster"
+PASSWORD_FILE = "dagster-pg-password"
+ADMIN_PASSWORD_FILE = "pg-admin-password"
+READY_TIMEOUT_S = 120
+# Settings the Dagster processes do not need: the password is already in SR_DAGSTER_PG_URL.
+_NOT_PASSED = ("SR_DAGSTER_PG_PASSWORD", "SR_PG_ADMIN_PASSWORD")
+
+Say = Callable[[str], None]
+
+
+class ServiceError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str  # also its PID file and log file
+    argv: list[str]
+    address: str  # what to show the user
+
+
+def cluster(config: ServiceConfig, administer: bool = False) -> PrivateCluster:
+    """The private cluster; with its superuser's password when it is to be created or
+    administered (starting, stopping and status need none)."""
+    password = config.secret(ADMIN_PASSWORD_FILE, "SR_PG_ADMIN_PASSWORD") if administer else ""
+    return PrivateCluster(config.postgres_dir, config.pg_port, password)
+
+
+def pg_url(config: ServiceConfig) -> str:
+    """Dagster's PostgreSQL URL: ``SR_DAGSTER_PG_URL``, or the private cluster's."""
+    if config.pg_url:
+        return config.pg_url
+    password = config.secret(PASSWORD_FILE, "SR_DAGSTER_PG_PASSWORD")
+    return cluster(config).url(PG_ROLE, password, PG_DATABASE)
+
+
+def process_env(config: ServiceConfig) -> dict[str, str]:
+    env = {k: v for k, v in config.environ.items() if k not in _NOT_PASSED}
+    env.update(DAGSTER_HOME=str(config.dagster_home), SR_DAGSTER_PG_URL=pg_url(config))
+    return env
+
+
+def workspace_file(config: ServiceConfig) -> Path:
+    return config.dagster_home / "workspace.yaml"
+
+
+def render(config: ServiceConfig) -> None:
+    """DAGSTER_HOME/dagster.yaml (deploy/dagster.yaml as is) and workspace.yaml (pointing at
+    this machine's code server port)."""
+    config.dagster_home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DEPLOY_DIR / "dagster.yaml", config.dagster_home / "dagster.yaml")
+    workspace = yaml.safe_load((DEPLOY_DIR / "workspace.yaml").read_text())
+    (server,) = (entry["grpc_server"] for entry in workspace["load_from"])
+    server.update(host="127.0.0.1", port=config.code_server_port, location_name=LOCATION_NAME)
+    workspace_file(config).write_text(
+        "# Written by python -m sr_pipeline.service from deploy/workspace.yaml.\n"
+        + yaml.safe_dump(workspace, sort_keys=False)
+    )
+
+
+def components(config: ServiceConfig) -> list[Component]:
+    """The long-running processes, in start order."""
+    workspace = str(workspace_file(config))
+    webserver = [str(BIN / "dagster-webserver"), "-h", config.ui_host, "-w", workspace]
+    found = [
+        Component(
+            "code-server",
+            [
+                str(BIN / "dagster"),
+                "code-server",
+                "start",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(config.code_server_port),
+                "-m",
+                DEFINITIONS_MODULE,
+                "--location-name",
+                LOCATION_NAME,
+            ],  # fmt: skip
+            f"grpc://127.0.0.1:{config.code_server_port}",
+        ),
+        Component("daemon", [str(BIN / "dagster-daemon"), "run", "-w", workspace], "-"),
+        Component("webserver", [*webserver, "-p", str(config.ui_port)], config.ui_url),
+        Component(
+            "webserver-readonly",
+            [*webserver, "-p", str(config.readonly_port), "--read-only"],
+            config.readonly_url,
+        ),
+    ]
+    if config.proxy_enabled:
+        conf = config.run_dir / "nginx" / "nginx.conf"
+        found.append(
+            Component(
+                "proxy",
+                proxy.argv(config, conf),
+                f"http://{config.proxy_address}:{config.proxy_port} (editors), "
+                f"http://{config.proxy_address}:{config.proxy_view_port} (viewers)",
+            )
+        )
+    return found
+
+
+@contextmanager
+def instance(config: ServiceConfig) -> Iterator:
+    """The service's DagsterInstance (as its processes see it), for runs and their history."""
+    import dagster as dg
+
+    previous = os.environ.get("SR_DAGSTER_PG_URL")
+    os.environ["SR_DAGSTER_PG_URL"] = pg_url(config)
+    try:
+        with dg.DagsterInstance.from_config(str(config.dagster_home)) as found:
+            yield found
+    finally:
+        if previous is None:
+            os.environ.pop("SR_DAGSTER_PG_URL", None)
+        else:
+            os.environ["SR_DAGSTER_PG_URL"] = previous
+
+
+def start_postgres(config: ServiceConfig, say: Say) -> None:
+    if not config.private_postgres:
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(config.pg_url)
+        _wait(lambda: _connects(engine), 30, "PostgreSQL at SR_DAGSTER_PG_URL")
+        say("postgres: SR_DAGSTER_PG_URL answers")
+        return
+    private = cluster(config, administer=True)
+    private.start()
+    password = config.secret(PASSWORD_FILE, "SR_DAGSTER_PG_PASSWORD")
+    private.ensure_database(PG_ROLE, password, PG_DATABASE)
+    say(
+        f"postgres: private cluster on 127.0.0.1:{config.pg_port} "
+        f"(pid {private.postmaster_pid()}, data {private.folder})"
+    )
+
+
+def start(config: ServiceConfig, say: Say = print) -> None:
+    """Start every part that is not running. On failure, stop every part: a service half up
+    (a daemon without its code server, say) is worse than none."""
+    try:
+        start_postgres(config, say)
+        render(config)
+        env = process_env(config)
+        todo = [c for c in components(config) if not processes.running(c.name, config.run_dir)]
+        for component in components(config):
+            if component not in todo:
+                say(f"{component.name}: already running")
+        code_server = [c for c in todo if c.name == "code-server"]
+        rest = [c for c in todo if c.name != "code-server"]
+
+        def launch(component: Component) -> None:
+            if component.name == "proxy":
+                proxy.write_private_config(config)
+            processes.start(
+                component.name,
+                component.argv,
+                run_dir=config.run_dir,
+                log_dir=config.log_dir,
+                env=env,
+                cwd=PROJECT_ROOT,
+            )
+
+        for component in code_server:
+            launch(component)
+        # Dagster's tables, created once here (a first start) while the code server loads the
+        # code, rather than by several processes racing.
+        with instance(config):
+            pass
+        for component in code_server:
+            _wait_ready(config, component)
+            say(f"{component.name}: {component.address}")
+        # The others only need the code server: start them together, then wait for each.
+        for component in rest:
+            launch(component)
+        for component in rest:
+            _wait_ready(config, component)
+            say(f"{component.name}: {component.address}")
+        _wait_location_loaded(config)
+        for component in components(config):  # e.g. a daemon that died on a bad config
+            if not processes.running(component.name, config.run_dir):
+                raise ServiceError(f"{component.name} exited:\n{_log_tail(config, component.name)}")
+    except BaseException:
+        stop(config, say=lambda line: None)
+        raise
+
+
+def stop(config: ServiceConfig, say: Say = print) -> None:
+    """Stop every part, in the order that lets runs in progress end cleanly."""
+    if processes.stop("daemon", config.run_dir):
+        say("daemon: stopped (no more launches, no sensor ticks)")
+    if processes.running("webserver", config.run_dir):
+        _finish_runs(config, say)
+    for name in processes.stop_many(
+        ["proxy", "webserver-readonly", "webserver", "code-server"], config.run_dir
+    ):
+        say(f"{name}: stopped")
+    if config.private_postgres and cluster(config).running():
+        cluster(config).stop()
+        say("postgres: stopped")
+
+
+def any_running(config: ServiceConfig) -> bool:
+    return any(processes.running(c.name, config.run_dir) for c in components(config))
+
+
+def status(config: ServiceConfig) -> dict[str, str]:
+    found = {}
+    if config.private_postgres:
+        private = cluster(config)
+        found["postgres"] = (
+            f"running, pid {private.postmaster_pid()}, 127.0.0.1:{config.pg_port}"
+            if private.running()
+            else "stopped"
+        )
+    else:
+        found["postgres"] = "external (SR_DAGSTER_PG_URL)"
+    for component in components(config):
+        process = processes.recorded(component.name, config.run_dir)
+        found[component.name] = (
+            f"running, pid {process.pid}, {component.address}" if process else "stopped"
+        )
+    return found
+
+
+IN_PROGRESS_QUERY = """{ runsOrError(filter: {statuses: [STARTING, STARTED, CANCELING]}) {
+  ... on Runs { results { runId } } } }"""
+TERMINATE_MUTATION = """mutation($runId: String!) { terminateRun(runId: $runId) {
+  __typename } }"""
+
+
+def _finish_runs(config: ServiceConfig, say: Say) -> None:
+    """Let runs in progress finish (up to SR_STOP_RUN_TIMEOUT), then terminate the rest the
+    way the UI's Terminate button does (they end canceled: re-execute them from the UI)."""
+
+    def in_progress() -> list[str]:
+        data = graphql(config.ui_url, IN_PROGRESS_QUERY)["runsOrError"]
+        return [run["runId"] for run in data.get("results", [])]
+
+    try:
+        runs = in_progress()
+        if runs:
+            say(f"waiting up to {config.stop_run_timeout:.0f} s for {len(runs)} run(s)")
+        deadline = time.monotonic() + config.stop_run_timeout
+        while runs and time.monotonic() < deadline:
+            time.sleep(1)
+            runs = in_progress()
+        for run_id in runs:
+            say(f"terminating run {run_id}")
+            graphql(config.ui_url, TERMINATE_MUTATION, {"runId": run_id})
+    except (OSError, ServiceError) as exc:
+        say(f"could not check the runs in progress: {exc}")
+
+
+def _connects(engine) -> bool:
+    try:
+        engine.connect().close()
+        return True
+    except Exception:
+        return False
+
+
+def _wait(ready: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready():
+            return
+        time.sleep(0.25)
+    raise ServiceError(f"{what} not ready after {timeout:.0f} s")
+
+
+def _log_tail(config: ServiceConfig, name: str) -> str:
+    log = config.log_dir / f"{name}.log"
+    return log.read_text(errors="replace")[-3000:] if log.exists() else ""
+
+
+def _wait_ready(config: ServiceConfig, component: Component) -> None:
+    """Until the process answers (the daemon has no port: until it is still alive after its
+    start-up)."""
+    checks: dict[str, Callable[[], bool]] = {
+        "code-server": lambda: _grpc_serving(config.code_server_port),
+        "daemon": lambda: True,
+        "webserver": lambda: _http_status(f"{config.ui_url}/server_info") == 200,
+        "webserver-readonly": lambda: _http_status(f"{config.readonly_url}/server_info") == 200,
+        "proxy": lambda: (
+            _http_status(
+                f"http://127.0.0.1:{config.proxy_port}/server_info"
+                if config.proxy_address in ("0.0.0.0", "")
+                else f"http://{config.proxy_address}:{config.proxy_port}/server_info"
+            )
+            == 401
+        ),
+    }
+
+    def ready() -> bool:
+        if not processes.running(component.name, config.run_dir):
+            raise ServiceError(
+                f"{component.name} exited during start-up:\n{_log_tail(config, component.name)}"
+            )
+        return checks[component.name]()
+
+    try:
+        _wait(ready, READY_TIMEOUT_S, component.name)
+    except ServiceError as exc:
+        raise ServiceError(f"{exc}\n{_log_tail(config, component.name)}") from None
+
+
+def _grpc_serving(port: int) -> bool:
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        try:
+            response = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service="DagsterApi"), timeout=2
+            )
+        except grpc.RpcError:
+            return False
+    return response.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def _http_status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return None
+
+
+LOCATION_QUERY = """{ workspaceOrError { __typename ... on Workspace { locationEntries {
+  name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+
+
+def graphql(url: str, query: str, variables: dict | None = None, headers: dict | None = None):
+    """POST a GraphQL query to a webserver; the decoded ``data``."""
+    request = urllib.request.Request(
+        f"{url}/graphql",
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = json.load(response)
+    if body.get("errors"):
+        raise ServiceError(f"GraphQL errors: {body['errors']}")
+    return body["data"]
+
+
+def _wait_location_loaded(config: ServiceConfig) -> None:
+    """Until the UI shows the code location loaded; its load error if it failed."""
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        data = graphql(config.ui_url, LOCATION_QUERY)["workspaceOrError"]
+        entries = {e["name"]: e for e in data.get("locationEntries", [])}
+        entry = entries.get(LOCATION_NAME)
+        if entry and entry["loadStatus"] == "LOADED":
+            loaded = entry["locationOrLoadError"] or {}
+            if loaded.get("__typename") == "PythonError":
+                raise ServiceError(f"the code location failed to load: {loaded['message']}")
+            return
+        time.sleep(0.5)
+    raise ServiceError(f"code location {LOCATION_NAME} not loaded after {READY_TIMEOUT_S} s")

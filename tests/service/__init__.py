@@ -1,0 +1,1 @@
+"""The section's service (sr_pipeline/service/), started for real."""
