@@ -41,6 +41,7 @@ import pandas as pd
 SQL_ROOT = resources.files("sr_pipeline") / "sql"
 # The layers in the order data flows; views and macros are defined in this order too.
 LAYERS = ("raw", "core", "snapshots", "marts", "dq")
+PUBLISHED_MODE = 0o444  # the published file is never written in place
 
 
 @cache
@@ -136,6 +137,14 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         run(con, "core/insert_schema_digest", {"digest": digest})
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """All or nothing: commit on success, roll back on any exception."""
@@ -218,26 +227,52 @@ class Warehouse:
                 rebuild_layer(con, "dq", pending)
             con.execute("CHECKPOINT")
         staging = self.published.with_name(f"{self.published.name}.tmp")
+        staging.unlink(missing_ok=True)  # left by a run killed while publishing
         shutil.copyfile(self.work, staging)
-        fd = os.open(staging, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        # Read-only for everyone: an analyst's DuckDB in its default (read-write) mode is
+        # refused at once ("Permission denied") instead of locking the file for the others and
+        # writing a WAL beside it (root ignores file modes: see the README).
+        os.chmod(staging, PUBLISHED_MODE)
+        _fsync(staging)
         os.replace(staging, self.published)
-        dir_fd = os.open(self.published.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        # A WAL beside the published file was written by a read-write session on a file this
+        # one replaces: every reader would replay it into the new file. It is not ours: drop it.
+        self.published.with_name(f"{self.published.name}.wal").unlink(missing_ok=True)
+        _fsync(self.published.parent)
         return pending
+
+    def remove_leftovers(self) -> list[Path]:
+        """Temporary files and folders a killed run left beside the published file (the
+        publishing copy, half-written feedback workbooks and templates, a bulletin month being
+        rendered). Called at the start of a run, when nothing of its own exists yet."""
+        folder = self.published.parent
+        found = [
+            self.published.with_name(f"{self.published.name}.tmp"),
+            *folder.glob("feedback/*/.*.tmp"),
+            *folder.glob("templates/.*.tmp"),
+            *folder.glob("bulletins/.*"),
+        ]
+        removed = []
+        for path in found:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.exists():
+                path.unlink(missing_ok=True)
+            else:
+                continue
+            removed.append(path)
+        return removed
 
     def known_refusals(self) -> frozenset[str]:
         """The sha256 of the versions the published warehouse knows are refused."""
         if not self.published.exists():
             return frozenset()
-        with self.read_published() as con:
-            return frozenset(row[0] for row in run(con, "raw/select_refused_versions").fetchall())
+        try:
+            with self.read_published() as con:
+                rows = run(con, "raw/select_refused_versions").fetchall()
+        except duckdb.IOException:  # held read-write by someone: assume nothing is refused
+            return frozenset()
+        return frozenset(row[0] for row in rows)
 
     @contextmanager
     def read_published(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -10,7 +10,6 @@ through their stdin/stdout pipes (no sleeps).
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import textwrap
@@ -23,9 +22,7 @@ import sr_pipeline.defs.assets_marts as marts_step
 from tests import ROOT
 from tests.pipeline_helpers import (
     build,
-    child_env,
     figures,
-    public_content,
     rows,
     write_qip_june_v2,
     write_small_trackers,
@@ -89,67 +86,6 @@ def test_public_tables_are_exactly_figures_md_and_documented(june_v1):
             [schema, name],
         )[0]
         assert comment
-
-
-KILLED_RUN = textwrap.dedent(
-    """
-    import os, sys
-    from pathlib import Path
-    from tests.pipeline_helpers import build
-    import sr_pipeline.warehouse as warehouse
-
-    def wait_to_be_killed():
-        print("waiting", flush=True)
-        sys.stdin.readline()
-        raise SystemExit("not killed")
-
-    if sys.argv[1] == "mid_transaction":
-        real_run = warehouse.run
-
-        def run(con, name, params=None):
-            if name == "marts/insert_reconciliation":  # deletes done, inserts under way
-                wait_to_be_killed()
-            return real_run(con, name, params)
-
-        warehouse.run = run
-    else:  # just before the atomic rename, the work copy complete and checkpointed
-        warehouse.os.replace = lambda *args: wait_to_be_killed()
-    build(Path(os.environ["SR_TRACKERS_DIR"]), Path(os.environ["SR_WAREHOUSE"]), "2018-06-01")
-    """
-)
-
-
-@pytest.mark.parametrize(
-    "moment",
-    [
-        "mid_transaction",  # killed inside the month's write transaction
-        "before_publish",  # killed with the new month fully built but not yet published
-    ],
-)
-def test_killed_run_leaves_the_published_month_intact(june_v1, moment):
-    trackers, warehouse = june_v1
-    before = public_content(warehouse)
-    write_qip_june_v2(trackers)
-    child = subprocess.Popen(
-        [sys.executable, "-c", KILLED_RUN, moment],
-        cwd=PROJECT_ROOT,
-        env=child_env(trackers, warehouse),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert child.stdout.readline().strip() == "waiting"
-        child.send_signal(signal.SIGKILL)
-        assert child.wait(timeout=30) == -signal.SIGKILL
-    finally:
-        child.kill()
-    assert public_content(warehouse) == before  # opens fine, previous content, whole
-
-    # The next run starts again from the published file and publishes the revision.
-    assert build(trackers, warehouse, "2018-06-01").success
-    assert figures(warehouse, "2018-06-30")[("QIP", "budget_usd")] == 25_000 + 60_000 + 30_000
 
 
 ANALYST = textwrap.dedent(

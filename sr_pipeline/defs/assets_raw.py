@@ -163,7 +163,10 @@ def raw_trackers(
     folder = trackers.folder()
     months = run_months(context)
     versions, refused = discover(folder) if folder.is_dir() else ([], [])
-    with warehouse.warehouse().connect() as con:
+    target = warehouse.warehouse()
+    for path in target.remove_leftovers():  # a run killed before it could clean up
+        context.log.info(f"removed {path}, left by an interrupted run")
+    with target.connect() as con:
         known = dict(frame(con, "raw/select_tracker_files").itertuples(index=False, name=None))
         reader = VersionReader(known)
         load_needed(versions, months, reader)
