@@ -17,7 +17,6 @@ import pytest
 from sr_pipeline.discovery import recognise
 from sr_pipeline.model import CANONICAL_COLUMNS, LINEAGE_COLUMNS, ReadResult
 from sr_pipeline.reader import read_tracker
-from sr_pipeline.reference import load_reference
 from tests.builders import (
     QIP_HEADERS,
     Formula,
@@ -137,8 +136,8 @@ def test_tf_two_header_rows_and_contributions(tmp_path: Path) -> None:
     # USD equivalent wins when given; otherwise the UN rate of the month received applies.
     assert contributions.loc[2, "amount_usd"] == 1_234_567.5
     assert contributions.loc[1, "amount_usd"] == 1_000_000
-    eur_per_usd = load_reference().rate("EUR", "2016-12")
-    assert contributions.loc[0, "amount_usd"] == pytest.approx(3_500_000 / eur_per_usd)
+    # December 2016: 0.9488 EUR per USD in the rates file; 3,500,000 / 0.9488, to the cent.
+    assert contributions.loc[0, "amount_usd"] == 3_688_870.15
     assert result.rows_read == 5
 
 

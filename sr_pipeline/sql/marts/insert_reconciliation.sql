@@ -31,7 +31,11 @@ computed AS (
         (
             SELECT versions.data_as_of FROM core.month_versions AS versions
             WHERE versions.as_of = published.as_of AND versions.fund = published.fund
-        ) AS computed_data_as_of
+        ) AS computed_data_as_of,
+        -- The value of the last printed digit of an amount printed in millions.
+        CASE WHEN "precision" LIKE 'millions_%'
+            THEN 10 ^ (6 - CAST(split_part("precision", '_', 2) AS INTEGER))
+        END AS unit
     FROM published
 ),
 judged AS (
@@ -41,11 +45,13 @@ judged AS (
             WHEN computed IS NULL THEN 'missing'
             WHEN "precision" = 'count' AND computed = published THEN 'match'
             WHEN "precision" = 'percent_0' AND abs(computed - published) <= 0.5 THEN 'match'
+            -- Printed in millions with N decimals: the computed amount rounds (half up, as a
+            -- person rounds) to the printed one, i.e. lies within half a unit of the last
+            -- printed digit below it and less than half a unit above (15.9 million: from
+            -- 15,850,000 included to 15,950,000 excluded). Compared in USD, never in floating
+            -- millions, where 15.85 is 15.8499999...
             WHEN "precision" LIKE 'millions_%'
-                AND abs(
-                    round(computed / 1e6, CAST(split_part("precision", '_', 2) AS INTEGER))
-                    - published / 1e6
-                ) < 1e-9
+                AND computed >= published - unit / 2 AND computed < published + unit / 2
                 THEN 'match'
             ELSE 'mismatch'
         END AS status
