@@ -11,24 +11,9 @@ import argparse
 import sys
 from datetime import date
 
-import duckdb
-
-from sr_pipeline.settings import warehouse_path
+from sr_pipeline.settings import warehouse
+from sr_pipeline.warehouse import run
 from sr_pipeline.wording import money
-
-FIGURES = """
-    select fund, figure, value, data_as_of, source_file
-    from marts.bulletin_figures where as_of = ? order by fund, figure
-"""
-RECONCILIATION = """
-    select fund, figure, published, computed, status
-    from marts.reconciliation where as_of = ? order by status desc, fund, figure
-"""
-DQ = """
-    select 'rejected rows', count(*) from dq.rejected_rows where as_of = $as_of
-    union all select 'rejected files', count(*) from dq.rejected_files where as_of = $as_of
-    union all select 'rule flags', count(*) from dq.rule_flags where as_of = $as_of
-"""
 
 
 def _number(value: float | None) -> str:
@@ -51,18 +36,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("as_of", nargs="?", default="2018-06-30", type=date.fromisoformat)
     args = parser.parse_args(argv)
-    path = warehouse_path()
-    if not path.exists():
-        print(f"{path} does not exist yet: materialize a month first (make demo)", file=sys.stderr)
+    target = warehouse()
+    if target.published is not None and not target.published.exists():
+        print(f"{target.label} does not exist yet: build a month first", file=sys.stderr)
         return 1
-    with duckdb.connect(str(path), read_only=True) as con:
-        figures = con.execute(FIGURES, [args.as_of]).fetchall()
-        reconciliation = con.execute(RECONCILIATION, [args.as_of]).fetchall()
-        dq = con.execute(DQ, {"as_of": args.as_of}).fetchall()
+    params = {"as_of": args.as_of}
+    with target.read_published() as con:
+        figures = run(con, "reads/cli_figures", params).fetchall()
+        reconciliation = run(con, "reads/cli_reconciliation", params).fetchall()
+        dq = run(con, "reads/cli_data_quality", params).fetchall()
     if not figures:
-        print(f"No figures for {args.as_of} in {path}", file=sys.stderr)
+        print(f"No figures for {args.as_of} in {target.label}", file=sys.stderr)
         return 1
-    print(f"Bulletin figures as of {args.as_of:%d %B %Y} ({path})\n")
+    print(f"Bulletin figures as of {args.as_of:%d %B %Y} ({target.label})\n")
     print(_table(["fund", "figure", "value", "data as of", "source file"], figures))
     if reconciliation:
         print("\nAgainst the published bulletin\n")

@@ -3,6 +3,10 @@
 - ``SR_TRACKERS_DIR``: folder scanned (recursively) for tracker workbooks; default
   ``sources/trackers/``.
 - ``SR_WAREHOUSE``: the published DuckDB file analysts open; default ``warehouse/sr.duckdb``.
+  Or ``ducklake:postgres:<libpq connection string>``: the section's shared DuckLake, with
+- ``SR_LAKE_DATA``: the folder (or object-store path) of the lake's Parquet files, and
+- ``SR_WORK_DIR``: where, with a lake, the work database, bulletins and feedback workbooks go
+  (default ``warehouse/``; with a file they go beside it).
 
 Relative values are taken from the project root (the source checkout the package runs
 from), so a command run from any folder of the checkout means the same files. An installed
@@ -15,12 +19,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sr_pipeline.warehouse import Warehouse
 
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 _IN_CHECKOUT = (_PACKAGE_PARENT / "pyproject.toml").is_file()
 
 DEFAULT_TRACKERS_DIR = "sources/trackers"
 DEFAULT_WAREHOUSE = "warehouse/sr.duckdb"
+DEFAULT_WORK_DIR = "warehouse"
 
 
 def project_root() -> Path:
@@ -38,6 +47,23 @@ def trackers_dir() -> Path:
     return _resolve(os.environ.get("SR_TRACKERS_DIR") or DEFAULT_TRACKERS_DIR)
 
 
-def warehouse_path() -> Path:
-    """The published DuckDB file (``SR_WAREHOUSE``)."""
-    return _resolve(os.environ.get("SR_WAREHOUSE") or DEFAULT_WAREHOUSE)
+def warehouse_setting() -> str:
+    """``SR_WAREHOUSE`` as given: a file, or a ``ducklake:`` catalog."""
+    return os.environ.get("SR_WAREHOUSE") or DEFAULT_WAREHOUSE
+
+
+def warehouse(
+    setting: str | None = None, lake_data: str | None = None, work_dir: str | None = None
+) -> Warehouse:
+    """The warehouse the settings name (arguments override the environment)."""
+    from sr_pipeline.lake import Lake
+    from sr_pipeline.warehouse import Warehouse
+
+    value = setting or warehouse_setting()
+    if value.startswith("ducklake:"):
+        data = lake_data or os.environ.get("SR_LAKE_DATA", "")
+        if data and "://" not in data:
+            data = str(_resolve(data))
+        folder = _resolve(work_dir or os.environ.get("SR_WORK_DIR") or DEFAULT_WORK_DIR)
+        return Warehouse(lake=Lake(value, data), folder=folder)
+    return Warehouse(published=_resolve(value))

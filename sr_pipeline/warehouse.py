@@ -30,13 +30,17 @@ import time
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
+
+if TYPE_CHECKING:
+    from sr_pipeline.lake import Lake
 
 SQL_ROOT = resources.files("sr_pipeline") / "sql"
 # The layers in the order data flows; views and macros are defined in this order too.
@@ -186,12 +190,39 @@ def rebuild_layer(con: duckdb.DuckDBPyConnection, layer: str, months: list) -> N
             run(con, f"{layer}/mark_built", params)
 
 
-class Warehouse:
-    """The published DuckDB file, and the work database beside it that runs write."""
+@dataclass(frozen=True)
+class Publication:
+    """What a publication did: the months it completed (a failed run had left them with a new
+    snapshot but old marts or dq) and, for a lake, the snapshot it created."""
 
-    def __init__(self, published: Path) -> None:
-        self.published = Path(published)
-        self.work = self.published.with_name(f"{self.published.stem}.work.duckdb")
+    completed: list
+    version: int | None = None
+
+
+class Warehouse:
+    """Where a run builds (the private work database) and what it publishes to: the DuckDB
+    file analysts open (``published``), or a DuckLake (``lake``, ``sr_pipeline.lake``). The
+    work database, the bulletins and the feedback workbooks are in ``folder``: beside the
+    published file, or for a lake the folder given (``SR_WORK_DIR``)."""
+
+    def __init__(
+        self, published: Path | None = None, lake: Lake | None = None, folder: Path | None = None
+    ) -> None:
+        if (published is None) == (lake is None):
+            raise ValueError("a warehouse is either a published file or a lake")
+        self.published = Path(published) if published is not None else None
+        self.lake = lake
+        if self.published is not None:
+            self.folder = self.published.parent
+            self.work = self.published.with_name(f"{self.published.stem}.work.duckdb")
+        else:
+            self.folder = Path(folder) if folder is not None else Path("warehouse")
+            self.work = self.folder / "sr.work.duckdb"
+
+    @property
+    def label(self) -> str:
+        """What was published to, for people: the file, or the lake's catalog."""
+        return str(self.published) if self.lake is None else self.lake.label
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -217,14 +248,18 @@ class Warehouse:
         finally:
             con.close()
 
-    def publish(self) -> list:
-        """Complete any month a failed run left pending, then atomically replace the published
-        file by a copy of the work database. Returns the months completed here."""
+    def publish(self) -> Publication:
+        """Complete any month a failed run left pending, then publish: atomically replace the
+        published file by a copy of the work database, or copy what changed into the lake in
+        one transaction."""
         with self.connect() as con:
             pending = [row[0] for row in run(con, "core/select_pending_months").fetchall()]
             if pending:
                 rebuild_layer(con, "marts", pending)
                 rebuild_layer(con, "dq", pending)
+            if self.lake is not None:
+                _, version = self.lake.publish(con)
+                return Publication(pending, version)
             con.execute("CHECKPOINT")
         staging = self.published.with_name(f"{self.published.name}.tmp")
         staging.unlink(missing_ok=True)  # left by a run killed while publishing
@@ -239,15 +274,15 @@ class Warehouse:
         # one replaces: every reader would replay it into the new file. It is not ours: drop it.
         self.published.with_name(f"{self.published.name}.wal").unlink(missing_ok=True)
         _fsync(self.published.parent)
-        return pending
+        return Publication(pending)
 
     def remove_leftovers(self) -> list[Path]:
         """Temporary files and folders a killed run left beside the published file (the
         publishing copy, half-written feedback workbooks and templates, a bulletin month being
         rendered). Called at the start of a run, when nothing of its own exists yet."""
-        folder = self.published.parent
+        folder = self.folder
         found = [
-            self.published.with_name(f"{self.published.name}.tmp"),
+            *folder.glob("*.duckdb.tmp"),
             *folder.glob("feedback/*/.*.tmp"),
             *folder.glob("templates/.*.tmp"),
             *folder.glob("bulletins/.*"),
@@ -263,20 +298,32 @@ class Warehouse:
             removed.append(path)
         return removed
 
+    def published_version(self) -> int | None:
+        """The lake's current snapshot (what a reader sees now); None for the DuckDB file."""
+        if self.lake is None:
+            return None
+        with self.lake.reader() as con:
+            return int(run(con, "lake/select_current_version").fetchone()[0])
+
     def known_refusals(self) -> frozenset[str]:
         """The sha256 of the versions the published warehouse knows are refused."""
-        if not self.published.exists():
+        if self.published is not None and not self.published.exists():
             return frozenset()
         try:
             with self.read_published() as con:
                 rows = run(con, "raw/select_refused_versions").fetchall()
-        except duckdb.IOException:  # held read-write by someone: assume nothing is refused
+        except (duckdb.IOException, duckdb.CatalogException):  # held read-write, or empty
             return frozenset()
         return frozenset(row[0] for row in rows)
 
     @contextmanager
-    def read_published(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection to the published file, as an analyst would open it."""
+    def read_published(self, version: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection to what is published, as an analyst opens it: the file, or
+        the lake (``USE sr``; its current snapshot, or snapshot ``version``)."""
+        if self.lake is not None:
+            with self.lake.reader(version) as con:
+                yield con
+            return
         con = duckdb.connect(str(self.published), read_only=True)
         try:
             yield con

@@ -48,6 +48,31 @@ class Fund:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Which warehouse version a rendered bulletin shows, so that it can be read again."""
+
+    warehouse: str  # "file", or the DuckLake catalog (without password)
+    version: int | None  # the DuckLake snapshot; None for the DuckDB file
+    trackers: pd.DataFrame  # month, fund, source_file, sha256, data_as_of
+
+    def text(self) -> str:
+        if self.version is None:
+            return (
+                "the published DuckDB file (a file has no version number: the tracker versions "
+                "below identify what it holds)"
+            )
+        return f"DuckLake snapshot {self.version} of {self.warehouse}"
+
+    def rows(self) -> list[dict]:
+        """The tracker versions as ``marts.publications.tracker_versions`` holds them."""
+        return [
+            {"month": _day(r.month), "fund": r.fund, "source_file": r.source_file,
+             "sha256": r.sha256, "data_as_of": _day(r.data_as_of)}
+            for r in self.trackers.itertuples()
+        ]  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Month:
     """A month of the bulletin, read from the marts."""
 
@@ -56,6 +81,7 @@ class Month:
     breakdown: pd.DataFrame  # marts.budget_breakdown rows of the month
     changes: pd.DataFrame  # marts.monthly_changes rows of the month
     donors: list[str]  # marts.donors of the month, as the bulletin names them
+    provenance: Provenance
 
     @property
     def label(self) -> str:
@@ -81,8 +107,10 @@ def _day(value) -> date:
     return pd.Timestamp(value).date()
 
 
-def load_month(con: duckdb.DuckDBPyConnection, as_of: date) -> Month:
-    """Read one month of the marts."""
+def load_month(
+    con: duckdb.DuckDBPyConnection, as_of: date, warehouse: str = "file", version: int | None = None
+) -> Month:
+    """Read one month of the marts (from ``warehouse`` at ``version``, for the record)."""
     params = {"as_of": as_of}
     figures = frame(con, "reads/bulletin_figures", params)
     breakdown = frame(con, "reads/bulletin_breakdown", params)
@@ -97,7 +125,11 @@ def load_month(con: duckdb.DuckDBPyConnection, as_of: date) -> Month:
             source_file=str(rows["source_file"].iloc[0]),
         )
     ordered = {fund: funds[fund] for fund in FUNDS if fund in funds}
-    return Month(as_of=as_of, funds=ordered, breakdown=breakdown, changes=changes, donors=donors)
+    trackers = frame(con, "reads/bulletin_versions", params)
+    return Month(
+        as_of=as_of, funds=ordered, breakdown=breakdown, changes=changes, donors=donors,
+        provenance=Provenance(warehouse, version, trackers),
+    )  # fmt: skip
 
 
 def fund_name(fund: str) -> str:

@@ -45,6 +45,22 @@ def read_tables(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, pd.Dat
     }
 
 
+def about(month) -> pd.DataFrame:
+    """The export's last sheet: which month, warehouse version and tracker versions it shows
+    (``month`` is a ``bulletin.content.Month``)."""
+    provenance = month.provenance
+    rows = [
+        {"what": "month", "value": month.as_of.isoformat()},
+        {"what": "warehouse version", "value": provenance.text()},
+    ]
+    rows += [
+        {"what": f"tracker for {t['month']:%Y-%m} ({t['fund']})",
+         "value": f"{t['source_file']} (sha256 {t['sha256']}, as of {t['data_as_of']})"}
+        for t in provenance.rows()
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["what", "value"])
+
+
 def _number_format(column: str, series: pd.Series) -> str:
     if column.endswith("_usd") or column in {"published", "computed", "value"}:
         return USD_FORMAT if column.endswith("_usd") else NUMBER_FORMAT

@@ -161,8 +161,9 @@ def render_page(month: Month, charts: list[Chart], xlsx_name: str) -> str:
         for fund, info in month.funds.items()
     )
     sources = "".join(
-        f"<li>{_e(fund)}: {_e(info.source_file)} (data as of {_e(info.data_as_of)})</li>"
-        for fund, info in month.funds.items()
+        f"<li>{_e(t['fund'])}, {_e(long_date(t['month']))}: {_e(t['source_file'])} "
+        f"(data as of {_e(t['data_as_of'])}; sha256 <code>{_e(t['sha256'][:12])}</code>…)</li>"
+        for t in month.provenance.rows()
     )
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -184,8 +185,10 @@ the latest tracker its unit sent on or before the end of the month.</p>
 <section id="changes"><h2>What changed since last month</h2>{changes}</section>
 <footer>
 <p>Rendered from the published warehouse's marts (marts.bulletin_figures,
-marts.budget_breakdown, marts.monthly_changes) for the month ending
-{_e(month.as_of)}. Source trackers:</p>
+marts.budget_breakdown, marts.monthly_changes, marts.donors) for the month ending
+{_e(month.as_of)}. Warehouse version:
+<span id="warehouse-version">{_e(month.provenance.text())}</span>
+(recorded in marts.publications). Source trackers (this month's and last month's):</p>
 <ul>{sources}</ul>
 <p>The month's public tables in Excel: <a href="{_e(xlsx_name)}">{_e(xlsx_name)}</a>.</p>
 </footer>

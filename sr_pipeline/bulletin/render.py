@@ -17,7 +17,7 @@ import duckdb
 
 from sr_pipeline.bulletin.charts import Chart, render_charts
 from sr_pipeline.bulletin.content import Month, load_month, main_figures
-from sr_pipeline.bulletin.export import read_tables, write_workbook
+from sr_pipeline.bulletin.export import about, read_tables, write_workbook
 from sr_pipeline.bulletin.page import render_page
 
 PAGE_NAME = "index.html"
@@ -36,27 +36,34 @@ class Rendered:
     main_figures: dict[str, str]
 
 
-def bulletin_folder(warehouse_file: Path, as_of: date) -> Path:
+def bulletin_folder(folder: Path, as_of: date) -> Path:
     """``bulletins/<YYYY-MM>/`` in the warehouse's folder."""
-    return Path(warehouse_file).parent / "bulletins" / f"{as_of:%Y-%m}"
+    return Path(folder) / "bulletins" / f"{as_of:%Y-%m}"
 
 
 def xlsx_name(as_of: date) -> str:
     return f"sr-tables-{as_of:%Y-%m}.xlsx"
 
 
-def render_month(con: duckdb.DuckDBPyConnection, as_of: date, warehouse_file: Path) -> Rendered:
-    """Render one month from the marts that ``con`` reads; returns what was written."""
-    month = load_month(con, as_of)
+def render_month(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    folder: Path,
+    warehouse: str = "file",
+    version: int | None = None,
+) -> Rendered:
+    """Render one month from the marts that ``con`` reads (``warehouse`` at ``version``, which
+    the page and the export name) into ``folder``/bulletins; returns what was written."""
+    month = load_month(con, as_of, warehouse, version)
     tables = read_tables(con, as_of)
     charts = render_charts(month)
-    target = bulletin_folder(warehouse_file, as_of)
+    target = bulletin_folder(folder, as_of)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         for chart in charts:
             (staging / f"{chart.name}.png").write_bytes(chart.png)
-        write_workbook(tables, staging / xlsx_name(as_of))
+        write_workbook({**tables, "about": about(month)}, staging / xlsx_name(as_of))
         page = render_page(month, charts, xlsx_name(as_of))
         (staging / PAGE_NAME).write_text(page, encoding="utf-8")
         staging.chmod(0o755)

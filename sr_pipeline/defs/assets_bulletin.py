@@ -12,6 +12,32 @@ from sr_pipeline.defs.resources import WarehouseResource
 BULLETIN = dg.AssetKey(["bulletin", "monthly"])
 
 
+def record_publications(target, rendered) -> None:
+    """Each bulletin rendered into marts.publications, then published too (the file copied
+    again, or one more small lake snapshot), so that analysts find the record at once."""
+    from datetime import UTC, datetime
+
+    from sr_pipeline.warehouse import run, transaction
+
+    now = datetime.now(UTC)
+    with target.connect() as con, transaction(con):
+        for item in rendered:
+            provenance = item.month.provenance
+            run(
+                con,
+                "marts/insert_publication",
+                {
+                    "as_of": item.month.as_of,
+                    "published_at": now,
+                    "warehouse": provenance.warehouse,
+                    "warehouse_version": provenance.version,
+                    "tracker_versions": provenance.rows(),
+                    "folder": str(item.folder.relative_to(target.folder)),
+                },
+            )
+    target.publish()
+
+
 def _charts_markdown(rendered) -> str:
     return "\n\n".join(
         f"![{chart.title}](data:image/png;base64,{base64.b64encode(chart.png).decode('ascii')})"
@@ -40,17 +66,21 @@ def _main_figures_markdown(rendered) -> str:
 )
 def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Render the month's Main Figures, charts (PNG), page (HTML) and Excel export into
-    bulletins/YYYY-MM/ beside the warehouse."""
+    bulletins/YYYY-MM/ beside the warehouse, and record each in marts.publications."""
     from sr_pipeline.bulletin import render_month
     from sr_pipeline.bulletin.content import months_with_figures
 
     months = run_months(context)
     target = warehouse.warehouse()
+    version = target.published_version()  # pinned: a concurrent publication changes nothing
+    label = "file" if target.lake is None else target.lake.label
     rendered = []
-    with target.read_published() as con:
+    with target.read_published(version) as con:
         present = months_with_figures(con, months)
         for as_of in present:
-            rendered.append(render_month(con, as_of, target.published))
+            rendered.append(render_month(con, as_of, target.folder, label, version))
+    if rendered:
+        record_publications(target, rendered)
 
     metadata: dict[str, object] = {
         "months": months_label(months),
@@ -63,6 +93,7 @@ def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         metadata.update(
             {
                 "month": last.month.label,
+                "warehouse_version": last.month.provenance.text(),
                 "html": dg.MetadataValue.path(str(last.page)),
                 "xlsx": dg.MetadataValue.path(str(last.xlsx)),
                 "folder": dg.MetadataValue.path(str(last.folder)),

@@ -36,13 +36,13 @@ def feedback_workbooks(
     """Feedback workbooks for the fund units: every problem cell highlighted and explained."""
     folder = trackers.folder()
     target = warehouse.warehouse()
-    out_dir = target.published.parent / "feedback"
+    out_dir = target.folder / "feedback"
     written: list[dict] = []
     with target.connect() as con:
         versions = frame(con, "dq/select_feedback_due")
         for version in versions.itertuples(index=False):
             recorded = version.feedback_file
-            if isinstance(recorded, str) and (target.published.parent / recorded).exists():
+            if isinstance(recorded, str) and (target.folder / recorded).exists():
                 continue
             tracker = recognise(folder / version.path)
             if not isinstance(tracker, TrackerFile) or not tracker.path.is_file():
@@ -53,7 +53,7 @@ def feedback_workbooks(
             path = write_feedback(record, out_dir)
             counts = feedback_counts(record)
             problems = counts["rejections"] + counts["flags"] + counts["refused"]
-            relative = str(path.relative_to(target.published.parent))
+            relative = str(path.relative_to(target.folder))
             with transaction(con):
                 params = {"sha256": version.sha256}
                 run(con, "core/delete_feedback_file", params)
@@ -73,6 +73,6 @@ def feedback_workbooks(
     if written:
         metadata["written"] = checks.markdown(pd.DataFrame(written), limit=20)
         metadata["last_written"] = dg.MetadataValue.path(
-            str(target.published.parent / written[-1]["feedback_file"])
+            str(target.folder / written[-1]["feedback_file"])
         )
     return dg.MaterializeResult(metadata=metadata)

@@ -36,19 +36,21 @@ PUBLISHED = dg.AssetKey(["warehouse", "published"])
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Publish: a copy of the work database atomically replaces the file analysts open."""
+    """Publish: the file analysts open replaced atomically, or one lake transaction."""
     months = run_months(context)
     target = warehouse.warehouse()
-    completed = target.publish()
-    path = target.published
-    with target.read_published() as con:
+    publication = target.publish()
+    with target.read_published(publication.version) as con:
         months_present = frame(con, "reads/published_months")
-    return dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(str(path)),
-            "size_bytes": path.stat().st_size,
-            "months_built": months_label(months),
-            "pending_months_completed": ", ".join(str(m) for m in completed) or "none",
-            "months_in_warehouse": checks.markdown(months_present, limit=12),
-        }
-    )
+    metadata: dict[str, object] = {
+        "months_built": months_label(months),
+        "pending_months_completed": ", ".join(str(m) for m in publication.completed) or "none",
+        "months_in_warehouse": checks.markdown(months_present, limit=12),
+    }
+    if target.published is not None:
+        metadata["path"] = dg.MetadataValue.path(str(target.published))
+        metadata["size_bytes"] = target.published.stat().st_size
+    else:
+        metadata["lake"] = target.lake.label
+        metadata["lake_snapshot"] = publication.version
+    return dg.MaterializeResult(metadata=metadata)

@@ -22,7 +22,7 @@ def tracker_templates(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """Tracker templates for the fund units: lists, formats and read-me, from the contracts."""
-    folder = warehouse.warehouse().published.parent / "templates"
+    folder = warehouse.warehouse().folder / "templates"
     outcome = ensure_templates(folder)
     if outcome.written:
         context.log.info(f"templates written ({outcome.reason}): {', '.join(outcome.written)}")

@@ -24,9 +24,12 @@ class TrackersFolder(dg.ConfigurableResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The published DuckDB file analysts open; each run builds in a work copy beside it."""
+    """Where runs publish: the DuckDB file analysts open, or the section's DuckLake. Each run
+    builds in a private work database first (beside the file; for a lake, in SR_WORK_DIR)."""
 
-    path: str = ""  # empty: SR_WAREHOUSE, default warehouse/sr.duckdb
+    path: str = ""  # empty: SR_WAREHOUSE, default warehouse/sr.duckdb; or ducklake:postgres:...
+    lake_data: str = ""  # empty: SR_LAKE_DATA (a lake's Parquet files)
+    work_dir: str = ""  # empty: SR_WORK_DIR (with a lake; default warehouse/)
 
     def warehouse(self) -> Warehouse:
-        return Warehouse(Path(self.path) if self.path else settings.warehouse_path())
+        return settings.warehouse(self.path or None, self.lake_data or None, self.work_dir or None)

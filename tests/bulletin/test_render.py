@@ -171,8 +171,14 @@ def test_xlsx_is_formatted_for_people(demo):
     workbook = openpyxl.load_workbook(folder / "sr-tables-2018-06.xlsx")
     assert workbook.sheetnames == [
         "projects", "bulletin_figures", "budget_breakdown", "monthly_changes", "donors",
-        "reconciliation", "rejected_rows", "rejected_files", "rule_flags",
+        "reconciliation", "rejected_rows", "rejected_files", "rule_flags", "about",
     ]  # fmt: skip
+    # The last sheet says which warehouse version and tracker versions the workbook shows.
+    about = {row[0].value: row[1].value for row in workbook["about"].iter_rows(min_row=2)}
+    assert about["month"] == "2018-06-30"
+    assert about["warehouse version"].startswith("the published DuckDB file")
+    assert about["tracker for 2018-06 (QIP)"].startswith("QIPs_Suivi_2018-06-30.xlsx (sha256 ")
+    assert about["tracker for 2018-05 (QIP)"].startswith("QIPs_Suivi_2018-05-31_v2.xlsx")
     projects = workbook["projects"]
     assert projects.freeze_panes == "A2"
     assert projects.auto_filter.ref

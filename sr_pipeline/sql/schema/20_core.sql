@@ -68,9 +68,11 @@ COMMENT ON TABLE core.month_versions IS 'The tracker version each built monthly 
 CREATE TABLE IF NOT EXISTS core.month_builds (
     as_of DATE NOT NULL,
     marts_built BOOLEAN NOT NULL,
-    dq_built BOOLEAN NOT NULL
+    dq_built BOOLEAN NOT NULL,
+    built_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
 COMMENT ON TABLE core.month_builds IS 'Months whose snapshot is built, and whether their marts and dq were rebuilt from it since; publishing completes any pending month first.';
+COMMENT ON COLUMN core.month_builds.built_at IS 'When a layer of the month was last rebuilt: a lake publication replaces the months whose built_at it has not published yet.';
 
 CREATE TABLE IF NOT EXISTS core.schema_digest (
     digest VARCHAR NOT NULL

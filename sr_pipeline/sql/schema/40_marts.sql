@@ -83,3 +83,19 @@ COMMENT ON COLUMN marts.donors.amount_usd IS 'Their sum in USD (the recorded USD
 COMMENT ON COLUMN marts.donors.first_received IS 'Date of the donor''s first contribution.';
 COMMENT ON COLUMN marts.donors.last_received IS 'Date of its latest contribution by data_as_of.';
 COMMENT ON COLUMN marts.donors.data_as_of IS 'Report date of the tracker version the row comes from.';
+
+CREATE TABLE IF NOT EXISTS marts.publications (
+    as_of DATE NOT NULL,
+    published_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    warehouse VARCHAR NOT NULL,
+    warehouse_version BIGINT,
+    tracker_versions STRUCT(month DATE, fund VARCHAR, source_file VARCHAR, sha256 VARCHAR, data_as_of DATE)[] NOT NULL,
+    bulletin_folder VARCHAR NOT NULL
+);
+COMMENT ON TABLE marts.publications IS 'Every bulletin rendered: its month, when, from which tracker versions and which warehouse version. With a DuckLake warehouse, SELECT ... FROM <table> AT (VERSION => warehouse_version) reads exactly what the bulletin showed; in either mode python -m sr_pipeline.as_published rebuilds the month from the recorded tracker versions.';
+COMMENT ON COLUMN marts.publications.as_of IS 'The bulletin''s month: its last day.';
+COMMENT ON COLUMN marts.publications.published_at IS 'When the bulletin was rendered.';
+COMMENT ON COLUMN marts.publications.warehouse IS 'file (the DuckDB file) or the DuckLake catalog it was read from (without password).';
+COMMENT ON COLUMN marts.publications.warehouse_version IS 'The DuckLake snapshot the bulletin shows (AT (VERSION => n)); NULL for the DuckDB file.';
+COMMENT ON COLUMN marts.publications.tracker_versions IS 'The tracker versions behind it: for the month and the month before (its changes compare with it), each fund''s file, sha256 and report date.';
+COMMENT ON COLUMN marts.publications.bulletin_folder IS 'Where the page, charts and Excel export were written (relative to the warehouse folder).';

@@ -1,0 +1,211 @@
+"""The shared warehouse: a DuckLake (catalog in PostgreSQL, data as Parquet files).
+
+``SR_WAREHOUSE=ducklake:postgres:<libpq connection string>`` with ``SR_LAKE_DATA`` (the folder
+or object-store path of the Parquet files) publishes into a lake instead of a DuckDB file.
+Runs still build in their private work database (local, and the same SQL in both modes);
+publishing copies into the lake, in ONE DuckLake transaction, the public tables of the months
+rebuilt since the last publication (``core.month_builds.built_at`` against the lake's
+``core.published_builds``) and the small tables whole (the versions read, the reference data,
+the publications). A reader sees the previous snapshot or the new one, never half a month; a
+run killed mid-publication commits nothing; two writers at once conflict in DuckLake's
+optimistic commit, and the one that lost retries its whole publication.
+
+The lake holds the same definitions as the work database (tables with their ``COMMENT ON``,
+views, macros): an analyst's query reads the same names in both modes. The rows read from each
+tracker version (``raw.qip_projects`` ...) stay in the pipeline's work database; in the lake
+those tables are empty.
+
+Analysts attach the catalog ``READ_ONLY``, with a PostgreSQL role that may only read it
+(``deploy/ducklake/roles.sql``) and a data path they may only read. Each publication is a
+DuckLake snapshot; ``marts.publications`` records, per rendered bulletin, the snapshot it shows,
+and ``AT (VERSION => n)`` reads exactly that. The extensions come from PyPI packages
+(``duckdb-extension-ducklake``, ``duckdb-extension-postgres-scanner``, built for duckdb 1.5.5)
+and are ``LOAD``ed from there: ``INSTALL`` would download them, and there is no internet.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from sr_pipeline.warehouse import apply_schema, run, sql, transaction
+
+PREFIX = "ducklake:postgres:"
+ALIAS = "sr"  # the name the lake is attached under, in the pipeline as in analysts' recipes
+EXTENSIONS = ("ducklake", "postgres_scanner")
+RETRIES = 5  # a publication that lost its commit to a concurrent writer is tried again
+
+# Tables with rows per month (the months rebuilt are replaced), and tables copied whole.
+MONTH_TABLES = (
+    "snapshots.projects",
+    "marts.bulletin_figures",
+    "marts.budget_breakdown",
+    "marts.reconciliation",
+    "marts.monthly_changes",
+    "marts.donors",
+    "dq.rejected_rows",
+    "dq.rejected_files",
+    "dq.rule_flags",
+    "core.month_versions",
+)
+WHOLE_TABLES = (
+    "marts.publications",
+    "raw.tracker_files",
+    "raw.tracker_folder",
+    "core.feedback_files",
+    "core.funds",
+    "core.budget_lines",
+    "core.regions",
+    "core.statuses",
+    "core.breakdown_categories",
+    "core.published_figures",
+)
+
+
+def extension_file(name: str) -> Path:
+    """The ``.duckdb_extension`` file shipped by ``duckdb-extension-<name>``."""
+    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
+    if spec is None or spec.origin is None:
+        raise RuntimeError(f"duckdb-extension-{name.replace('_', '-')} is not installed")
+    version = f"v{duckdb.__version__}"
+    path = Path(spec.origin).parent / "extensions" / version / f"{name}.duckdb_extension"
+    if not path.exists():
+        raise RuntimeError(f"{path} is missing: the extension must match duckdb {version}")
+    return path
+
+
+def sql_literal(value: str) -> str:
+    """A SQL string literal, for the statements that take no bound parameters (``LOAD``,
+    ``ATTACH``): their values are the operator's settings and the package's own files, quoted
+    here, control characters refused. Nowhere else does a value enter SQL text."""
+    if any(ord(ch) < 32 for ch in value):
+        raise ValueError("a lake setting holds a control character")
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _copy_statements(table: str, by_month: bool) -> tuple[str, str]:
+    """Delete and insert statements copying one of the whitelisted tables from the work
+    database into the lake (identifiers from MONTH_TABLES / WHOLE_TABLES, never values)."""
+    if table not in MONTH_TABLES + WHOLE_TABLES:
+        raise ValueError(table)
+    where = " WHERE list_contains($months, as_of)" if by_month else ""
+    # Identifiers from the constant lists above; the months are a bound parameter.
+    return (
+        f"DELETE FROM {ALIAS}.{table}{where}",  # noqa: S608
+        f"INSERT INTO {ALIAS}.{table} SELECT * FROM {table}{where}",  # noqa: S608
+    )
+
+
+@dataclass(frozen=True)
+class Lake:
+    """A DuckLake catalog (``ducklake:postgres:...``) and the path of its data files."""
+
+    catalog: str
+    data_path: str
+
+    def __post_init__(self) -> None:
+        if not self.catalog.startswith(PREFIX):
+            raise ValueError(f"a lake catalog starts with {PREFIX}")
+        if not self.data_path:
+            raise ValueError("SR_LAKE_DATA (where the lake's data files go) is not set")
+
+    @property
+    def label(self) -> str:
+        """The catalog without its password, for logs, metadata and the bulletin."""
+        words = self.catalog[len(PREFIX) :].split()
+        return PREFIX + " ".join(w for w in words if not w.startswith("password="))
+
+    def attach(
+        self, con: duckdb.DuckDBPyConnection, read_only: bool = False, version: int | None = None
+    ) -> None:
+        """Attach the lake as ``sr`` (at snapshot ``version``, when given)."""
+        for name in EXTENSIONS:
+            con.execute(f"LOAD {sql_literal(str(extension_file(name)))}")
+        data = self.data_path if "://" in self.data_path else f"{Path(self.data_path)}/"
+        options = [f"DATA_PATH {sql_literal(data)}"]
+        if read_only:
+            options.append("READ_ONLY")
+        if version is not None:
+            options.append(f"SNAPSHOT_VERSION {int(version)}")
+        con.execute(f"ATTACH {sql_literal(self.catalog)} AS {ALIAS} ({', '.join(options)})")
+
+    @contextmanager
+    def reader(self, version: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection reading the lake as an analyst does (``READ_ONLY``, ``USE sr``): its
+        current snapshot, or snapshot ``version``."""
+        con = duckdb.connect()
+        try:
+            self.attach(con, read_only=True, version=version)
+            con.execute(f"USE {ALIAS}")
+            yield con
+        finally:
+            con.close()
+
+    def publish(self, work: duckdb.DuckDBPyConnection) -> tuple[list[date], int]:
+        """Copy what changed since the last publication into the lake, in one transaction
+        (tried again when a concurrent writer won the commit). Returns the months replaced
+        and the lake's snapshot after the publication."""
+        self.attach(work)
+        try:
+            self._define(work)
+            for attempt in range(1, RETRIES + 1):
+                try:
+                    with transaction(work):
+                        months = [r[0] for r in run(work, "lake/select_changed_months").fetchall()]
+                        self._copy(work, months)
+                    return months, int(run(work, "lake/select_current_version").fetchone()[0])
+                except duckdb.TransactionException:
+                    if attempt == RETRIES:
+                        raise
+                    time.sleep(0.25 * attempt)
+            raise AssertionError("unreachable")
+        finally:
+            work.execute(f"DETACH {ALIAS}")
+
+    def _define(self, work: duckdb.DuckDBPyConnection) -> None:
+        """The work database's definitions in the lake (when they changed), and the lake's own
+        bookkeeping table."""
+        home = run(work, "lake/select_work_database").fetchone()[0]
+        work.execute(f"USE {ALIAS}")
+        try:
+            apply_schema(work)
+        finally:
+            work.execute(f"USE {_identifier(home)}")
+        work.execute(sql("lake/define_published_builds"))
+
+    def _copy(self, work: duckdb.DuckDBPyConnection, months: list[date]) -> None:
+        for table in MONTH_TABLES:
+            for statement in _copy_statements(table, by_month=True):
+                work.execute(statement, {"months": months})
+        for table in WHOLE_TABLES:
+            for statement in _copy_statements(table, by_month=False):
+                work.execute(statement)
+        run(work, "lake/delete_published_builds")
+        run(work, "lake/insert_published_builds")
+
+    def expire(self, before: datetime) -> list[int]:
+        """Expire the snapshots taken before ``before``, except every snapshot a publication
+        shows (a published bulletin stays queryable ``AT (VERSION => n)``) and the current
+        one. Returns the versions expired."""
+        con = duckdb.connect()
+        try:
+            self.attach(con)
+            versions = [
+                int(r[0]) for r in run(con, "lake/select_expirable", {"before": before}).fetchall()
+            ]
+            if versions:
+                run(con, "lake/expire_snapshots", {"versions": versions})
+            return versions
+        finally:
+            con.close()
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

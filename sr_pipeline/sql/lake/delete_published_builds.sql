@@ -1,0 +1,1 @@
+DELETE FROM sr.core.published_builds
