@@ -8,7 +8,7 @@ rebuilt since the last publication (``core.month_builds.built_at`` against the l
 ``core.published_builds``) and the small tables whole (the versions read, the reference data,
 the publications). A reader sees the previous snapshot or the new one, never half a month; a
 run killed mid-publication commits nothing; two writers at once conflict in DuckLake's
-optimistic commit, and the one that lost retries its whole publication.
+optimistic commit, and the one that lost tries its step again.
 
 The lake holds the same definitions as the work database (tables with their ``COMMENT ON``,
 views, macros): an analyst's query reads the same names in both modes. The rows read from each
@@ -27,20 +27,22 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
 from sr_pipeline.warehouse import apply_schema, run, sql, transaction
 
 PREFIX = "ducklake:postgres:"
-ALIAS = "sr"  # the name the lake is attached under, in the pipeline as in analysts' recipes
+ALIAS = "lake"  # the name the pipeline attaches the lake under (analysts: "sr", their choice)
 EXTENSIONS = ("ducklake", "postgres_scanner")
-RETRIES = 5  # a publication that lost its commit to a concurrent writer is tried again
+RETRIES = 5  # a step that lost its commit to a concurrent writer is tried again
+T = TypeVar("T")
 
 # Tables with rows per month (the months rebuilt are replaced), and tables copied whole.
 MONTH_TABLES = (
@@ -57,6 +59,7 @@ MONTH_TABLES = (
 )
 WHOLE_TABLES = (
     "marts.publications",
+    "marts.data_quality",
     "raw.tracker_files",
     "raw.tracker_folder",
     "core.feedback_files",
@@ -125,7 +128,8 @@ class Lake:
     def attach(
         self, con: duckdb.DuckDBPyConnection, read_only: bool = False, version: int | None = None
     ) -> None:
-        """Attach the lake as ``sr`` (at snapshot ``version``, when given)."""
+        """Attach the lake as ``lake`` (at snapshot ``version``, when given). The first attach
+        of an empty catalog creates DuckLake's tables in it."""
         for name in EXTENSIONS:
             con.execute(f"LOAD {sql_literal(str(extension_file(name)))}")
         data = self.data_path if "://" in self.data_path else f"{Path(self.data_path)}/"
@@ -138,7 +142,7 @@ class Lake:
 
     @contextmanager
     def reader(self, version: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection reading the lake as an analyst does (``READ_ONLY``, ``USE sr``): its
+        """A connection reading the lake as an analyst does (``READ_ONLY``, then ``USE``): its
         current snapshot, or snapshot ``version``."""
         con = duckdb.connect()
         try:
@@ -149,25 +153,22 @@ class Lake:
             con.close()
 
     def publish(self, work: duckdb.DuckDBPyConnection) -> tuple[list[date], int]:
-        """Copy what changed since the last publication into the lake, in one transaction
-        (tried again when a concurrent writer won the commit). Returns the months replaced
-        and the lake's snapshot after the publication."""
-        self.attach(work)
+        """Copy what changed since the last publication into the lake, in one transaction.
+        Each step is tried again when a concurrent writer won the commit. Returns the months
+        replaced and the lake's snapshot after the publication."""
+        _retrying(lambda: self.attach(work))
         try:
-            self._define(work)
-            for attempt in range(1, RETRIES + 1):
-                try:
-                    with transaction(work):
-                        months = [r[0] for r in run(work, "lake/select_changed_months").fetchall()]
-                        self._copy(work, months)
-                    return months, int(run(work, "lake/select_current_version").fetchone()[0])
-                except duckdb.TransactionException:
-                    if attempt == RETRIES:
-                        raise
-                    time.sleep(0.25 * attempt)
-            raise AssertionError("unreachable")
+            _retrying(lambda: self._define(work))
+            months = _retrying(lambda: self._copy_changed(work))
+            return months, int(run(work, "lake/select_current_version").fetchone()[0])
         finally:
             work.execute(f"DETACH {ALIAS}")
+
+    def _copy_changed(self, work: duckdb.DuckDBPyConnection) -> list[date]:
+        with transaction(work):
+            months = [r[0] for r in run(work, "lake/select_changed_months").fetchall()]
+            self._copy(work, months)
+        return months
 
     def _define(self, work: duckdb.DuckDBPyConnection) -> None:
         """The work database's definitions in the lake (when they changed), and the lake's own
@@ -205,6 +206,26 @@ class Lake:
             return versions
         finally:
             con.close()
+
+
+def _retrying(step: Callable[[], T]) -> T:
+    """``step()``, tried again (up to RETRIES times, backing off) when a concurrent writer got
+    there first: DuckLake refused the commit, or two first runs both created the catalog's
+    tables. Steps are idempotent."""
+    for attempt in range(1, RETRIES + 1):
+        try:
+            return step()
+        except duckdb.Error as error:
+            if attempt == RETRIES or not _lost_to_concurrent_writer(error):
+                raise
+            time.sleep(0.25 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _lost_to_concurrent_writer(error: duckdb.Error) -> bool:
+    return isinstance(error, duckdb.TransactionException) or str(error).startswith(
+        "Failed to initialize DuckLake"
+    )
 
 
 def _identifier(name: str) -> str:

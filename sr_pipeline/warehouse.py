@@ -177,6 +177,13 @@ MONTH_LAYERS: dict[str, tuple[str, ...]] = {
 }
 
 
+def refresh_data_quality(con: duckdb.DuckDBPyConnection) -> None:
+    """marts.data_quality anew (one row per tracker version known): at each publication."""
+    with transaction(con):
+        run(con, "marts/delete_data_quality")
+        run(con, "marts/insert_data_quality")
+
+
 def rebuild_layer(con: duckdb.DuckDBPyConnection, layer: str, months: list) -> None:
     """Rebuild ``months`` of one layer, all or nothing. Rebuilding snapshots marks the months'
     marts and dq as pending until they are rebuilt too."""
@@ -257,6 +264,7 @@ class Warehouse:
             if pending:
                 rebuild_layer(con, "marts", pending)
                 rebuild_layer(con, "dq", pending)
+            refresh_data_quality(con)
             if self.lake is not None:
                 _, version = self.lake.publish(con)
                 return Publication(pending, version)

@@ -24,6 +24,7 @@ import duckdb
 from sr_pipeline.definitions import ASSETS
 from sr_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
+from sr_pipeline.warehouse import Warehouse
 from tests.builders import (
     contribution_row,
     pbf_row,
@@ -113,15 +114,20 @@ def write_qip_june_v2(folder: Path) -> Path:
     return qip_workbook(folder / "QIP" / "2018", rows, name="QIPs_Suivi_2018-06-30_v2.xlsx")
 
 
-def resources(trackers: Path, warehouse: Path) -> dict:
-    return {
-        "trackers": TrackersFolder(path=str(trackers)),
-        "warehouse": WarehouseResource(path=str(warehouse)),
-    }
+def resources(trackers: Path, warehouse: Path | Warehouse) -> dict:
+    """The run's resources: a warehouse file, or a lake (a ``Warehouse`` with ``lake``)."""
+    if isinstance(warehouse, Warehouse) and warehouse.lake is not None:
+        target = WarehouseResource(path=warehouse.lake.catalog,
+                                   lake_data=warehouse.lake.data_path,
+                                   work_dir=str(warehouse.folder))  # fmt: skip
+    else:
+        published = warehouse.published if isinstance(warehouse, Warehouse) else warehouse
+        target = WarehouseResource(path=str(published))
+    return {"trackers": TrackersFolder(path=str(trackers)), "warehouse": target}
 
 
 def build(
-    trackers: Path, warehouse: Path, first: str, last: str | None = None, **options
+    trackers: Path, warehouse: Path | Warehouse, first: str, last: str | None = None, **options
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset for one month (or a range, as one run) through Dagster."""
     if last is None or last == first:
@@ -136,7 +142,11 @@ def build(
     )
 
 
-def rows(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+def rows(warehouse: Path | Warehouse, sql: str, params: list | None = None) -> list[tuple]:
+    """What an analyst's query returns from a published file, or from a lake."""
+    if isinstance(warehouse, Warehouse):
+        with warehouse.read_published() as con:
+            return con.execute(sql, params or []).fetchall()
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         return con.execute(sql, params or []).fetchall()
@@ -153,7 +163,7 @@ def figures(warehouse: Path, as_of: str) -> dict[tuple[str, str], float]:
     return {(fund, figure): value for fund, figure, value in found}
 
 
-def public_content(warehouse: Path) -> dict[str, list[tuple]]:
+def public_content(warehouse: Path | Warehouse) -> dict[str, list[tuple]]:
     """Every public table, sorted: what an analyst can see."""
     return {table: sorted(rows(warehouse, f"SELECT * FROM {table}"), key=repr)  # noqa: S608
             for table in PUBLIC_TABLES}  # fmt: skip

@@ -18,7 +18,7 @@ from sr_pipeline.feedback import feedback_counts, write_feedback
 from sr_pipeline.model import FUNDS, TrackerFile
 from sr_pipeline.raw import load_version
 from sr_pipeline.safety import sha256_of
-from sr_pipeline.warehouse import frame, run, transaction
+from sr_pipeline.warehouse import frame, refresh_data_quality, run, transaction
 
 FEEDBACK = dg.AssetKey(["dq", "feedback_workbooks"])
 
@@ -64,6 +64,7 @@ def feedback_workbooks(
                 )  # fmt: skip
             written.append({"feedback_file": relative, **counts})
             context.log.info(f"feedback for {tracker.name}: {relative} ({problems} problems)")
+        refresh_data_quality(con)
         quality = frame(con, "dq/select_data_quality")
     metadata: dict[str, dg.MetadataValue | int | str] = {
         "feedback_folder": dg.MetadataValue.path(str(out_dir)),

@@ -15,7 +15,7 @@ import pandas as pd
 
 from sr_pipeline.raw import RAW_TABLES
 from sr_pipeline.reference.tables import load_core_reference
-from sr_pipeline.warehouse import apply_schema, rebuild_layer, run_with
+from sr_pipeline.warehouse import apply_schema, rebuild_layer, refresh_data_quality, run_with
 
 FILE_NAMES = {
     "QIP": "QIPs_Suivi_{d:%Y-%m-%d}{suffix}.xlsx",
@@ -88,6 +88,7 @@ class Warehouse:
         """Rebuild the months in every layer, as a run does."""
         for layer in ("snapshots", "marts", "dq"):
             rebuild_layer(self.con, layer, list(months))
+        refresh_data_quality(self.con)  # as a publication does
 
     def rows(self, query: str, params: list | None = None) -> list[tuple]:
         return self.con.execute(query, params or []).fetchall()

@@ -1,1 +1,1 @@
-DELETE FROM sr.core.published_builds
+DELETE FROM lake.core.published_builds

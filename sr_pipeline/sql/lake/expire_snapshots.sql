@@ -1,1 +1,1 @@
-CALL ducklake_expire_snapshots('sr', versions => $versions)
+CALL ducklake_expire_snapshots('lake', versions => $versions)

@@ -1,2 +1,2 @@
-INSERT INTO sr.core.published_builds
+INSERT INTO lake.core.published_builds
 SELECT as_of, built_at FROM core.month_builds
