@@ -306,16 +306,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
 
 
 class _Formatter(string.Formatter):
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, cents: bool = False) -> None:
         self.language = language
+        self.cents = cents
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "money":
-            return money(value, self.language)
+            return money(value, self.language, cents=self.cents)
         if format_spec == "rate":  # a rate of exchange: up to 6 significant digits
             text = f"{float(value):.6g}"
             return text.replace(".", ",") if self.language == "fr" else text
         return super().format_field(value, format_spec)
+
+
+def _needs_cents(template: str, params: dict[str, Any]) -> bool:
+    """Whole amounts read best (58,570 USD), except when two different amounts of one
+    sentence would then read the same ("50,000 USD is above the QIP ceiling of 50,000 USD"):
+    that sentence shows its amounts to the cent."""
+    amounts = {
+        float(params[name])
+        for _, name, spec, _ in string.Formatter().parse(template)
+        if name and spec == "money"
+    }
+    return len({money(amount) for amount in amounts}) < len(amounts)
 
 
 @dataclass(frozen=True)
@@ -333,7 +346,8 @@ class Message:
 
     def render(self, language: str = "en") -> str:
         params = {k: v.render(language) if isinstance(v, Term) else v for k, v in self.params}
-        return _Formatter(language).format(CATALOGUE[self.code][language], **params)
+        template = CATALOGUE[self.code][language]
+        return _Formatter(language, _needs_cents(template, params)).format(template, **params)
 
     def __str__(self) -> str:
         return self.render("en")

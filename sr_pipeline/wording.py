@@ -15,6 +15,7 @@ MONTH_NAMES: dict[str, tuple[str, ...]] = {
 
 # French groups thousands with a narrow no-break space (U+202F), as the units' Excel does.
 _THOUSANDS = {"en": ",", "fr": "\u202f"}
+_DECIMAL = {"en": ".", "fr": ","}
 
 
 def long_date(day: date, language: str = "en") -> str:
@@ -23,8 +24,12 @@ def long_date(day: date, language: str = "en") -> str:
     return f"{number} {MONTH_NAMES[language][day.month - 1]} {day.year}"
 
 
-def money(amount: float, language: str = "en") -> str:
-    """A whole amount with grouped thousands: 41,970 (en) / 41 970 (fr)."""
+def money(amount: float, language: str = "en", cents: bool = False) -> str:
+    """A whole amount with grouped thousands: 41,970 (en) / 41 970 (fr); with ``cents``, an
+    amount that is not whole is written to the cent (50,000.01 / 50 000,01)."""
+    if cents and round(float(amount), 2) != round(float(amount)):
+        whole, fraction = f"{float(amount):,.2f}".split(".")
+        return whole.replace(",", _THOUSANDS[language]) + _DECIMAL[language] + fraction
     return f"{float(amount):,.0f}".replace(",", _THOUSANDS[language])
 
 

@@ -7,8 +7,11 @@ two files claiming the same version, and picking the wrong version for a month.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from sr_pipeline.discovery import discover, feeding_version, recognise
 from sr_pipeline.model import RefusedFile, TrackerFile
@@ -108,3 +111,71 @@ def test_a_refused_version_is_not_a_version_the_month_falls_back(tmp_path: Path)
     assert asked == [
         "QIPs_Suivi_2018-06-30.xlsx", "QIPs_Suivi_2018-05-31_v2.xlsx", "QIPs_Suivi_2018-05-31.xlsx",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "fund", "suffix"),
+    [
+        ("QIPs_Suivi_2018-06-30.xlsb", "QIP", ".xlsb"),  # Excel's binary workbook
+        ("QIPs_Suivi_2018-06-30.XLSB", "QIP", ".XLSB"),
+        ("TF_Project_Tracker_Jun2018.xlsm", "TF", ".xlsm"),  # macro-enabled
+        ("PBF_Portefeuille_20180228.ods", "PBF", ".ods"),  # saved by LibreOffice
+        ("PBF_Portefeuille_20180228.csv", "PBF", ".csv"),
+    ],
+)
+def test_a_tracker_name_in_another_format_is_refused_naming_the_file(
+    tmp_path: Path, name: str, fund: str, suffix: str
+) -> None:
+    touch(tmp_path, name)
+    versions, refused = discover(tmp_path)
+    assert versions == []
+    assert [(r.path.name, r.fund, r.problem) for r in refused] == [
+        (name, fund, f"{name}: a {suffix} file is not accepted; save the tracker as an Excel "
+                     "workbook (.xlsx)"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "notes.xlsx",
+        "QIPs_Suivi_2018-6-30.xlsx",  # a month without its zero: not the contract's form
+        "QIPs Suivi 2018-06-30.xlsx",  # spaces for underscores
+        "TF_Project_Tracker_June2018.xlsx",  # the month in full
+        "PBF_Portefeuille_2018-02-28.xlsx",  # the QIP unit's date form
+        "QIPs_Suivi_2018-06-30_rev2.xlsx",  # not one of the revision suffixes
+    ],
+)
+def test_an_unrecognised_workbook_is_reported_never_guessed(tmp_path: Path, name: str) -> None:
+    touch(tmp_path, name)
+    versions, refused = discover(tmp_path)
+    assert versions == []
+    assert [(r.path.name, r.fund, r.problem) for r in refused] == [
+        (name, None, f"{name}: unrecognised workbook name; tracker names are "
+                     "QIPs_Suivi_<YYYY-MM-DD>.xlsx, TF_Project_Tracker_<Mon><YYYY>.xlsx or "
+                     "PBF_Portefeuille_<YYYYMMDD>.xlsx (optionally _v2, _rev or _corrigé)"),
+    ]  # fmt: skip
+
+
+def test_folder_names_and_modification_times_carry_no_meaning(tmp_path: Path) -> None:
+    # A QIP tracker filed under "PBF", a TF one under "QIP/2017", another deep down; the
+    # files were last touched in 2020. Only their names say what they are.
+    touch(tmp_path, "PBF/QIPs_Suivi_2018-06-30.xlsx", "QIP/2017/TF_Project_Tracker_Jun2018.xlsx",
+          "a/b/c/d/e/PBF_Portefeuille_20180228.xlsx")  # fmt: skip
+    for path in tmp_path.rglob("*.xlsx"):
+        os.utime(path, (1_600_000_000, 1_600_000_000))  # September 2020
+    versions, refused = discover(tmp_path)
+    assert refused == []
+    assert [(v.fund, v.report_date, str(v.path.relative_to(tmp_path))) for v in versions] == [
+        ("PBF", date(2018, 2, 28), "a/b/c/d/e/PBF_Portefeuille_20180228.xlsx"),
+        ("QIP", date(2018, 6, 30), "PBF/QIPs_Suivi_2018-06-30.xlsx"),
+        ("TF", date(2018, 6, 30), "QIP/2017/TF_Project_Tracker_Jun2018.xlsx"),
+    ]
+
+
+def test_excel_lock_files_are_ignored_not_reported(tmp_path: Path) -> None:
+    # Excel leaves "~$<name>" beside a workbook someone has open: not a file of the unit's,
+    # nothing to refuse or to list.
+    touch(tmp_path, "~$QIPs_Suivi_2018-06-30.xlsx", "tf/~$TF_Project_Tracker_Jun2018.xlsx",
+          "~$notes.xlsx")  # fmt: skip
+    assert discover(tmp_path) == ([], [])

@@ -110,3 +110,21 @@ def test_an_unknown_sector_lists_the_french_names_for_the_qip_unit(tmp_path: Pat
     assert french.endswith("Gestion des conflits, Gestion des déchets, Droits de l'homme")
     assert "Sécurité, Justice, Infrastructures publiques" in french
     assert stored(line).render("en").endswith("Conflict Management, Waste Management, Human Rights")
+
+
+def test_amounts_that_would_read_the_same_are_shown_to_the_cent() -> None:
+    # A cent over the ceiling is over it: "50,000 USD is above ... 50,000 USD" would read as a
+    # mistake of the pipeline. Whole amounts stay whole; the others of that sentence get cents.
+    over = Message.of("budget_over_cap", budget_usd=50_000.01, cap=50_000.0)
+    assert over.render("en") == "budget of 50,000.01 USD is above the QIP ceiling of 50,000 USD"
+    assert over.render("fr") == (
+        "le budget de 50\u202f000,01 USD dépasse le plafond des QIP (50\u202f000 USD)"
+    )
+    spent = Message.of("expenditure_over_budget", expenditure=181_320.4, budget=181_320.0)
+    assert spent.render("en") == (
+        "expenditure of 181,320.40 USD is above the approved budget of 181,320 USD"
+    )
+    # Amounts that read differently whole stay whole (72,345.40 is not worth its cents here).
+    assert Message.of("budget_over_cap", budget_usd=72_345.4, cap=50_000.0).render("en") == (
+        "budget of 72,345 USD is above the QIP ceiling of 50,000 USD"
+    )

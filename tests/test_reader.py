@@ -14,21 +14,28 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sr_pipeline.contracts import CONTRACTS
 from sr_pipeline.discovery import recognise
 from sr_pipeline.model import CANONICAL_COLUMNS, LINEAGE_COLUMNS, ReadResult
 from sr_pipeline.reader import read_tracker
 from tests.builders import (
+    PBF_HEADERS,
     QIP_HEADERS,
+    TF_CONTRIBUTION_HEADERS,
+    TF_HEADERS,
     Formula,
     big_qip_workbook,
     contribution_row,
     pbf_row,
+    pbf_sheet,
     pbf_workbook,
     qip_row,
+    qip_sheet,
     qip_workbook,
     replace_in_part,
     table,
     tf_row,
+    tf_sheet,
     tf_workbook,
     write_workbook,
 )
@@ -457,3 +464,399 @@ def test_a_100000_row_sheet_loads_every_row(tmp_path: Path) -> None:
     assert len(result.tables["projects"]) == 100_000 and result.rejected_rows.empty
     assert result.tables["projects"]["project_code"].is_unique
     assert result.tables["projects"]["extras"].notna().all()  # the "Point focal" column
+
+
+# --- every rule of the contract, at its edges ----------------------------------------------
+# One test per rule that had none (docs/rules.md maps each rule to its tests).
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        ["TOTAL"],
+        ["", "Grand total"],  # the first non-empty cell, here in column B
+        ["Total général"],
+        [f"  TOTAL GÉNÉRAL{NBSP}"],  # compared as headers are: case, accents, spaces
+        ["", "", "grand TOTAL"],
+    ],
+)
+def test_a_total_row_ends_the_data(tmp_path: Path, marker: list[str]) -> None:
+    # Below the total: a project pasted after it, a blank row and a note. None is data.
+    total = [*marker, *[""] * (7 - len(marker)), Formula("=SUM(H5:H6)", 50_000)]
+    rows = [qip_row(1), qip_row(2), total, qip_row(3), [], ["Notes : voir la Synthèse"]]
+    result = read(qip_workbook(tmp_path, rows))
+    assert result.tables["projects"]["source_row"].tolist() == [5, 6]
+    assert result.rows_read == 2 and result.rejected_rows.empty
+    assert result.rows_skipped == {"blank": 0, "group_header": 0, "total": 1}
+
+
+def test_total_and_blank_rows_hold_for_every_data_sheet(tmp_path: Path) -> None:
+    # The Trust Fund's two sheets and the PBF portfolio, each with a blank row inside the
+    # data and a total row with a row below it that must not be read.
+    tf = read(
+        tf_workbook(
+            tmp_path,
+            [tf_row(1), [], tf_row(2), ["Grand total", "", "", "", "", "", 362_640], tf_row(3)],
+            contributions=[contribution_row(), [], contribution_row(Donor="Italy"),
+                           ["", "Total général", 7_000_000], contribution_row(Donor="Norway")],
+        )
+    )  # fmt: skip
+    assert tf.tables["projects"]["source_row"].tolist() == [4, 6]
+    assert tf.tables["contributions"]["source_row"].tolist() == [2, 4]
+    assert tf.rows_skipped == {"blank": 2, "group_header": 0, "total": 2}
+    assert tf.rows_read == 4 and tf.rejected_rows.empty
+    pbf = read(
+        pbf_workbook(
+            tmp_path, [pbf_row(1), [], pbf_row(2), ["TOTAL", "", "", "", "", 6_000_000], pbf_row(3)]
+        )
+    )
+    assert pbf.tables["projects"]["source_row"].tolist() == [4, 6]
+    assert pbf.rows_skipped == {"blank": 1, "group_header": 0, "total": 1}
+
+
+def test_a_rejected_row_carries_no_rule_flag(tmp_path: Path) -> None:
+    rows = [
+        # Over the cap and over six months, but its region is unknown: rejected, not flagged.
+        qip_row(1, Budget=60_000, Région="Atlantis", **{"Durée (mois)": 9}),
+        qip_row(2, Budget=60_000),  # only over the cap: loaded and flagged
+    ]
+    result = read(qip_workbook(tmp_path, rows))
+    assert [(row, field) for row, field, _ in problems(result)] == [(5, "region")]
+    flags = result.rule_flags
+    assert list(zip(flags["source_row"], flags["rule"], strict=True)) == [(6, "budget_over_cap")]
+    # The same for the Trust Fund's expenditure rule.
+    tf = read(tf_workbook(tmp_path, [tf_row(1, **{"Expenditure to date": 200_000,
+                                                  "Implementing Entity": ""})]))  # fmt: skip
+    assert [(row, field) for row, field, _ in problems(tf)] == [(4, "partner")]
+    assert tf.rule_flags.empty
+
+
+def test_qip_budgets_are_in_usd_xof_or_eur_only(tmp_path: Path) -> None:
+    rows = [
+        qip_row(1, Devise="GBP"),  # a Trust Fund contribution currency, not a QIP one
+        qip_row(2, Devise="NOK"),
+        qip_row(3, Devise=""),  # blank means USD
+        qip_row(4, Devise=" usd "),
+        qip_row(5, Devise="EUR"),
+        qip_row(6, Devise="XOF", Budget=20_000_000),
+    ]
+    result = read(qip_workbook(tmp_path, rows))
+    assert problems(result) == [
+        (5, "currency", "Devise: 'GBP' is not a known currency; use one of: USD, XOF, EUR"),
+        (6, "currency", "Devise: 'NOK' is not a known currency; use one of: USD, XOF, EUR"),
+    ]
+    assert result.tables["projects"]["currency"].tolist() == ["USD", "USD", "EUR", "XOF"]
+
+
+def test_trust_fund_contributions_take_eleven_currencies(tmp_path: Path) -> None:
+    eleven = ["USD", "EUR", "XOF", "NOK", "SEK", "DKK", "GBP", "CAD", "AUD", "CHF", "TRY"]
+    contributions = [
+        contribution_row(Currency=code, Amount=1_000, **{"Date received": date(2017, 3, 1)})
+        for code in eleven
+    ]
+    contributions.append(contribution_row(Currency="JPY"))  # not one of them
+    result = read(tf_workbook(tmp_path, [tf_row(1)], contributions=contributions))
+    found = result.tables["contributions"]
+    assert found["currency"].tolist() == eleven
+    assert found.loc[0, "amount_usd"] == 1_000  # USD
+    assert found.loc[6, "amount_usd"] == 1_233.96  # GBP: 1,000 / 0.8104 (March 2017)
+    assert problems(result) == [
+        (13, "currency", "Currency: 'JPY' is not a known currency; use one of: USD, EUR, XOF, "
+                         "NOK, SEK, DKK, GBP, CAD, AUD, CHF, TRY"),
+    ]  # fmt: skip
+
+
+CODE_SHAPES = [
+    # (fund, code as written, the code loaded or None when the row is rejected)
+    ("TF", "TF-2018-001", "TF-2018-001"),
+    ("TF", "TF-2018-0123", "TF-2018-0123"),  # three digits or more
+    ("TF", "TF-18-1", None),  # a two-digit year, a one-digit number
+    ("TF", "tf-2018-001", None),  # case counts (README, "Decisions")
+    ("TF", "TF-2018-01", None),
+    ("TF", "TF/2018/001", None),
+    ("QIP", "QIP/GAO/2018/012", "QIP/GAO/2018/012"),
+    ("QIP", "QIP/TBT/2017/1234", "QIP/TBT/2017/1234"),
+    ("QIP", "QIP/GAO/18/012", None),
+    ("QIP", "QIP/GA/2018/012", None),  # three letters
+    ("QIP", "qip/gao/2018/012", None),
+    ("QIP", "QIP/GAO/2018/12", None),
+    ("PBF", 92458, "00092458"),  # Excel made 00092458 a number: the zeros come back
+    ("PBF", "00092458", "00092458"),
+    ("PBF", "0092458", None),  # typed as text with seven digits
+    ("PBF", "MPTF 00092458", None),
+]
+
+
+@pytest.mark.parametrize(("fund", "written", "loaded"), CODE_SHAPES)
+def test_project_code_shapes(tmp_path: Path, fund: str, written: object, loaded: str | None):
+    header, example, first_row = {
+        "QIP": ("Code QIP", "QIP/GAO/2018/012", 5),
+        "TF": ("Project ID", "TF-2018-045", 4),
+        "PBF": ("Numéro MPTF", "00092458", 4),
+    }[fund]
+    if fund == "QIP":
+        path = qip_workbook(tmp_path, [qip_row(1, **{header: written})])
+    elif fund == "TF":
+        path = tf_workbook(tmp_path, [tf_row(1, **{header: written})])
+    else:
+        path = pbf_workbook(tmp_path, [pbf_row(1, **{header: written})])
+    result = read(path)
+    if loaded is None:
+        message = f"{header}: '{written}' is not a code of the form {example}"
+        assert problems(result) == [(first_row, "project_code", message)]
+        assert result.tables["projects"].empty
+    else:
+        assert problems(result) == []
+        assert result.tables["projects"]["project_code"].tolist() == [loaded]
+
+
+def test_data_sheets_are_found_by_name_compared_as_headers(tmp_path: Path) -> None:
+    # Sheet names as a clerk renames them: spaces around and inside, another case.
+    qip = qip_workbook(tmp_path, [qip_row(1)])
+    replace_in_part(qip, "xl/workbook.xml", b'name="Suivi QIPs"', b'name=" suivi  QIPS "')
+    tf = tf_workbook(tmp_path, [tf_row(1)])
+    replace_in_part(tf, "xl/workbook.xml", b'name="Projects"', b'name="PROJECTS"')
+    replace_in_part(tf, "xl/workbook.xml", b'name="Contributions"', b'name="contributions "')
+    pbf = pbf_workbook(tmp_path, [pbf_row(1)])
+    replace_in_part(pbf, "xl/workbook.xml", b'name="Portefeuille"', b'name="PORTEFEUILLE"')
+    found = {
+        path.name: {table: df["sheet"].tolist() for table, df in read(path).tables.items()}
+        for path in (qip, tf, pbf)
+    }
+    assert found == {
+        "QIPs_Suivi_2018-06-30.xlsx": {"projects": [" suivi  QIPS "]},
+        "TF_Project_Tracker_Jun2018.xlsx": {"projects": ["PROJECTS"],
+                                            "contributions": ["contributions "]},
+        "PBF_Portefeuille_20180228.xlsx": {"projects": ["PORTEFEUILLE"]},
+    }  # fmt: skip
+
+
+def test_a_contribution_without_a_rate_is_a_row_error_never_converted_at_one(
+    tmp_path: Path,
+) -> None:
+    contributions = [
+        # Before the first month of the rates file, and after its last.
+        contribution_row(Currency="NOK", Amount=10_000_000,
+                         **{"Date received": date(2012, 11, 20)}),
+        contribution_row(Currency="GBP", Amount=500_000, **{"Date received": date(2019, 1, 10)}),
+        # The Fund's own USD figure wins: no rate needed.
+        contribution_row(Currency="NOK", Amount=10_000_000,
+                         **{"Date received": date(2012, 11, 20), "USD equivalent": 1_700_000}),
+        # USD is 1 by definition, in any month.
+        contribution_row(Currency="USD", Amount=400_000, **{"Date received": date(2019, 1, 10)}),
+    ]  # fmt: skip
+    result = read(tf_workbook(tmp_path, [tf_row(1)], contributions=contributions))
+    rates = "the data team must add it to the reference exchange rates (fx_rates.csv)"
+    assert problems(result) == [
+        (2, "currency", "Currency: no UN exchange rate is on file for NOK in 2012-11 (the month "
+                        f"of the date received); {rates}"),
+        (3, "currency", "Currency: no UN exchange rate is on file for GBP in 2019-01 (the month "
+                        f"of the date received); {rates}"),
+    ]  # fmt: skip
+    assert result.tables["contributions"]["amount_usd"].tolist() == [1_700_000, 400_000]
+
+
+REQUIRED = {
+    # sheet: (first data row, [(header the builder writes, field)]) for every column the
+    # contract marks required
+    "Suivi QIPs": (5, [("Code QIP", "project_code"), ("Intitulé du projet", "title"),
+                       ("Région", "region"), ("Secteur", "sector"),
+                       ("Partenaire d'exécution", "partner"), ("Budget", "budget"),
+                       ("Date d'approbation", "approval_date"), ("Statut", "status")]),
+    "Projects": (4, [("Project ID", "project_code"), ("Project Title", "title"),
+                     ("Objective", "objective"), ("Region", "region"),
+                     ("Implementing Entity", "partner"), ("Approved Budget", "budget"),
+                     ("Approval Date", "approval_date"), ("Status", "status")]),
+    "Contributions": (2, [("Donor", "donor"), ("Date received", "date_received"),
+                          ("Amount", "amount"), ("Currency", "currency")]),
+    "Portefeuille": (4, [("Numéro MPTF", "project_code"), ("Titre du projet", "title"),
+                         ("Fenêtre", "window"), ("Agences récipiendaires", "recipients"),
+                         ("Régions", "regions"), ("Budget total (USD)", "budget"),
+                         ("Date de démarrage", "start_date"), ("Statut", "status")]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("sheet", list(REQUIRED))
+def test_a_blank_required_cell_is_a_row_error(tmp_path: Path, sheet: str) -> None:
+    # One row per required column, that cell left empty or holding only spaces, a no-break
+    # space and a line break (blank to the eye, and to the reader).
+    first, required = REQUIRED[sheet]
+    blanks = [{header: "" if n % 2 else f" {NBSP}\n"} for n, (header, _) in enumerate(required)]
+    if sheet == "Suivi QIPs":
+        path = qip_workbook(tmp_path, [qip_row(n, **b) for n, b in enumerate(blanks, start=1)])
+    elif sheet == "Projects":
+        path = tf_workbook(tmp_path, [tf_row(n, **b) for n, b in enumerate(blanks, start=1)])
+    elif sheet == "Contributions":
+        path = tf_workbook(tmp_path, [tf_row(1)], [contribution_row(**b) for b in blanks])
+    else:
+        path = pbf_workbook(tmp_path, [pbf_row(n, **b) for n, b in enumerate(blanks, start=1)])
+    result = read(path)
+    assert problems(result) == [
+        (first + n, field, f"{header}: this cell is blank but the column is required")
+        for n, (header, field) in enumerate(required)
+    ]
+    assert result.rule_flags.empty
+
+
+def _with_headers(headers: list[str], rows: list[dict], fund: str, table_name: str, pick: int):
+    """The table written with each field's alternative header (``pick``: the second one the
+    contract lists, or -1 for the last)."""
+    fields = CONTRACTS[fund].sheet(table_name).fields
+    alias = {f.headers[0]: f.headers[min(pick, len(f.headers) - 1)] for f in fields}
+    return table([alias[h] for h in headers], [{alias[k]: v for k, v in r.items()} for r in rows])
+
+
+def _plain(row: pd.Series, columns: tuple[str, ...]) -> dict:
+    return {
+        c: None if pd.isna(row[c]) else row[c].date() if isinstance(row[c], pd.Timestamp)
+        else row[c]
+        for c in columns
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("pick", [1, -1], ids=["second header", "last header"])
+def test_every_header_the_contract_lists_is_read(tmp_path: Path, pick: int) -> None:
+    qip = write_workbook(
+        tmp_path / "QIPs_Suivi_2018-06-30.xlsx",
+        {"Suivi QIPs": [["Projets à Impact Rapide (QIPs) – Situation au 30/06/2018"], [],
+                        *_with_headers(QIP_HEADERS, [qip_row(1)], "QIP", "projects", pick)]},
+    )  # fmt: skip
+    tf = write_workbook(
+        tmp_path / "TF_Project_Tracker_Jun2018.xlsx",
+        {
+            "Projects": [["Trust Fund project tracker – as of 30 June 2018"],
+                         *_with_headers(TF_HEADERS, [tf_row(1)], "TF", "projects", pick)],
+            "Contributions": _with_headers(TF_CONTRIBUTION_HEADERS, [contribution_row()], "TF",
+                                           "contributions", pick),
+        },
+    )  # fmt: skip
+    pbf = write_workbook(
+        tmp_path / "PBF_Portefeuille_20180228.xlsx",
+        {"Portefeuille": [["Portefeuille PBF Mali – situation au 28/02/2018"],
+                          *_with_headers(PBF_HEADERS, [pbf_row(1)], "PBF", "projects", pick)]},
+    )  # fmt: skip
+    loaded = {}
+    for path in (qip, tf, pbf):
+        result = read(path)
+        assert result.refused is None and result.rejected_rows.empty, result.refused
+        for name, df in result.tables.items():
+            columns = CANONICAL_COLUMNS[(result.file.fund, name)]
+            loaded[(result.file.fund, name)] = _plain(df.iloc[0], columns)
+    assert loaded == {
+        ("QIP", "projects"): {
+            "project_code": "QIP/GAO/2018/001", "title": "Réhabilitation du puits n° 1",
+            "region": "Gao", "locality": "Gao", "sector": "Water", "partner": "ONG Tassaght",
+            "sponsor": "Civil Affairs", "budget": 25_000, "currency": "USD",
+            "budget_usd": 25_000, "approval_date": date(2018, 3, 1),
+            "start_date": date(2018, 3, 15), "duration_months": 4,
+            "end_date": date(2018, 6, 15), "status": "completed", "remarks": None,
+        },
+        ("TF", "projects"): {
+            "project_code": "TF-2018-001", "title": "Rehabilitation of police station 1",
+            "objective": "3", "region": "Gao", "partner": "UNOPS", "donor": "Italy",
+            "budget": 181_320, "budget_usd": 181_320, "expenditure": 50_000,
+            "approval_date": date(2018, 2, 1), "start_date": date(2018, 3, 1),
+            "end_date": None, "status": "ongoing",
+        },
+        ("TF", "contributions"): {
+            "donor": "Germany", "date_received": date(2016, 12, 15), "amount": 3_500_000,
+            "currency": "EUR", "usd_equivalent": None, "earmarked_for": "5",
+            "amount_usd": 3_688_870.15,  # 3,500,000 EUR / 0.9488 (December 2016)
+            "donor_key": "germany",
+        },
+        ("PBF", "projects"): {
+            "project_code": "00092451", "title": "Projet de consolidation de la paix 1",
+            "window": "Phase I", "recipients": "UN Women; UNFPA; MINUSMA",
+            "regions": "Mopti; Gao; Ménaka", "budget": 3_000_000, "budget_usd": 3_000_000,
+            "start_date": date(2015, 6, 1), "duration_months": 18,
+            "end_date": date(2016, 12, 1), "status": "completed",
+        },
+    }  # fmt: skip
+
+
+def test_donor_names_compare_as_headers_and_a_leading_the_is_ignored(tmp_path: Path) -> None:
+    donors = ["the Netherlands", "NETHERLANDS", f"Netherlands{NBSP}", "The  Netherlands",
+              "Japan"]  # fmt: skip
+    contributions = [contribution_row(Donor=d) for d in donors]
+    found = read(tf_workbook(tmp_path, [tf_row(1)], contributions)).tables["contributions"]
+    assert found["donor_key"].tolist() == ["netherlands"] * 4 + ["japan"]
+    # A donor the bulletin does not name (new donors join) is accepted as any other.
+    assert found["donor"].tolist() == ["the Netherlands", "NETHERLANDS", "Netherlands",
+                                       "The Netherlands", "Japan"]  # fmt: skip
+
+
+def test_contributions_header_in_the_second_row(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "TF_Project_Tracker_Jun2018.xlsx",
+        {
+            "Projects": tf_sheet([tf_row(1)]),
+            "Contributions": [["Contributions received"],
+                              *table(TF_CONTRIBUTION_HEADERS, [contribution_row()])],
+        },
+    )  # fmt: skip
+    result = read(path)
+    assert result.tables["contributions"]["source_row"].tolist() == [3]
+
+
+def test_other_sheets_are_ignored(tmp_path: Path) -> None:
+    # The QIP unit's hidden lists and its summary, with headers of their own and a project
+    # code: neither is read.
+    decoy = [["Code QIP", "Région", "Budget"], ["QIP/GAO/2018/999", "Atlantis", -1]]
+    path = write_workbook(
+        tmp_path / "QIPs_Suivi_2018-06-30.xlsx",
+        {"Listes": decoy, "Synthèse": decoy, "Suivi QIPs": qip_sheet([qip_row(1)]),
+         "Feuil3": pbf_sheet([pbf_row(1)])},
+        hidden=("Listes",),
+    )  # fmt: skip
+    result = read(path)
+    assert result.tables["projects"]["project_code"].tolist() == ["QIP/GAO/2018/001"]
+    assert result.rows_read == 1 and result.rejected_rows.empty
+
+
+def test_an_unknown_region_in_a_pbf_list_rejects_the_row(tmp_path: Path) -> None:
+    # One unknown name among known ones: never dropped, never "other"; the row is rejected.
+    result = read(pbf_workbook(tmp_path, [pbf_row(1, Régions="Gao, Kayes; Mopti"), pbf_row(2)]))
+    gazetteer = "Tombouctou, Taoudénit, Gao, Ménaka, Kidal, Mopti, Ségou, Bamako, National"
+    assert problems(result) == [
+        (4, "regions", "Régions: 'Kayes' (in 'Gao, Kayes; Mopti') is not a known region "
+                       f"(gazetteer); use one of: {gazetteer}"),
+    ]  # fmt: skip
+    assert result.tables["projects"]["project_code"].tolist() == ["00092452"]
+
+
+def test_trust_fund_and_pbf_amounts_are_usd(tmp_path: Path) -> None:
+    # Their tables have no currency column: an amount written in another currency is a row
+    # error, and so is an earmark that is not one of the five objectives.
+    tf = read(
+        tf_workbook(
+            tmp_path,
+            [tf_row(1, **{"Approved Budget": "EUR 150 000"}),
+             tf_row(2, **{"Expenditure to date": "1 000 €"}), tf_row(3)],
+            contributions=[contribution_row(**{"USD equivalent": "EUR 5 000"}),
+                           contribution_row(**{"Earmarked for": "Obj. 9"})],
+        )
+    )  # fmt: skip
+    assert [(row, field) for row, field, _ in problems(tf)] == [
+        (4, "budget"), (5, "expenditure"), (2, "usd_equivalent"), (3, "earmarked_for"),
+    ]  # fmt: skip
+    assert problems(tf)[0][2] == (
+        "Approved Budget: the amount is written in EUR but the row's currency is USD; make "
+        "them agree"
+    )
+    assert problems(tf)[1][2] == "Expenditure to date: '1 000 €' must be in USD"
+    pbf = read(pbf_workbook(tmp_path, [pbf_row(1, **{"Budget total (USD)": "3 000 000 XOF"})]))
+    assert [(row, field) for row, field, _ in problems(pbf)] == [(4, "budget")]
+
+
+def test_a_trust_fund_tracker_without_its_contributions_sheet_is_refused(tmp_path: Path) -> None:
+    # A complete Projects sheet, and the Pivot and Notes sheets, but no Contributions.
+    path = write_workbook(
+        tmp_path / "TF_Project_Tracker_Jun2018.xlsx",
+        {"Projects": tf_sheet([tf_row(1)]), "Pivot": [["x"]], "Notes": [["y"]]},
+    )
+    result = read(path)
+    assert result.refused == (
+        "TF_Project_Tracker_Jun2018.xlsx: the data sheet 'Contributions' is missing; sheets "
+        "found: 'Projects', 'Pivot', 'Notes'"
+    )
+    assert result.tables == {} and result.rows_read == 0

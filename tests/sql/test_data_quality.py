@@ -45,3 +45,33 @@ def test_a_version_no_built_month_needs_yet_is_not_read_yet_rather_than_supersed
         ("QIPs_Suivi_2018-05-31.xlsx", "loaded", None),
         ("QIPs_Suivi_2018-06-30.xlsx", "not read yet", None),
     ]
+
+
+def test_a_refused_version_has_its_line_before_any_month_is_built() -> None:
+    # No month has been built yet: the refusals must show all the same, whether the file was
+    # read and refused, read and refused and since removed, or refused at discovery (two
+    # files claiming one version, never read).
+    w = Warehouse()
+    w.version("QIP", MAY, refused="QIPs_Suivi_2018-05-31.xlsx: the file is damaged (truncated)",
+              in_folder=False)  # fmt: skip
+    title = (
+        "QIPs_Suivi_2018-06-30.xlsx: sheet 'Suivi QIPs': the title says 'Situation au "
+        "31/05/2018' (31/05/2018) but the file name says 30/06/2018"
+    )
+    w.version("QIP", JUNE, refused=title)
+    w.con.execute(
+        "INSERT INTO raw.tracker_folder VALUES (?, ?, 'TF', ?, 1, NULL, ?)",
+        ["TF_Project_Tracker_Jun2018.xlsx", "a/TF_Project_Tracker_Jun2018.xlsx", JUNE,
+         "TF_Project_Tracker_Jun2018.xlsx: several files claim the same report date and "
+         "revision (a/..., b/...)"],
+    )  # fmt: skip
+    assert w.rows(
+        "SELECT fund, source_file, status, in_folder, months_used, refused FROM marts.data_quality"
+    ) == [
+        ("QIP", "QIPs_Suivi_2018-05-31.xlsx", "refused", False, 0,
+         "QIPs_Suivi_2018-05-31.xlsx: the file is damaged (truncated)"),
+        ("QIP", "QIPs_Suivi_2018-06-30.xlsx", "refused", True, 0, title),
+        ("TF", "TF_Project_Tracker_Jun2018.xlsx", "refused", True, 0,
+         "TF_Project_Tracker_Jun2018.xlsx: several files claim the same report date and "
+         "revision (a/..., b/...)"),
+    ]  # fmt: skip
