@@ -25,12 +25,14 @@ and are ``LOAD``ed from there: ``INSTALL`` would download them, and there is no 
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -43,6 +45,9 @@ ALIAS = "lake"  # the name the pipeline attaches the lake under (analysts: "sr",
 EXTENSIONS = ("ducklake", "postgres_scanner")
 RETRIES = 5  # a step that lost its commit to a concurrent writer is tried again
 T = TypeVar("T")
+# Files of expired snapshots are deleted once scheduled this long ago: DuckLake's advice, since
+# a query that started before the expiry may still be scanning them.
+FILES_GRACE = timedelta(days=2)
 
 # Tables with rows per month (the months rebuilt are replaced), and tables copied whole.
 MONTH_TABLES = (
@@ -191,10 +196,12 @@ class Lake:
         run(work, "lake/delete_published_builds")
         run(work, "lake/insert_published_builds")
 
-    def expire(self, before: datetime) -> list[int]:
+    def expire(self, before: datetime, files_grace: timedelta = FILES_GRACE) -> list[int]:
         """Expire the snapshots taken before ``before``, except every snapshot a publication
         shows (a published bulletin stays queryable ``AT (VERSION => n)``) and the current
-        one. Returns the versions expired."""
+        one; then delete the data files expiries scheduled for deletion more than
+        ``files_grace`` ago (a reader may still be scanning newer ones). Returns the versions
+        expired."""
         con = duckdb.connect()
         try:
             self.attach(con)
@@ -203,9 +210,53 @@ class Lake:
             ]
             if versions:
                 run(con, "lake/expire_snapshots", {"versions": versions})
+            scheduled_before = datetime.now(UTC) - files_grace
+            run(con, "lake/cleanup_old_files", {"scheduled_before": scheduled_before})
             return versions
         finally:
             con.close()
+
+    def snapshots(self) -> list[tuple]:
+        """(version, time, months whose bulletin shows it) for every snapshot of the lake."""
+        con = duckdb.connect()
+        try:
+            self.attach(con, read_only=True)
+            return run(con, "lake/select_snapshots").fetchall()
+        finally:
+            con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sr_pipeline.lake extensions`` prints the ``LOAD`` statements of the
+    extensions this venv ships; ``snapshots`` lists the lake's snapshots;
+    ``python -m sr_pipeline.lake expire --before 2026-01-01`` expires those older (never a
+    published one) and deletes their files after the grace period."""
+    from sr_pipeline.settings import warehouse
+
+    parser = argparse.ArgumentParser(prog="python -m sr_pipeline.lake", description=main.__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("extensions", help="the LOAD statements of the shipped extensions")
+    commands.add_parser("snapshots", help="list the snapshots and the bulletins showing them")
+    expire = commands.add_parser("expire", help="expire unpublished snapshots older than a date")
+    expire.add_argument("--before", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    expire.add_argument("--files-grace-days", type=float, default=FILES_GRACE.days)
+    args = parser.parse_args(argv)
+    if args.command == "extensions":
+        for name in EXTENSIONS:
+            print(f"LOAD {sql_literal(str(extension_file(name)))};")
+        return 0
+    target = warehouse()
+    if target.lake is None:
+        print("SR_WAREHOUSE names a DuckDB file, not a lake: nothing to do", file=sys.stderr)
+        return 1
+    if args.command == "snapshots":
+        for version, taken, bulletins in target.lake.snapshots():
+            print(f"{version:>6}  {taken:%Y-%m-%d %H:%M:%S %Z}  {bulletins or ''}")
+        return 0
+    before = datetime.combine(args.before, datetime.min.time(), tzinfo=UTC)
+    expired = target.lake.expire(before, timedelta(days=args.files_grace_days))
+    print(f"expired {len(expired)} snapshots" + (f": {expired}" if expired else ""))
+    return 0
 
 
 def _retrying(step: Callable[[], T]) -> T:
@@ -230,3 +281,7 @@ def _lost_to_concurrent_writer(error: duckdb.Error) -> bool:
 
 def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+if __name__ == "__main__":
+    sys.exit(main())

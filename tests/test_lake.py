@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -20,7 +21,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -360,12 +361,19 @@ def test_an_analyst_reads_and_cannot_change_anything(lake, cluster, tmp_path):
             shutil.copy(extension_file(extension), copy)
             copy.chmod(0o644)
             loads += f"LOAD '{copy}';"
-        attach = (f"ATTACH '{analyst.catalog}' AS sr (DATA_PATH '{target.lake.data_path}/'"
+        # The README's recipe: the password in the analyst's own ~/.pgpass, not in the query.
+        pgpass = base / f"pgpass-{name}"
+        pgpass.write_text(f"127.0.0.1:{server.port}:{name}:sr_analyst:{ANALYST_PASSWORD}\n")
+        pgpass.chmod(0o600)
+        os.chown(pgpass, pwd.getpwnam("nobody").pw_uid, -1)
+        env = {**os.environ, "PGPASSFILE": str(pgpass)}
+        without_password = catalog(server, name, "sr_analyst", "").removesuffix(" password=")
+        attach = (f"ATTACH '{without_password}' AS sr (DATA_PATH '{target.lake.data_path}/'"
                   ", READ_ONLY); USE sr;")  # fmt: skip
         read = subprocess.run(
             ["runuser", "-u", "nobody", "--", str(cli), "-csv", "-c",
              loads + attach + "SELECT count(*) AS n FROM marts.bulletin_figures;"],  # noqa: S608
-            capture_output=True, text=True, timeout=60, cwd="/",
+            capture_output=True, text=True, timeout=60, cwd="/", env=env,
         )  # fmt: skip
         assert read.returncode == 0, read.stderr
         assert read.stdout.split()[-1] == str(figures)
@@ -373,13 +381,13 @@ def test_an_analyst_reads_and_cannot_change_anything(lake, cluster, tmp_path):
         write = subprocess.run(
             ["runuser", "-u", "nobody", "--", str(cli), "-c",
              loads + attach.replace(", READ_ONLY", "") + create],
-            capture_output=True, text=True, timeout=60, cwd="/",
+            capture_output=True, text=True, timeout=60, cwd="/", env=env,
         )  # fmt: skip
         assert write.returncode != 0
         assert public_content(target) == before
 
 
-def test_expiring_old_snapshots_keeps_every_published_one(lake, tmp_path):
+def test_expiring_old_snapshots_keeps_every_published_one(lake, tmp_path, monkeypatch):
     target, _ = lake
     trackers = write_small_trackers(tmp_path / "trackers")
     assert build(trackers, target, "2018-06-01").success
@@ -387,6 +395,21 @@ def test_expiring_old_snapshots_keeps_every_published_one(lake, tmp_path):
     published = rows(target, "SELECT figure, value FROM marts.bulletin_figures ORDER BY ALL")
     write_qip_june_v2(trackers)
     assert build(trackers, target, "2018-06-01").success
+    files = set(Path(target.lake.data_path).rglob("*.parquet"))
+    # Within the grace period no file goes; past it, the expired snapshots' files do.
     expired = target.lake.expire(before=datetime.now(UTC))
     assert expired and int(version) not in expired
+    assert set(Path(target.lake.data_path).rglob("*.parquet")) == files
+    assert target.lake.expire(datetime.now(UTC), files_grace=timedelta(0)) == []
+    left = set(Path(target.lake.data_path).rglob("*.parquet"))
+    assert left < files
     assert rows(target, AT_VERSION, [version]) == published
+    # The command the data team runs lists the snapshots, the published one with its month.
+    monkeypatch.setenv("SR_WAREHOUSE", target.lake.catalog)
+    monkeypatch.setenv("SR_LAKE_DATA", target.lake.data_path)
+    listing = subprocess.run([sys.executable, "-m", "sr_pipeline.lake", "snapshots"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+    lines = {line.split()[0]: line for line in listing.splitlines()}
+    assert (
+        lines[str(version)].endswith("2018-06") and set(lines) & {str(v) for v in expired} == set()
+    )

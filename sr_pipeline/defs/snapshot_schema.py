@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import pandas as pd
 import pandera.pandas as pa
 
 from sr_pipeline.model import FUNDS
@@ -18,8 +19,12 @@ from sr_pipeline.reference import load_reference
 def _regions_known(regions: tuple[str, ...]):
     known = set(regions)
 
-    def check(series):
-        return series.map(lambda value: all(part.strip() in known for part in value.split(";")))
+    def check(series):  # each distinct value once: a month repeats a few dozen of them
+        verdict = {
+            value: all(part.strip() in known for part in value.split(";"))
+            for value in series.unique()
+        }
+        return series.map(verdict)
 
     return check
 
@@ -27,10 +32,11 @@ def _regions_known(regions: tuple[str, ...]):
 @cache
 def snapshot_schema() -> pa.DataFrameSchema:
     reference = load_reference()
-    categories = {fund: set(reference.categories(fund)) for fund in FUNDS}
+    allowed = [(fund, category) for fund in FUNDS for category in reference.categories(fund)]
 
     def category_of_fund(df):
-        return df.apply(lambda row: row["category"] in categories[row["fund"]], axis=1)
+        pairs = pd.MultiIndex.from_arrays([df["fund"], df["category"]])
+        return pd.Series(pairs.isin(allowed), index=df.index)
 
     return pa.DataFrameSchema(
         {
