@@ -21,7 +21,8 @@
 | ``SR_STOP_RUN_TIMEOUT`` | 120 | seconds ``stop`` lets a run in progress finish |
 
 ``SR_TRACKERS_DIR``, ``SR_WAREHOUSE`` (with ``SR_LAKE_DATA`` and ``SR_WORK_DIR`` for a lake)
-and the alert settings (``SR_SMTP_*``, ``SR_ALERT_*``) are passed to every process unchanged. Relative paths are taken from the project root.
+and the alert settings (``SR_SMTP_*``, ``SR_ALERT_*``) are passed to every process unchanged.
+Relative paths are taken from the project root.
 """
 
 from __future__ import annotations
