@@ -17,7 +17,7 @@ SERVICE_PACKAGES := postgresql nginx apache2-utils
 DEBIAN_PACKAGES := $(SERVICE_PACKAGES) chromium libreoffice-calc-nogui poppler-utils
 
 .PHONY: setup debian-packages service-packages browser demo ui serve serve-stop serve-status \
-	test lint format demo-trackers bench clean templates
+	test lint format demo-trackers bench mutation clean templates
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,11 @@ demo-trackers: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_reader.py
+
+## Mutation testing of the parsers, rules, discovery and the SQL's Python callers (slow: 5-10
+## minutes on 2 cores; not part of `make test`). Scores in the README, "Test strength".
+mutation: setup
+	$(BIN)/python benchmarks/mutation.py
 
 clean:
 	rm -rf $(VENV) $(DAGSTER_HOME) warehouse/*.duckdb *.egg-info

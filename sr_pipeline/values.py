@@ -21,7 +21,10 @@ from sr_pipeline.wording import MONTH_NAMES
 MAX_TEXT = 32_767
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
-MIN_SERIAL, MAX_SERIAL = 36526, 73051  # 2000-01-01 .. 2099-12-31: a tracker's plausible span
+# A tracker's plausible span, for every date however it is written: 2000-01-01 .. 2099-12-31.
+# Outside it a date is a typo, and pandas' datetime64[ns] would turn 2300 into 1716.
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 31)
+MIN_SERIAL, MAX_SERIAL = 36526, 73050  # FIRST_DATE and LAST_DATE as Excel serial numbers
 
 CURRENCY_TOKENS = {
     "$": "USD",
@@ -34,7 +37,13 @@ CURRENCY_TOKENS = {
     "CFA": "XOF",
 }
 _CURRENCY_RE = re.compile(r"US\$|USD|EUR|XOF|FCFA|CFA|\$|€", re.IGNORECASE)
+# A currency is written before or after the number (USD 41,970; 41 970 $), never inside it.
+_CURRENCY_AT_ENDS_RE = re.compile(
+    rf"^(?:{_CURRENCY_RE.pattern})\s*|\s*(?:{_CURRENCY_RE.pattern})$", re.IGNORECASE
+)
 _SPACES_RE = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
+# Spaces only separate thousands (41 970,50); "2 500 3 000" is two numbers, not 25,003,000.
+_SPACE_GROUPS_RE = re.compile(r"^\d{1,3}(?:[\s\u00a0\u202f\u2009\u2007]+\d{3})+(?:[.,]\d+)?$")
 _NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
 _DMY_RE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
@@ -85,10 +94,16 @@ def parse_amount(raw: object) -> tuple[tuple[float, str | None] | None, Message 
     currencies = {CURRENCY_TOKENS[m.upper()] for m in _CURRENCY_RE.findall(text)}
     if len(currencies) > 1:
         return None, Message.of("amount_two_currencies", value=show(raw))
-    body = _SPACES_RE.sub("", _CURRENCY_RE.sub("", text))
-    negative = body.startswith("-") or (body.startswith("(") and body.endswith(")"))
-    body = body.strip("-()")
-    number = _number(body)
+    body = _CURRENCY_AT_ENDS_RE.sub("", text)
+    negative = body.startswith("(") and body.endswith(")")
+    if negative:
+        body = body[1:-1]
+    elif body.startswith("-") or body.endswith("-"):  # 500-: SAP-based exports (Umoja)
+        body, negative = (body[1:] if body.startswith("-") else body[:-1]), True
+    body = body.strip()
+    if _SPACES_RE.search(body) and not _SPACE_GROUPS_RE.match(body):
+        return None, Message.of("amount_not_number", value=show(raw))
+    number = _number(_SPACES_RE.sub("", body))
     if number is AMBIGUOUS:
         return None, Message.of("amount_ambiguous", value=show(raw))
     if number is None:
@@ -133,10 +148,11 @@ def _grouped(number: str, sep: str) -> bool:
 
 
 def parse_date(raw: object) -> tuple[date | None, Message | None]:
-    if isinstance(raw, datetime):
-        return raw.date(), None
     if isinstance(raw, date):
-        return raw, None
+        day = raw.date() if isinstance(raw, datetime) else raw
+        if not FIRST_DATE <= day <= LAST_DATE:
+            return None, Message.of("date_invalid", value=show(raw))
+        return day, None
     if isinstance(raw, bool):
         return None, Message.of("date_invalid", value=show(raw))
     if isinstance(raw, int | float):
@@ -152,6 +168,8 @@ def parse_date(raw: object) -> tuple[date | None, Message | None]:
         if not match:
             return None, Message.of("date_invalid", value=show(raw))
         year, month, day = (int(g) for g in match.groups())
+    if not FIRST_DATE.year <= year <= LAST_DATE.year:  # before monthrange: no year 0
+        return None, Message.of("date_invalid", value=show(raw))
     if not 1 <= month <= 12 or not 1 <= day <= monthrange(year, month)[1]:
         return None, Message.of("date_impossible", value=show(raw))
     return date(year, month, day), None
@@ -231,6 +249,6 @@ def title_date(text: str) -> date | None:
         if month:
             candidates.append((int(m.group(3)), month, int(m.group(2))))
     for year, month, day in candidates:
-        if 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1]:
+        if year >= 1 and 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1]:
             return date(year, month, day)
     return None

@@ -1,141 +1,241 @@
-"""The row rules and business rules of ``sr_pipeline.rules`` at their edges, on real workbooks.
+"""The row rules and business rules (sr_pipeline/rules.py) on typed rows written by hand, as the
+reader hands them over (dates as datetime64, durations as nullable integers, amounts in USD).
 
-A clerk's tracker puts a project right on a limit more often than one would think: a QIP of
-exactly 50,000 USD, one planned for six months, one that ran from 31 August to the end of
-February, one approved, started and finished on the same day. Each side of each limit is
-written out here with the exact flag or rejection it must give.
-
-Guards against: an off-by-one at the ceiling (``>=`` for ``>``), a six-month limit counted in
-days (31 August + 6 months is 28 February, not 27 or 1 March), the dates overruling a
-duration the unit stated, expenditure equal to the budget flagged, same-day dates
-rejected, and the completed-without-end-date rule applied where the contract does not ask
-for it (PBF) or missing where it does (Trust Fund).
+Guards against: a rule off by one at its edge (a budget of exactly 50,000 USD flagged, a
+project starting the day it is approved rejected, an end date exactly six calendar months after
+the start flagged, expenditure equal to the budget flagged); a blank cell breaking a rule or
+breaching it (a missing date is not "before" anything); the stated duration ignored, or
+overridden by dates, or dates ignored when it is blank; a completed project without an end date
+let through; a currency written in the amount that contradicts the row's currency let through;
+a flag message that hides the conversion the clerk needs to see (47,500 EUR, not the 58,570 USD
+it is worth) or quotes the wrong dates.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
+import pandas as pd
+import pytest
 
-from sr_pipeline.discovery import recognise
-from sr_pipeline.model import ReadResult
-from sr_pipeline.reader import read_tracker
-from tests.builders import pbf_row, pbf_workbook, qip_row, qip_workbook, tf_row, tf_workbook
+from sr_pipeline.messages import Message, Term
+from sr_pipeline.rules import FLAG_RULES, ROW_RULES
 
-DURATION, APPROVED, STARTED, ENDED = (
-    "Durée (mois)", "Date d'approbation", "Date de démarrage", "Date de clôture",
-)  # fmt: skip
+NaT = pd.NaT
 
 
-def read(path: Path) -> ReadResult:
-    return read_tracker(recognise(path))
+def dates(*values: str | None) -> pd.Series:
+    return pd.to_datetime(pd.Series(values, dtype="object"))
 
 
-def flags(result: ReadResult) -> list[tuple[int, str, str]]:
-    found = result.rule_flags
-    return list(zip(found["source_row"], found["rule"], found["detail"], strict=True))
+def passes(rule: str, frame: pd.DataFrame, table: dict = ROW_RULES) -> list[bool]:
+    return table[rule].ok(frame).tolist()
 
 
-def problems(result: ReadResult) -> list[tuple[int, str, str]]:
-    found = result.rejected_rows
-    return list(zip(found["source_row"], found["field"], found["problem"], strict=True))
+def flagged(rule: str, frame: pd.DataFrame) -> list[bool]:
+    return [not ok for ok in passes(rule, frame, FLAG_RULES)]
 
 
-def test_duration_over_six_months_at_its_edges(tmp_path: Path) -> None:
-    rows = [
-        qip_row(1, **{DURATION: 6}),  # exactly six months stated: within the limit
-        qip_row(2, **{DURATION: 7}),
-        # Duration blank: the dates decide, in calendar months.
-        qip_row(3, **{DURATION: "", STARTED: date(2018, 3, 15), ENDED: date(2018, 9, 15)}),
-        qip_row(4, **{DURATION: "", STARTED: date(2018, 3, 15), ENDED: date(2018, 9, 16)}),
-        # 31 August + 6 calendar months is the last day of February.
-        qip_row(5, **{DURATION: "", APPROVED: date(2018, 8, 1), STARTED: date(2018, 8, 31),
-                      ENDED: date(2019, 2, 28)}),
-        qip_row(6, **{DURATION: "", APPROVED: date(2018, 8, 1), STARTED: date(2018, 8, 31),
-                      ENDED: date(2019, 3, 1)}),
-        # A duration the unit stated is the duration, whatever the dates say.
-        qip_row(7, **{DURATION: 5, STARTED: date(2018, 3, 15), ENDED: date(2019, 3, 15)}),
-        # No start date: nothing to count six months from.
-        qip_row(8, **{DURATION: "", STARTED: "", ENDED: date(2019, 3, 15)}),
-    ]  # fmt: skip
-    result = read(qip_workbook(tmp_path, rows))
-    assert flags(result) == [
-        (6, "duration_over_6_months", "duration of 7 months is above the QIP maximum of 6 months"),
-        (8, "duration_over_6_months", "runs from 15/03/2018 to 16/09/2018, more than 6 months"),
-        (10, "duration_over_6_months", "runs from 31/08/2018 to 01/03/2019, more than 6 months"),
+# --- row rules: a breach rejects the row ----------------------------------------------------
+
+
+def test_start_not_before_approval() -> None:
+    frame = pd.DataFrame(
+        {
+            "approval_date": dates("2018-03-01", "2018-03-01", "2018-03-01", None, "2018-03-01"),
+            "start_date": dates("2018-03-02", "2018-03-01", "2018-02-28", "2018-01-01", None),
+        }
+    )
+    # After, the same day (a project may start the day it is approved), before, and blanks
+    # on either side (nothing to compare: the rule holds).
+    assert passes("start_not_before_approval", frame) == [True, True, False, True, True]
+
+
+def test_end_not_before_start() -> None:
+    frame = pd.DataFrame(
+        {
+            "start_date": dates("2018-03-01", "2018-03-01", "2018-03-01", None, "2018-03-01"),
+            "end_date": dates("2018-09-01", "2018-03-01", "2018-02-28", "2018-01-01", None),
+        }
+    )
+    assert passes("end_not_before_start", frame) == [True, True, False, True, True]
+
+
+def test_a_completed_project_has_an_end_date() -> None:
+    frame = pd.DataFrame(
+        {
+            "status": ["completed", "completed", "ongoing", "cancelled", None],
+            "end_date": dates("2018-06-01", None, None, None, None),
+        }
+    )
+    assert passes("end_date_when_completed", frame) == [True, False, True, True, True]
+
+
+def test_a_currency_written_in_the_amount_agrees_with_the_rows() -> None:
+    frame = pd.DataFrame(
+        {
+            "_currency": ["USD", "XOF", "USD", "EUR"],
+            "_written_currency": [None, "USD", "USD", "EUR"],  # "USD 20,000" in an XOF row
+        }
+    )
+    assert passes("amount_currency_agrees", frame) == [True, False, True, True]
+    # Validated output no longer carries the written currency: the reader enforced it before.
+    assert passes("amount_currency_agrees", frame.drop(columns="_written_currency")) == [True] * 4
+
+
+def test_row_rule_messages_quote_the_dates_day_first() -> None:
+    row = pd.Series(
+        {
+            "approval_date": pd.Timestamp("2018-03-01"),
+            "start_date": pd.Timestamp("2018-02-05"),
+            "end_date": pd.Timestamp("2018-01-31"),
+            "_written_currency": "USD",
+            "_currency": "XOF",
+        }
+    )
+    assert ROW_RULES["start_not_before_approval"].message(row) == Message.of(
+        "start_not_before_approval", start="05/02/2018", approval="01/03/2018"
+    )
+    assert ROW_RULES["end_not_before_start"].message(row) == Message.of(
+        "end_not_before_start", end="31/01/2018", start="05/02/2018"
+    )
+    assert ROW_RULES["end_date_when_completed"].message(row) == Message.of(
+        "end_date_when_completed"
+    )
+    assert ROW_RULES["amount_currency_agrees"].message(row) == Message.of(
+        "amount_currency_agrees", written="USD", currency="XOF"
+    )
+
+
+def test_row_rules_name_the_cell_the_clerk_must_fix() -> None:
+    assert {name: rule.field for name, rule in ROW_RULES.items()} == {
+        "start_not_before_approval": "start_date",
+        "end_not_before_start": "end_date",
+        "end_date_when_completed": "end_date",
+        "amount_currency_agrees": "<amount>",  # the sheet's amount field (budget or amount)
+    }
+
+
+# --- business rules: a breach flags the row, which is still loaded --------------------------
+
+
+def test_budget_over_the_qip_cap() -> None:
+    frame = pd.DataFrame({"budget_usd": [49_999.99, 50_000.0, 50_000.01, 120_000.0, None]})
+    # TRACKERS.md: at most 50,000 USD; exactly the cap is fine; a budget not converted (no
+    # rate: a row error elsewhere) is not flagged.
+    assert flagged("budget_over_cap", frame) == [False, False, True, True, False]
+    # Unknown stays unflagged in a nullable column too (NA, not NaN, compares as unknown).
+    nullable = frame.astype({"budget_usd": "Float64"})
+    assert flagged("budget_over_cap", nullable) == [False, False, True, True, False]
+
+
+def test_budget_over_cap_message_in_usd() -> None:
+    row = pd.Series({"budget": 60_000.0, "budget_usd": 60_000.0, "currency": "USD",
+                     "_rate": None, "_rate_month": None})  # fmt: skip
+    assert FLAG_RULES["budget_over_cap"].message(row) == Message.of(
+        "budget_over_cap", budget_usd=60_000.0, cap=50_000.0
+    )
+
+
+def test_budget_over_cap_message_shows_the_conversion() -> None:
+    # The clerk sees 47 500 EUR in the cell: the message says what it is worth and at what rate.
+    row = pd.Series({"budget": 47_500.0, "budget_usd": 58_570.9, "currency": "EUR",
+                     "_rate": 0.811, "_rate_month": 201803})  # fmt: skip
+    assert FLAG_RULES["budget_over_cap"].message(row) == Message.of(
+        "budget_over_cap_converted", amount=47_500.0, currency="EUR", rate=0.811,
+        month=Term("March 2018", "mars 2018"), budget_usd=58_570.9, cap=50_000.0,
+    )  # fmt: skip
+
+
+def test_duration_over_six_months() -> None:
+    frame = pd.DataFrame(
+        {
+            "duration_months": pd.array([6, 7, 6, None, None, None, None, None, 3], "Int64"),
+            "start_date": dates(
+                "2018-03-15",
+                "2018-03-15",
+                "2018-01-01",
+                "2018-03-15",
+                "2018-03-15",
+                "2018-08-31",
+                None,
+                "2018-03-15",
+                "2018-01-01",
+            ),
+            "end_date": dates(
+                "2018-09-15",
+                "2018-05-15",
+                "2019-12-31",
+                "2018-09-15",
+                "2018-09-16",
+                "2019-02-28",
+                "2019-12-31",
+                None,
+                "2019-01-01",
+            ),
+        }
+    )
+    assert flagged("duration_over_6_months", frame) == [
+        False,  # 6 stated: at most 6 months
+        True,  # 7 stated, whatever the dates say
+        False,  # 6 stated: the stated duration wins over the dates
+        False,  # blank: 15 March to 15 September is exactly 6 calendar months
+        True,  # blank: one day more
+        False,  # blank: 31 August + 6 months is 28 February (calendar months, not 180 days)
+        False,  # blank and no start date: nothing to tell
+        False,  # blank and no end date (ongoing)
+        False,  # 3 stated: a year of dates does not matter
     ]
-    assert len(result.tables["projects"]) == 8  # flagged rows are loaded and counted
 
 
-def test_budget_cap_at_its_edge_after_conversion(tmp_path: Path) -> None:
-    rows = [
-        qip_row(1, Budget=50_000),  # the ceiling itself
-        qip_row(2, Budget="50 000,01"),  # a cent over
-        # March 2018 (the approval month): 0.811 EUR per USD in the rates file.
-        qip_row(3, Budget=40_550, Devise="EUR"),  # 40,550 / 0.811 = 50,000.00 USD
-        qip_row(4, Budget=40_551, Devise="EUR"),  # 50,001.23 USD
-        qip_row(5, Budget="40 550,30", Devise="EUR"),  # 50,000.37 USD
-    ]
-    result = read(qip_workbook(tmp_path, rows))
-    assert flags(result) == [
-        (6, "budget_over_cap", "budget of 50,000.01 USD is above the QIP ceiling of 50,000 USD"),
-        (8, "budget_over_cap", "budget of 40,551 EUR is 50,001 USD at the UN rate of March "
-                               "2018 (0.811 EUR per USD), above the QIP ceiling of 50,000 USD"),
-        # Amounts are whole in a sentence unless two would then read the same.
-        (9, "budget_over_cap", "budget of 40,550.30 EUR is 50,000.37 USD at the UN rate of "
-                               "March 2018 (0.811 EUR per USD), above the QIP ceiling of "
-                               "50,000 USD"),
-    ]  # fmt: skip
-    assert result.tables["projects"]["budget_usd"].tolist() == [50_000, 50_000.01, 50_000,
-                                                                50_001.23, 50_000.37]  # fmt: skip
+def test_duration_rule_on_a_sheet_without_rows() -> None:
+    frame = pd.DataFrame(
+        {
+            "duration_months": pd.array([], dtype="Int64"),
+            "start_date": dates(),
+            "end_date": dates(),
+        }
+    )
+    assert flagged("duration_over_6_months", frame) == []
 
 
-def test_expenditure_equal_to_the_budget_is_not_flagged(tmp_path: Path) -> None:
-    rows = [
-        tf_row(1, **{"Expenditure to date": 181_320}),  # all of it spent
-        tf_row(2, **{"Expenditure to date": "181,320.01"}),  # a cent more
-    ]
-    result = read(tf_workbook(tmp_path, rows))
-    assert flags(result) == [
-        (5, "expenditure_over_budget",
-         "expenditure of 181,320.01 USD is above the approved budget of 181,320 USD"),
-    ]  # fmt: skip
+def test_duration_messages() -> None:
+    stated = pd.Series({"duration_months": 8, "start_date": pd.Timestamp("2018-03-15"),
+                        "end_date": pd.NaT})  # fmt: skip
+    assert FLAG_RULES["duration_over_6_months"].message(stated) == Message.of(
+        "duration_over_6_months", months=8, limit=6
+    )
+    by_dates = pd.Series({"duration_months": pd.NA, "start_date": pd.Timestamp("2018-03-15"),
+                          "end_date": pd.Timestamp("2018-09-16")})  # fmt: skip
+    assert FLAG_RULES["duration_over_6_months"].message(by_dates) == Message.of(
+        "duration_over_6_months_by_dates", start="15/03/2018", end="16/09/2018", limit=6
+    )
 
 
-def test_dates_on_the_same_day_are_in_order_a_day_back_is_not(tmp_path: Path) -> None:
-    day = date(2018, 3, 15)
-    rows = [
-        qip_row(1, **{APPROVED: day, STARTED: day, ENDED: day}),  # approved, done, same day
-        qip_row(2, **{APPROVED: day, STARTED: date(2018, 3, 14)}),
-        qip_row(3, **{STARTED: day, ENDED: date(2018, 3, 14)}),
-    ]
-    result = read(qip_workbook(tmp_path, rows))
-    assert problems(result) == [
-        (6, "start_date", "Date de démarrage: the start date 14/03/2018 is before the approval "
-                          "date 15/03/2018; a project cannot start before it is approved"),
-        (7, "end_date", "Date de clôture: the end date 14/03/2018 is before the start date "
-                        "15/03/2018; check both dates"),
-    ]  # fmt: skip
+def test_expenditure_over_budget() -> None:
+    frame = pd.DataFrame(
+        {
+            "budget": [100_000.0, 100_000.0, 100_000.0, None, 100_000.0],
+            "expenditure": [99_999.0, 100_000.0, 100_000.5, 5.0, None],
+        }
+    )
+    assert flagged("expenditure_over_budget", frame) == [False, False, True, False, False]
+    nullable = frame.astype("Float64")
+    assert flagged("expenditure_over_budget", nullable) == [False, False, True, False, False]
 
 
-def test_the_project_applies_date_order_to_the_trust_fund_and_pbf_too(tmp_path: Path) -> None:
-    # The contract states the order rules in the QIP table; the project applies them to the
-    # other funds' dates as well (an interpretation: see docs/rules.md).
-    tf = read(tf_workbook(tmp_path, [tf_row(1, **{"Start Date": date(2018, 1, 31)}),
-                                     tf_row(2, **{"End Date": date(2018, 2, 28)})]))  # fmt: skip
-    assert [(row, field) for row, field, _ in problems(tf)] == [(4, "start_date"), (5, "end_date")]
-    pbf = read(pbf_workbook(tmp_path, [pbf_row(1, **{"Date de fin": date(2015, 5, 31)})]))
-    assert [(row, field) for row, field, _ in problems(pbf)] == [(4, "end_date")]
+def test_expenditure_message() -> None:
+    row = pd.Series({"budget": 100_000.0, "expenditure": 200_000.0})
+    assert FLAG_RULES["expenditure_over_budget"].message(row) == Message.of(
+        "expenditure_over_budget", expenditure=200_000.0, budget=100_000.0
+    )
 
 
-def test_completed_without_an_end_date_per_fund(tmp_path: Path) -> None:
-    message = "the project is marked completed but has no end date; enter the date it was completed"
-    qip = read(qip_workbook(tmp_path, [qip_row(1, Statut="Terminé", **{ENDED: ""})]))
-    assert problems(qip) == [(5, "end_date", f"Date de clôture: {message}")]
-    tf = read(tf_workbook(tmp_path, [tf_row(1, Status="Closed")]))
-    assert problems(tf) == [(4, "end_date", f"End Date: {message}")]
-    assert qip.rule_flags.empty and tf.rule_flags.empty  # a row error, not a flag
-    # The PBF table does not ask for an end date: the project is loaded as it is.
-    pbf = read(pbf_workbook(tmp_path, [pbf_row(1, Statut="Achevé", **{"Date de fin": ""})]))
-    assert pbf.rejected_rows.empty
-    assert pbf.tables["projects"]["status"].tolist() == ["completed"]
+@pytest.mark.parametrize(
+    ("rule", "field"),
+    [
+        ("budget_over_cap", "budget"),
+        ("duration_over_6_months", "duration_months"),
+        ("expenditure_over_budget", "expenditure"),
+    ],
+)
+def test_flags_name_the_cell_the_clerk_must_look_at(rule: str, field: str) -> None:
+    assert FLAG_RULES[rule].field == field

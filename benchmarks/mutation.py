@@ -1,0 +1,406 @@
+"""Mutation testing: how many deliberately wrong versions of the code that decides what a value
+means and where it goes the fast tests catch (issue #11).
+
+    make mutation     (or: .venv/bin/python benchmarks/mutation.py [--only values,rules] [-j N])
+
+Slow (5 to 10 minutes on 2 cores, more while survivors are many): not part of ``make test``
+or CI. ``--only values,rules`` runs some targets only.
+
+For the modules in ``TARGETS`` it runs mutmut 3 (pinned in the dev extra) once, in a scratch
+copy of the project (``benchmarks/out/mutation/``, git-ignored): mutmut rewrites each function
+of a target into many mutants (``<`` into ``<=``, ``and`` into ``or``, a string into
+``"XX…XX"``, an argument into ``None``, ...) and runs, for each mutant, the selected tests that
+call that function (it records which ones during a first, clean run), in a process forked per
+mutant. A mutant is *killed* when a test fails, *survives* when they all pass.
+
+What mutmut 3 cannot see, and how this script lets it see it (in the scratch copy only; the
+behaviour is unchanged, and the clean run of every selected test on the prepared copy proves
+it):
+
+- code outside a ``def``, or run only at import: the rules in ``rules.py`` are lambdas, or
+  closures made once by a factory (``_not_before("start_date", "approval_date")``), inside the
+  ``ROW_RULES``/``FLAG_RULES`` tables; each becomes a module-level function named after its
+  rule and argument (``_budget_over_cap__ok``, ``_start_not_before_approval__ok``), which
+  holds the lambda's body or calls the factory at each call;
+- decorated functions: a caching decorator (``@lru_cache`` on ``text.fold``) is removed, since
+  the parent process's cache would otherwise answer for the mutant; ``@contextmanager`` (on
+  ``warehouse.transaction``) is applied after the definition instead (``f = contextmanager(f)``).
+
+Module-level constants (``QIP_BUDGET_CAP_USD``, the regular expressions, ``MONTH_LAYERS``) are
+still not mutated: the tests that pin them are written out in the test modules.
+
+Output: a table per module (mutants, killed, survived, timeout, suspicious, no tests, score =
+(killed + timeout) / mutants), the survivors listed in ``benchmarks/mutation-equivalents.md``
+(judged equivalent: no observable behaviour changes) and any other survivor with its diff; the
+same in ``benchmarks/out/mutation/report.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import libcst as cst
+from mutmut.stats import status_by_exit_code
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "benchmarks" / "out" / "mutation"
+EQUIVALENTS = ROOT / "benchmarks" / "mutation-equivalents.md"
+BIN = Path(sys.executable).parent
+
+# The fast tests that exercise the targets: plain function calls, workbooks built in tmp_path
+# and read, SQL on hand-written rows. Never a Dagster run, a browser or a service.
+READER_TESTS = [
+    "tests/test_reader.py",
+    "--deselect=tests/test_reader.py::test_a_100000_row_sheet_loads_every_row",  # 45 s, no new path
+]
+
+
+@dataclass
+class Target:
+    name: str
+    path: str  # the module, relative to the project root
+    tests: list[str]  # pytest arguments selecting the fast tests that exercise it
+    functions: list[str] | None = None  # None: every function of the module
+    # Calls whose function arguments are made module-level functions (see the docstring):
+    # (the callee's name, {argument position: name of the new function}).
+    hoist: tuple[str, dict[int, str]] | None = None
+    undecorate: list[str] = field(default_factory=list)  # functions whose decorator goes
+
+    @property
+    def module(self) -> str:
+        return self.path.removesuffix(".py").replace("/", ".")
+
+    def patterns(self) -> list[str]:
+        """mutmut's mutant names for the functions measured."""
+        if self.functions is None:
+            return [f"{self.module}.*"]
+        names = []
+        for function in self.functions:
+            cls, _, name = function.rpartition(".")
+            mangled = f"x\u01c1{cls}\u01c1{name}" if cls else f"x_{name}"
+            names.append(f"{self.module}.{mangled}__mutmut_*")
+        return names
+
+
+TARGETS = [
+    Target(
+        "values",
+        "sr_pipeline/values.py",
+        ["tests/test_values.py", "tests/test_discovery.py", *READER_TESTS],
+    ),
+    Target(
+        "text",
+        "sr_pipeline/text.py",
+        ["tests/test_text.py", "tests/test_values.py", *READER_TESTS],
+        undecorate=["fold"],
+    ),
+    Target(
+        "rules",
+        "sr_pipeline/rules.py",
+        ["tests/test_rules.py", *READER_TESTS],
+        hoist=("Rule", {2: "ok", 3: "message"}),  # Rule(name, field, ok, message, description)
+    ),
+    Target(
+        "discovery",
+        "sr_pipeline/discovery.py",
+        [
+            "tests/test_discovery.py",
+            "tests/test_discovery_versions.py",
+            "tests/sql/test_version_spans.py",
+        ],
+    ),
+    Target(
+        "warehouse",
+        "sr_pipeline/warehouse.py",
+        ["tests/test_warehouse_layers.py", "tests/sql/"],
+        functions=["rebuild_layer", "transaction", "Warehouse.publish"],
+        undecorate=["transaction"],
+    ),
+    Target(
+        "assets_raw",
+        "sr_pipeline/defs/assets_raw.py",
+        ["tests/defs/test_assets_raw.py", "tests/sql/test_version_spans.py"],
+        functions=["load_needed"],
+    ),
+    Target(
+        "sensors",
+        "sr_pipeline/defs/sensors.py",
+        ["tests/defs/test_sensors.py", "tests/sql/test_version_spans.py"],
+        functions=["affected_partitions"],
+    ),
+]
+
+
+# --- preparing the scratch copy -------------------------------------------------------------
+
+CACHING_DECORATORS = {"cache", "lru_cache", "cached_property"}
+
+
+def m_name(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
+
+
+def _decorator_name(decorator: cst.Decorator) -> str:
+    node = decorator.decorator
+    if isinstance(node, cst.Call):
+        node = node.func
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else ""
+
+
+class _Hoist(cst.CSTTransformer):
+    """Replaces the function arguments of each call to ``callee`` labelled by a string first
+    argument (``Rule("budget_over_cap", ..., lambda df: ...)``) by the name of a new function."""
+
+    def __init__(self, callee: str, names: dict[int, str]) -> None:
+        self.callee = callee
+        self.names = names
+        self.hoisted: list[cst.CSTNode] = []
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        label = original.args[0].value if original.args else None
+        if not m_name(original.func, self.callee) or not isinstance(label, cst.SimpleString):
+            return updated
+        args = list(updated.args)
+        for position, arg in enumerate(args):
+            if position not in self.names or arg.keyword or isinstance(arg.value, cst.Name):
+                continue  # a function by its name is mutated where it is defined
+            name = f"_{label.evaluated_value}__{self.names[position]}"
+            if isinstance(arg.value, cst.Lambda):  # its body becomes the function's
+                hoisted = cst.FunctionDef(
+                    name=cst.Name(name),
+                    params=arg.value.params,
+                    body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(arg.value.body)])]),
+                )
+            else:  # a factory call (_not_before(...)): made at each call, not once at import
+                code = cst.Module([]).code_for_node(arg.value)
+                hoisted = cst.parse_statement(f"def {name}(*args):\n    return ({code})(*args)\n")
+            self.hoisted.append(hoisted)
+            args[position] = arg.with_changes(value=cst.Name(name))
+        return updated.with_changes(args=args)
+
+
+def prepare(source: str, target: Target) -> str:
+    """The target's source as mutmut can mutate it, behaviour unchanged (see the docstring)."""
+    module = cst.parse_module(source)
+    body: list[cst.CSTNode] = []
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in target.undecorate:
+            after = [
+                d for d in statement.decorators if _decorator_name(d) not in CACHING_DECORATORS
+            ]
+            body.append(statement.with_changes(decorators=[]))
+            for decorator in reversed(after):  # the innermost decorator applies first
+                name = statement.name.value
+                call = cst.parse_statement(
+                    f"{name} = {module.code_for_node(decorator.decorator)}({name})"
+                )
+                body.append(call)
+            continue
+        if target.hoist and not isinstance(statement, cst.FunctionDef | cst.ClassDef):
+            hoist = _Hoist(*target.hoist)
+            statement = statement.visit(hoist)
+            body.extend(hoist.hoisted)
+        body.append(statement)
+    return module.with_changes(body=body).code
+
+
+def copy_project(targets: list[Target]) -> None:
+    if WORK.exists():
+        shutil.rmtree(WORK)
+    WORK.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
+    for folder in ("sr_pipeline", "tests"):
+        shutil.copytree(ROOT / folder, WORK / folder, ignore=ignore)
+    for target in targets:
+        path = WORK / target.path
+        path.write_text(prepare(path.read_text(encoding="utf-8"), target), encoding="utf-8")
+    tests = [arg for target in targets for arg in target.tests]
+    tests = list(dict.fromkeys(tests))
+    config = {
+        "source_paths": ["sr_pipeline"],
+        "only_mutate": [t.path for t in targets],
+        "pytest_add_cli_args_test_selection": tests,
+        # Deterministic runs: no cache between runs, hypothesis derandomized in the tests.
+        "pytest_add_cli_args": ["-p", "no:cacheprovider"],
+        "use_git_change_detection": False,
+    }
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    lines = [f"{key} = {json.dumps(value)}" for key, value in config.items()]
+    (WORK / "pyproject.toml").write_text(
+        pyproject + "\n[tool.mutmut]\n" + "\n".join(lines) + "\n", encoding="utf-8"
+    )
+
+
+# --- reading the results --------------------------------------------------------------------
+
+COLUMNS = ("mutants", "killed", "survived", "timeout", "suspicious", "no tests")
+
+
+def function_of(key: str, module: str) -> str:
+    """``sr_pipeline.warehouse.xǁWarehouseǁpublish__mutmut_3`` -> ``Warehouse.publish``."""
+    mangled = key[len(module) + 1 :].split("__mutmut_")[0]
+    if mangled.startswith("x\u01c1"):
+        cls, name = mangled[2:].split("\u01c1")
+        return f"{cls}.{name}"
+    return mangled.removeprefix("x_")
+
+
+def results(target: Target) -> dict[str, str]:
+    meta = WORK / "mutants" / (target.path + ".meta")
+    codes = json.loads(meta.read_text())["exit_code_by_key"]
+    patterns = target.patterns()
+    return {
+        key: status_by_exit_code[code]
+        for key, code in codes.items()
+        if any(fnmatch.fnmatchcase(key, p) for p in patterns)
+    }
+
+
+def _norm(lines: list[str]) -> str:
+    return " ⏎ ".join(" ".join(line.split()) for line in lines) or "(nothing)"
+
+
+def diff_of(key: str) -> tuple[str, str, str]:
+    """The mutated line(s): (original, mutant, the whole diff)."""
+    shown = subprocess.run(
+        [str(BIN / "mutmut"), "show", key], cwd=WORK, capture_output=True, text=True, check=True
+    ).stdout
+    lines = shown.splitlines()
+    old = [line[1:] for line in lines if line.startswith("-") and not line.startswith("---")]
+    new = [line[1:] for line in lines if line.startswith("+") and not line.startswith("+++")]
+    return _norm(old), _norm(new), shown
+
+
+_EQUIVALENT = re.compile(r"^- `(?P<function>[^`]+)`: `(?P<old>.*)` → `(?P<new>.*)` — (?P<why>.+)$")
+
+
+def equivalents() -> dict[tuple[str, str, str, str], str]:
+    """(module file, function, original, mutant) -> why the mutant changes nothing."""
+    found: dict[tuple[str, str, str, str], str] = {}
+    module = ""
+    for line in EQUIVALENTS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            module = line[3:].strip().strip("`")
+        elif match := _EQUIVALENT.match(line):
+            key = (module, match["function"], _norm([match["old"]]), _norm([match["new"]]))
+            found[key] = match["why"]
+    return found
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--only", help="comma-separated target names: " + ", ".join(t.name for t in TARGETS)
+    )
+    parser.add_argument("-j", "--max-children", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args(argv)
+    targets = [t for t in TARGETS if not args.only or t.name in args.only.split(",")]
+
+    started = time.monotonic()
+    copy_project(targets)
+    log = WORK / "mutmut.log"
+    patterns = [p for t in targets for p in t.patterns()]
+    print(f"mutmut run on {', '.join(t.path for t in targets)} (log: {log.relative_to(ROOT)})")
+    with log.open("w") as out:
+        done = subprocess.run(
+            [str(BIN / "mutmut"), "run", "--max-children", str(args.max_children), *patterns],
+            cwd=WORK, stdout=out, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )  # fmt: skip
+    if done.returncode != 0:
+        print(log.read_text()[-3000:])
+        print(f"mutmut failed (exit {done.returncode})")
+        return 1
+    minutes = (time.monotonic() - started) / 60
+
+    judged = equivalents()
+    used: set[tuple[str, str, str, str]] = set()
+    table = [
+        "| module | mutants | killed | survived | timeout | suspicious | no tests | score "
+        "| equivalent | score without them |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    unexplained: list[str] = []
+    explained: list[str] = []
+    for target in targets:
+        statuses = {k: s for k, s in results(target).items() if s != "skipped"}  # pragma'd
+        count = {c: 0 for c in COLUMNS}
+        count["mutants"] = len(statuses)
+        equivalent = 0
+        for key, status in sorted(statuses.items(), key=lambda kv: _order(kv[0])):
+            # "suspicious" also counts segfaults and mutants left unchecked by an interruption.
+            count[status if status in COLUMNS else "suspicious"] += 1
+            if status == "killed" or status == "timeout":
+                continue
+            old, new, shown = diff_of(key)
+            function = function_of(key, target.module)
+            judgement = (Path(target.path).name, function, old, new)
+            if status == "survived" and judgement in judged:
+                equivalent += 1
+                used.add(judgement)
+                explained.append(f"- {key}: `{old}` → `{new}` — {judged[judgement]}")
+            else:
+                unexplained.append(f"### {key} ({status})\n\n```diff\n{shown.strip()}\n```\n")
+        caught = count["killed"] + count["timeout"]
+        total = count["mutants"]
+        score = caught / total if total else 1.0
+        rest = total - equivalent
+        table.append(
+            f"| {target.path.removeprefix('sr_pipeline/')}"
+            + ("" if target.functions is None else f" ({', '.join(target.functions)})")
+            + " | " + " | ".join(str(count[c]) for c in COLUMNS)
+            + f" | {score:.1%} | {equivalent} | {caught / rest if rest else 1.0:.1%} |"
+        )  # fmt: skip
+    stale = sorted(set(judged) - used)
+
+    report = [
+        f"# Mutation testing, {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
+        f"{minutes:.1f} min",
+        "",
+        *table,
+        "",
+        f"## Survivors not judged equivalent ({len(unexplained)})",
+        "",
+        *unexplained,
+        f"## Survivors judged equivalent ({len(explained)}, reasons in "
+        "benchmarks/mutation-equivalents.md)",
+        "",
+        *explained,
+        "",
+    ]
+    if stale:
+        report += ["## Listed as equivalent but no longer surviving (or no longer generated)", ""]
+        report += [
+            f"- {module} `{function}`: `{old}` → `{new}`" for module, function, old, new in stale
+        ]
+    (WORK / "report.md").write_text("\n".join(report) + "\n", encoding="utf-8")
+    print("\n".join(table))
+    print(f"\n{len(unexplained)} survivor(s) not judged equivalent, {len(explained)} judged "
+          f"equivalent, {len(stale)} stale entr(ies) in {EQUIVALENTS.relative_to(ROOT)}; "
+          f"details: {(WORK / 'report.md').relative_to(ROOT)}; {minutes:.1f} min")  # fmt: skip
+    return 0
+
+
+def _order(key: str) -> tuple[str, int]:
+    name, _, number = key.rpartition("__mutmut_")
+    return name, int(number) if number.isdigit() else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
