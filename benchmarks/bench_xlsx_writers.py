@@ -15,7 +15,7 @@ included), and its last output is read back with openpyxl and checked cell by ce
 the source table.
 
 Candidates
-  a   the export's own ``write_workbook`` (xlsxwriter, one write_* per cell): the baseline
+  a   the export as it was before this issue (xlsxwriter, one write_* per cell): the baseline
   b   xlsxwriter ``constant_memory``, row by row
   b2  xlsxwriter ``write_column`` per column (formats per cell, like the baseline)
   c   pyexcelerate, whole sheet at once, text columns forced to inline strings
@@ -28,10 +28,12 @@ Candidates
   f2  the same with a ``constant_memory`` worksheet
   f3  rvgsrust-xlsxwriter, one ``write`` per cell from Python values, constant_memory:
       the feedback workbook's way of writing (cells at positions, typed as read)
+  g   the export's ``write_workbook`` today: (f2), with the header row written first so
+      that a table without rows keeps its header
 
 The DuckDB excel extension exists on PyPI only for duckdb 1.5.5 (``duckdb-extension-excel``
-pins ``duckdb==1.5.5``; the project pins 1.5.6), so candidate ``e`` runs this same script
-with the interpreter of a throwaway venv, made on first use:
+pins ``duckdb==1.5.5``; it is not a dependency of the project), so candidate ``e`` runs this
+same script with the interpreter of a throwaway venv, made on first use:
 
     python3 -m venv /tmp/venv-duckdb155
     /tmp/venv-duckdb155/bin/pip install duckdb==1.5.5 duckdb-extension-excel==1.5.5
@@ -81,7 +83,7 @@ HEADER_FILL = "#0B4F8A"
 HEADER_FONT = "#FFFFFF"
 
 CANDIDATES = {
-    "a": "xlsxwriter, one write_* per cell (export.write_workbook, baseline)",
+    "a": "xlsxwriter, one write_* per cell (the export before #15, baseline)",
     "b": "xlsxwriter constant_memory, row by row",
     "b2": "xlsxwriter write_column per column",
     "c": "pyexcelerate, whole sheet, text columns as inline strings",
@@ -91,6 +93,7 @@ CANDIDATES = {
     "f1": "rvgsrust-xlsxwriter write_dataframe(DuckDB relation)",
     "f2": "rvgsrust-xlsxwriter write_dataframe, constant_memory sheet",
     "f3": "rvgsrust-xlsxwriter one write() per cell, constant_memory",
+    "g": "export.write_workbook since #15 (f2 + header cells written first)",
 }
 VERSION_OF = {
     "a": ["xlsxwriter"],
@@ -103,12 +106,13 @@ VERSION_OF = {
     "f1": ["rvgsrust-xlsxwriter", "duckdb"],
     "f2": ["rvgsrust-xlsxwriter", "duckdb"],
     "f3": ["rvgsrust-xlsxwriter"],
+    "g": ["rvgsrust-xlsxwriter", "duckdb"],
 }
 IMPORTS = {
     "a": ["xlsxwriter"], "b": ["xlsxwriter"], "b2": ["xlsxwriter"], "c": ["pyexcelerate"],
     "c0": ["pyexcelerate"], "d": ["rustpy_xlsxwriter", "duckdb"],
     "f1": ["rvgsrust_xlsxwriter", "duckdb"], "f2": ["rvgsrust_xlsxwriter", "duckdb"],
-    "f3": ["rvgsrust_xlsxwriter"],
+    "f3": ["rvgsrust_xlsxwriter"], "g": ["rvgsrust_xlsxwriter", "duckdb"],
 }  # fmt: skip
 CHECKS = (
     "sheets", "text", "no_formula", "dates", "date_format", "numbers", "number_formats",
@@ -228,7 +232,8 @@ def layout(df):
         if is_date:
             columns.append((str(column), "date", export.DATE_FORMAT, width))
         elif is_number:
-            columns.append((str(column), "number", export._number_format(column, series), width))
+            fmt = export.number_format(column, _type_name(series))
+            columns.append((str(column), "number", fmt, width))
         else:
             columns.append((str(column), "text", None, width))
     return columns
@@ -255,9 +260,69 @@ def python_columns(df, cols):
 
 
 def write_a(tables, path):
+    """The export as it was written before issue #15: xlsxwriter, one write_* per cell."""
+    import math
+    from datetime import date, datetime
+
+    import pandas as pd
+
+    from sr_pipeline.bulletin import export
+
+    book, header = _xlsxwriter_book(path)
+    date_format = book.add_format({"num_format": export.DATE_FORMAT})
+    formats = {}
+    for sheet, df in tables.items():
+        ws = book.add_worksheet(sheet)
+        widths = [len(str(column)) + 2 for column in df.columns]
+        for col, column in enumerate(df.columns):
+            ws.write_string(0, col, str(column), header)
+        for col, column in enumerate(df.columns):
+            series = df[column]
+            is_date = pd.api.types.is_datetime64_any_dtype(series)
+            fmt = None if is_date else export.number_format(column, _type_name(series))
+            if fmt and fmt not in formats:
+                formats[fmt] = book.add_format({"num_format": fmt})
+            for row, value in enumerate(series.tolist(), start=1):
+                if (
+                    value is None
+                    or value is pd.NaT
+                    or (isinstance(value, float) and math.isnan(value))
+                ):
+                    continue
+                if isinstance(value, datetime | pd.Timestamp | date):
+                    ws.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), date_format)
+                    text = 10
+                elif isinstance(value, int | float):
+                    ws.write_number(row, col, value, formats.get(fmt))
+                    text = len(f"{value:,.0f}") + 2
+                else:
+                    ws.write_string(row, col, str(value))
+                    text = len(str(value))
+                widths[col] = max(widths[col], min(text + 2, export.MAX_WIDTH))
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+    book.close()
+
+
+def write_g(tables, path):
+    """The export's own write_workbook (since issue #15), fed DuckDB relations."""
+    import duckdb
+
     from sr_pipeline.bulletin.export import write_workbook
 
-    write_workbook(tables, path)
+    con = duckdb.connect()
+    write_workbook({s: duckdb_relation(con, df, layout(df)) for s, df in tables.items()}, path)
+
+
+def _type_name(series) -> str:
+    """The DuckDB type a pandas column stands for, as far as number formats go."""
+    import pandas as pd
+
+    if pd.api.types.is_integer_dtype(series):
+        return "INTEGER"
+    return "DOUBLE" if pd.api.types.is_numeric_dtype(series) else "VARCHAR"
 
 
 def _xlsxwriter_book(path, constant_memory=False):

@@ -63,7 +63,7 @@ def render_month(
     try:
         for chart in charts:
             (staging / f"{chart.name}.png").write_bytes(chart.png)
-        write_workbook({**tables, "about": about(month)}, staging / xlsx_name(as_of))
+        write_workbook({**tables, "about": about(con, month)}, staging / xlsx_name(as_of))
         page = render_page(month, charts, xlsx_name(as_of))
         (staging / PAGE_NAME).write_text(page, encoding="utf-8")
         staging.chmod(0o755)

@@ -16,7 +16,13 @@ TEMPLATES = dg.AssetKey(["templates", "trackers"])
 
 
 @dg.asset(
-    key=TEMPLATES, deps=[reference_files.key], group_name="templates", kinds={"python", "excel"}
+    key=TEMPLATES,
+    deps=[reference_files.key],
+    group_name="templates",
+    kinds={"python", "excel"},
+    # Not partitioned; in a run over a range of months it runs once, like the other steps
+    # (the CLI's --partition-range refuses a selection with an asset lacking this policy).
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def tracker_templates(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
