@@ -516,19 +516,23 @@ def read_sheet(
     for name in sheet.name_keys:
         frame[f"{name}_key"] = frame[name].map(name_key, na_action="ignore")
     rejected = _rejections(frame, sheet, tracker, rows, raws, problems, reference)
+    del raws  # memory: on a 100,000-row sheet each copy held at once costs tens of MB
     good = np.array([p for p in range(len(rows.excel_rows)) if p not in problems], dtype=np.int64)
-    accepted = frame.take(good).reset_index(drop=True)
+    ordered = list(CANONICAL_COLUMNS[(tracker.fund, sheet.table)]) + list(LINEAGE_COLUMNS)
+    accepted = frame.take(good)
+    del frame
+    accepted.reset_index(drop=True, inplace=True)
     good_rows = np.asarray(rows.excel_rows, dtype=np.int64)[good] if rows.excel_rows else good
     flags = _flags(accepted, sheet, tracker, rows.name, good_rows, rows.layout)
-    accepted = accepted.assign(
-        fund=tracker.fund,
-        source_file=tracker.name,
-        sha256=sha256,
-        sheet=rows.name,
-        source_row=good_rows,
-        extras=_extras(rows.columns, rows.layout, good),
-    )
-    ordered = list(CANONICAL_COLUMNS[(tracker.fund, sheet.table)]) + list(LINEAGE_COLUMNS)
+    for column, value in (
+        ("fund", tracker.fund),
+        ("source_file", tracker.name),
+        ("sha256", sha256),
+        ("sheet", rows.name),
+        ("source_row", good_rows),
+        ("extras", _extras(rows.columns, rows.layout, good)),
+    ):
+        accepted[column] = value
     return SheetOutcome(accepted[ordered], rejected, flags, len(rows.excel_rows), rows.skipped)
 
 

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-
-from sr_pipeline.warehouse import sql
+from duckdb import ColumnExpression, ConstantExpression
 
 # sheet name -> the public table it holds (the month's rows)
 SHEETS = {
@@ -45,11 +44,10 @@ _DATES = {"DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE"}
 
 
 def read_tables(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, duckdb.DuckDBPyRelation]:
-    """The month's rows of every public table, as relations read while they are written."""
-    return {
-        sheet: con.sql(sql("reads/export_month"), params={"table": table, "as_of": as_of})
-        for sheet, table in SHEETS.items()
-    }
+    """The month's rows of every public table, as lazy relations: each is scanned when its
+    sheet is measured and written (the month a bound constant, never formatted into SQL)."""
+    month = ColumnExpression("as_of") == ConstantExpression(as_of)
+    return {sheet: con.table(table).filter(month) for sheet, table in SHEETS.items()}
 
 
 def about(con: duckdb.DuckDBPyConnection, month) -> duckdb.DuckDBPyRelation:

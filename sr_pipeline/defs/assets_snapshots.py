@@ -1,6 +1,10 @@
 """snapshots.projects: one row per project per month, from the version each month uses."""
 
+import math
+from collections.abc import Iterator
+
 import dagster as dg
+import pandas as pd
 import pandera.errors
 
 from sr_pipeline.defs import checks
@@ -12,6 +16,40 @@ from sr_pipeline.warehouse import frame, rebuild_layer
 
 SNAPSHOT_PROJECTS = dg.AssetKey(["snapshots", "projects"])
 _DATE_COLUMNS = ("as_of", "approval_date", "start_date", "end_date", "data_as_of")
+# The schema is checked a slice at a time: memory stays bounded whatever a month or a run
+# holds (100,000 rows of a month in one frame took 112 MB; a backfill holds every month).
+SLICE_ROWS = 25_000
+
+
+def month_slices(con, counts: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """Each month's rows in slices of at most about SLICE_ROWS, a project's rows (same fund
+    and code) always in the same slice."""
+    for as_of, projects in counts.itertuples(index=False):
+        parts = max(1, math.ceil(projects / SLICE_ROWS))
+        for part in range(parts):
+            params = {"as_of": as_of, "parts": parts, "part": part}
+            rows = frame(con, "snapshots/select_projects_slice", params)
+            for column in _DATE_COLUMNS:
+                rows[column] = rows[column].astype("datetime64[ns]")
+            yield rows
+
+
+def validate(rows: pd.DataFrame) -> pd.DataFrame | None:
+    """The pandera failure cases of a slice, with the project each row is (None: valid)."""
+    try:
+        snapshot_schema().validate(rows, lazy=True, inplace=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        where = pd.to_numeric(cases["index"], errors="coerce")
+        known = where.notna() & where.isin(rows.index)
+        cases["as_of"] = rows["as_of"].iloc[0].date().isoformat() if len(rows) else None
+        cases["project"] = None
+        cases.loc[known, "project"] = [
+            f"{rows.at[int(i), 'fund']} {rows.at[int(i), 'project_code']}" for i in where[known]
+        ]
+        columns = ["as_of", "project", "column", "check", "failure_case", "index"]
+        return cases[columns].astype(str)
+    return None
 
 
 @dg.asset(
@@ -42,7 +80,8 @@ def snapshot_projects(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     params = {"months": months}
     with warehouse.warehouse().connect() as con:
         rebuild_layer(con, "snapshots", months)
-        rows = frame(con, "snapshots/select_projects", params)
+        counts = frame(con, "snapshots/count_projects", params)
+        failures = [validate(slice_) for slice_ in month_slices(con, counts)]
         versions = frame(con, "snapshots/select_month_versions", params)
         stale = frame(
             con,
@@ -50,29 +89,25 @@ def snapshot_projects(context: dg.AssetExecutionContext, warehouse: WarehouseRes
             {**params, "months_back": checks.STALE_AFTER_MONTHS},
         )
 
-    for column in _DATE_COLUMNS:
-        rows[column] = rows[column].astype("datetime64[ns]")
-    failures = []
-    try:
-        snapshot_schema().validate(rows, lazy=True)
-    except pandera.errors.SchemaErrors as exc:
-        failures.append(exc.failure_cases[["column", "check", "failure_case", "index"]].astype(str))
-
     last = versions[versions["as_of"] == versions["as_of"].max()]
-    last_month = rows["as_of"].max()
     shown = last.assign(**{c: last[c].dt.strftime("%Y-%m-%d") for c in ("as_of", "data_as_of")})
     return dg.MaterializeResult(
         metadata={
             "months": months_label(months),
-            "rows_out": len(rows),
-            "last_month": str(last_month.date()) if len(rows) else "",
-            "projects_in_last_month": int((rows["as_of"] == last_month).sum()),
+            "rows_out": int(counts["projects"].sum()),
+            "last_month": str(counts["as_of"].iloc[-1].date()) if len(counts) else "",
+            "projects_in_last_month": int(counts["projects"].iloc[-1]) if len(counts) else 0,
             "versions_used_last_month": checks.markdown(shown),
             **{f"{row.fund}_data_as_of": str(row.data_as_of.date()) for row in last.itertuples()},
             **{f"{row.fund}_source_file": row.source_file for row in last.itertuples()},
         },
         check_results=[
-            checks.schema_result(checks.SNAPSHOT_SCHEMA_VALID, SNAPSHOT_PROJECTS, failures, 1),
+            checks.schema_result(
+                checks.SNAPSHOT_SCHEMA_VALID,
+                SNAPSHOT_PROJECTS,
+                [f for f in failures if f is not None],
+                len(failures),
+            ),
             checks.warn_if_any(
                 checks.DATA_FRESH,
                 SNAPSHOT_PROJECTS,

@@ -4,6 +4,8 @@ gazetteer, data from after the month, a project twice)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pandera.errors
 import pytest
@@ -67,3 +69,28 @@ def test_a_project_twice_in_a_month_fails():
     rows = month_rows()
     twice = pd.concat([rows, rows.iloc[[0]]], ignore_index=True)
     assert failed_checks(twice)
+
+
+def test_a_month_is_validated_in_slices_that_keep_a_projects_rows_together(monkeypatch):
+    # 40 projects and one code twice, checked in slices of at most 8 rows: every row is seen
+    # once, and the duplicate is caught whichever slices the others fall in.
+    import duckdb
+
+    from sr_pipeline.defs import assets_snapshots
+    from sr_pipeline.warehouse import apply_schema, frame
+
+    rows = pd.concat([month_rows().iloc[[0]]] * 40, ignore_index=True)
+    rows["project_code"] = [f"QIP/GAO/2018/{n:03d}" for n in range(40)]
+    rows = pd.concat([rows, rows.iloc[[17]]], ignore_index=True)
+    con = duckdb.connect()
+    apply_schema(con)
+    con.register("incoming", rows)
+    con.execute("INSERT INTO snapshots.projects SELECT * FROM incoming")
+    monkeypatch.setattr(assets_snapshots, "SLICE_ROWS", 8)
+    counts = frame(con, "snapshots/count_projects", {"months": [date(2018, 6, 30)]})
+    slices = list(assets_snapshots.month_slices(con, counts))
+    assert len(slices) == 6 and sum(len(s) for s in slices) == 41
+    cases = [assets_snapshots.validate(s) for s in slices]
+    found = pd.concat([c for c in cases if c is not None])
+    assert set(found["project"]) == {"QIP QIP/GAO/2018/017"}
+    assert set(found["as_of"]) == {"2018-06-30"}

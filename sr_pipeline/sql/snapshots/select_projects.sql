@@ -1,2 +1,0 @@
-SELECT * FROM snapshots.projects
-WHERE list_contains($months, as_of)
