@@ -114,5 +114,5 @@ SELECT as_of, fund, change, project_code, title, region, value, data_as_of,
        previous_data_as_of
 FROM final
 ORDER BY as_of, core.fund_order(fund),
-         list_position(['approved', 'completed', 'cancelled', 'removed', 'budget_delta'], change),
+         core.change_order(change),
          project_code

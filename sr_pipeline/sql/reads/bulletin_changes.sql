@@ -3,5 +3,5 @@ SELECT fund, change, project_code, title, region, value, data_as_of, previous_da
 FROM marts.monthly_changes
 WHERE as_of = $as_of
 ORDER BY core.fund_order(fund),
-         list_position(['approved', 'completed', 'cancelled', 'removed', 'budget_delta'], change),
+         core.change_order(change),
          project_code
