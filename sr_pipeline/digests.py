@@ -25,19 +25,9 @@ from pathlib import Path
 import duckdb
 
 from sr_pipeline.settings import warehouse
+from sr_pipeline.warehouse import MONTHLY_PUBLIC_TABLES
 
-PUBLIC_TABLES = (
-    "snapshots.projects",
-    "marts.bulletin_figures",
-    "marts.budget_breakdown",
-    "marts.reconciliation",
-    "marts.monthly_changes",
-    "marts.donors",
-    "marts.data_quality",
-    "dq.rejected_rows",
-    "dq.rejected_files",
-    "dq.rule_flags",
-)
+PUBLIC_TABLES = (*MONTHLY_PUBLIC_TABLES, "marts.data_quality")
 
 
 def table_digests(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, object]]:

@@ -38,7 +38,7 @@ from typing import TypeVar
 
 import duckdb
 
-from sr_pipeline.warehouse import apply_schema, run, sql, transaction
+from sr_pipeline.warehouse import MONTHLY_PUBLIC_TABLES, apply_schema, run, sql, transaction
 
 PREFIX = "ducklake:postgres:"
 ALIAS = "lake"  # the name the pipeline attaches the lake under (analysts: "sr", their choice)
@@ -50,18 +50,7 @@ T = TypeVar("T")
 FILES_GRACE = timedelta(days=2)
 
 # Tables with rows per month (the months rebuilt are replaced), and tables copied whole.
-MONTH_TABLES = (
-    "snapshots.projects",
-    "marts.bulletin_figures",
-    "marts.budget_breakdown",
-    "marts.reconciliation",
-    "marts.monthly_changes",
-    "marts.donors",
-    "dq.rejected_rows",
-    "dq.rejected_files",
-    "dq.rule_flags",
-    "core.month_versions",
-)
+MONTH_TABLES = (*MONTHLY_PUBLIC_TABLES, "core.month_versions")
 WHOLE_TABLES = (
     "marts.publications",
     "marts.data_quality",

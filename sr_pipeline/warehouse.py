@@ -175,6 +175,13 @@ MONTH_LAYERS: dict[str, tuple[str, ...]] = {
     ),
     "dq": ("dq/rejected_rows", "dq/rule_flags", "dq/rejected_files"),
 }
+# The public tables with a month's rows (as_of): what analysts query month by month.
+MONTHLY_PUBLIC_TABLES = tuple(
+    table.replace("/", ".")
+    for layer in ("snapshots", "marts", "dq")
+    for table in MONTH_LAYERS[layer]
+    if not table.startswith("core/")
+)
 
 
 def refresh_data_quality(con: duckdb.DuckDBPyConnection) -> None:
