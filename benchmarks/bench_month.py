@@ -167,6 +167,7 @@ class Bench:
         out, err = (self.tmp / f"run-{self._count:03d}.{s}" for s in ("out", "err"))
         wrapped = [sys.executable, "-I", "-S", "-c", WRAPPER, str(report), *args]
         print(f"  {measure} #{repeat + 1}: {shlex.join(args)}", end="", flush=True)
+        load = os.getloadavg()[0]
         start = time.perf_counter()
         with out.open("wb") as stdout, err.open("wb") as stderr:
             subprocess.run(wrapped, cwd=ROOT, env=env, stdout=stdout, stderr=stderr, check=False)
@@ -189,9 +190,10 @@ class Bench:
             "outer_seconds": round(outer, 3),
             "cpu_seconds": round(result["cpu_seconds"], 2),
             "max_rss_mb": round(result["max_rss_kb"] / 1024, 1),
+            "load_average_1min_at_start": round(load, 2),
             **extra,
         }
-        print(f"  {record['seconds']:.2f} s, {record['max_rss_mb']:.0f} MB", flush=True)
+        print(f"  {record['seconds']:.2f} s, {record['max_rss_mb']:.0f} MB (load {load:.2f})")
         self.runs.append(record)
         for path in (out, err, report):
             path.unlink()
