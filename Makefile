@@ -17,7 +17,7 @@ SERVICE_PACKAGES := postgresql nginx apache2-utils
 DEBIAN_PACKAGES := $(SERVICE_PACKAGES) chromium libreoffice-calc-nogui poppler-utils
 
 .PHONY: setup debian-packages service-packages browser demo ui serve serve-stop serve-status \
-	test lint format demo-trackers bench mutation clean templates
+	test lint format demo-trackers bench bench-month mutation clean templates
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,12 @@ demo-trackers: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_reader.py
+
+## The performance table in one run (benchmarks/bench_month.py: month, memory, floor, backfill,
+## rows and versions scaling, DuckLake against file; ~20 minutes on 2 cores). Pass options with
+## BENCH_ARGS, e.g. make bench-month BENCH_ARGS=--quick (one repeat, a few minutes).
+bench-month: setup
+	$(BIN)/python benchmarks/bench_month.py $(BENCH_ARGS)
 
 ## Mutation testing of the parsers, rules, discovery and the SQL's Python callers (slow: 5-10
 ## minutes on 2 cores; not part of `make test`). Scores in the README, "Test strength".
