@@ -65,8 +65,8 @@ def insert_version(con: duckdb.DuckDBPyConnection, result: ReadResult) -> None:
     # the transaction (measured on 100,000 rows: 50 MB instead of 80).
     con.execute("SET threads = 1")
     try:
-        # The frames go in as they are (a copy with a sha256 column would cost tens of MB
-        # on 100,000 rows): accepted rows carry it, problems get it bound.
+        # Accepted rows carry their sha256 and go in as they are (a copy of a 100,000-row
+        # frame would cost tens of MB); the problems, usually few, get it added.
         for table, df in result.tables.items():
             if df is not None and not df.empty:
                 run_with(con, f"raw/insert_{RAW_TABLES[(result.file.fund, table)]}", df)
@@ -75,7 +75,7 @@ def insert_version(con: duckdb.DuckDBPyConnection, result: ReadResult) -> None:
             ("rule_flags", result.rule_flags),
         ):
             if df is not None and not df.empty:
-                run_with(con, f"raw/insert_{name}", df, {"sha256": sha})
+                run_with(con, f"raw/insert_{name}", df.assign(sha256=sha))
     finally:
         con.execute("RESET threads")
 

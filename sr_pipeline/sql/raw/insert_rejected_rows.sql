@@ -1,3 +1,3 @@
--- `incoming`: the reader's DataFrame for one tracker version; $sha256 names the version.
+-- `incoming`: the reader's DataFrame for one tracker version, with its sha256.
 INSERT INTO raw.rejected_rows BY NAME
-SELECT *, $sha256 AS sha256 FROM incoming
+SELECT * FROM incoming
