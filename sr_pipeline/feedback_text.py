@@ -9,6 +9,8 @@ with ``str.format``.
 
 from __future__ import annotations
 
+from sr_pipeline.wording import phrase
+
 LABELS: dict[str, dict[str, str]] = {
     "summary_sheet": {"en": "To fix", "fr": "À corriger"},
     "title": {
@@ -197,10 +199,8 @@ ACCEPTED: dict[str, dict[str, str]] = {
 
 def label(key: str, language: str, **params: object) -> str:
     """A label of this module in ``language``, with its placeholders filled."""
-    text = LABELS[key][language]
-    return text.format(**params) if params else text
+    return phrase(LABELS, key, language, **params)
 
 
 def accepted_text(key: str, language: str, **params: object) -> str:
-    text = ACCEPTED[key][language]
-    return text.format(**params) if params else text
+    return phrase(ACCEPTED, key, language, **params)

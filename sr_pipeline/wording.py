@@ -18,6 +18,12 @@ _THOUSANDS = {"en": ",", "fr": "\u202f"}
 _DECIMAL = {"en": ".", "fr": ","}
 
 
+def phrase(table: dict[str, dict[str, str]], key: str, language: str, **params: object) -> str:
+    """The text ``table[key]`` in ``language``, its ``{placeholders}`` filled from ``params``."""
+    text = table[key][language]
+    return text.format(**params) if params else text
+
+
 def long_date(day: date, language: str = "en") -> str:
     """30 June 2018; 1er juin 2018 / 30 juin 2018."""
     number = "1er" if language == "fr" and day.day == 1 else str(day.day)

@@ -13,6 +13,8 @@ of at most 255 (the generator refuses longer ones rather than let Excel drop the
 
 from __future__ import annotations
 
+from sr_pipeline.wording import phrase
+
 WORDS: dict[str, dict[str, str]] = {
     # File and sheet names. The word in the template's file name has no accent: it travels
     # by e-mail and through file shares.
@@ -466,8 +468,7 @@ MEANING_OVERRIDES: dict[tuple[str, str, str], dict[str, str]] = {
 
 def words(key: str, language: str, **params: object) -> str:
     """A sentence of this module in ``language``, with its placeholders filled."""
-    text = WORDS[key][language]
-    return text.format(**params) if params else text
+    return phrase(WORDS, key, language, **params)
 
 
 def fund_words(fund: str, key: str, language: str) -> str:
