@@ -633,6 +633,17 @@ def test_cross_site_requests_on_the_doors_are_refused(service):
             b"{}",
             {"Content-Type": "application/json", **evil},
         ),  # fmt: skip
+        "a WebSocket from another origin": door(
+            editors,
+            "/graphql",
+            headers={
+                "Upgrade": "websocket",
+                "Connection": "Upgrade",
+                "Sec-WebSocket-Version": "13",
+                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+                "Origin": "https://evil.example",
+            },
+        ),  # fmt: skip
         "the viewers' door, a mutation as a GET": door(
             service.viewers_url, f"/graphql?query={query}", credentials=VIEWER
         ),
