@@ -144,13 +144,18 @@ def test_the_lake_holds_exactly_what_the_file_holds(lake, tmp_path):
 
 
 def test_a_published_bulletin_reads_the_same_after_a_revision_rebuilt_its_month(lake, tmp_path):
-    target, _ = lake
+    target, name = lake
     trackers = write_small_trackers(tmp_path / "trackers")
     assert build(trackers, target, "2018-06-01").success
     (version,) = rows(target, "SELECT warehouse_version FROM marts.publications")[0]
     page = (target.folder / "bulletins" / "2018-06" / "index.html").read_text("utf-8")
     assert f"DuckLake snapshot {version} of ducklake:postgres:dbname=" in page
-    assert "password" not in page
+    # Public outputs name the database alone: no password, host or user.
+    labels = {label for (label,) in rows(target, "SELECT warehouse FROM marts.publications")}
+    assert labels == {f"ducklake:postgres:dbname={name}"}
+    for text in (page, *labels):
+        for hidden in ("password", "127.0.0.1", "host=", "user=", "sr_pipeline"):
+            assert hidden not in text
     published = rows(target, "SELECT figure, value FROM marts.bulletin_figures ORDER BY ALL")
 
     write_qip_june_v2(trackers)  # a corrected June tracker arrives after publication
