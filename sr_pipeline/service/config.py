@@ -159,7 +159,7 @@ class ServiceConfig:
         """Where people open the UI: the editors' door, or the webserver without a proxy."""
         if not self.proxy_enabled:
             return self.ui_url
-        return f"{self.proxy_scheme}://{_connectable(self.proxy_address)}:{self.proxy_port}"
+        return f"{self.proxy_scheme}://{connectable(self.proxy_address)}:{self.proxy_port}"
 
     def check(self) -> None:
         """Refuse settings that would expose a password: Basic authentication over plain
@@ -184,11 +184,11 @@ class ServiceConfig:
 
     @property
     def ui_url(self) -> str:
-        return f"http://{_connectable(self.ui_host)}:{self.ui_port}"
+        return f"http://{connectable(self.ui_host)}:{self.ui_port}"
 
     @property
     def readonly_url(self) -> str:
-        return f"http://{_connectable(self.ui_host)}:{self.readonly_port}"
+        return f"http://{connectable(self.ui_host)}:{self.readonly_port}"
 
     def secret(self, name: str, variable: str) -> str:
         """A password: from ``variable`` when set, otherwise generated once into
@@ -236,5 +236,5 @@ def normalise_pg_url(url: str) -> str:
     return url
 
 
-def _connectable(host: str) -> str:
+def connectable(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "") else host

@@ -36,7 +36,7 @@ from sr_pipeline.service.config import (
     DEPLOY_DIR,
     LOCATION_NAME,
     ServiceConfig,
-    _connectable,
+    connectable,
 )
 from sr_pipeline.service.postgres import PrivateCluster
 from sr_pipeline.settings import project_root
@@ -361,7 +361,7 @@ def _wait_ready(config: ServiceConfig, component: Component) -> None:
         "daemon": lambda: True,
         "webserver": lambda: _http_status(config.ui_endpoint, "/server_info") == 200,
         "webserver-readonly": lambda: _http_status(config.readonly_endpoint, "/server_info") == 200,
-        "proxy": lambda: _accepts(_connectable(config.proxy_address), config.proxy_port),
+        "proxy": lambda: _accepts(connectable(config.proxy_address), config.proxy_port),
     }
 
     def ready() -> bool:
