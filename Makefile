@@ -12,9 +12,12 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
 # Debian packages: the service's (PostgreSQL for Dagster's history, nginx and htpasswd for the
 # proxy) and, for the tests, Debian's Chromium (Playwright cannot download browsers here),
-# LibreOffice Calc and poppler-utils (to open, print and recalculate the tracker templates).
+# LibreOffice Calc and poppler-utils (to open, print and recalculate the tracker templates),
+# openssl (self-signed certificates for the TLS tests), iproute2 (`ss`: what listens on TCP)
+# and Debian's python3 (to connect to the service's sockets as another account).
 SERVICE_PACKAGES := postgresql nginx apache2-utils
-DEBIAN_PACKAGES := $(SERVICE_PACKAGES) chromium libreoffice-calc-nogui poppler-utils
+DEBIAN_PACKAGES := $(SERVICE_PACKAGES) chromium libreoffice-calc-nogui poppler-utils \
+	openssl iproute2 python3
 
 .PHONY: setup debian-packages service-packages browser demo ui serve serve-stop serve-status \
 	test lint format demo-trackers bench bench-month mutation clean templates

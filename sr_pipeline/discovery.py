@@ -4,20 +4,27 @@ TRACKERS.md: a tracker is recognised by its file name anywhere under the folder 
 mean nothing); only ``.xlsx`` is accepted; ``~$`` lock files are ignored; a plain name is
 revision 1, ``_rev``/``_corrigé`` revision 2, ``_vN`` revision N; two files with the same
 fund, report date and revision are both refused.
+
+The folder is walked without following links: a link (to a file or a folder), anything that is
+not a regular file and a file above the size limit are refused by ``safety.vet_entry`` from
+``lstat`` alone, before anything opens or hashes them. The run's scan and the sensor's both
+go through :func:`discover`.
 """
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from calendar import monthrange
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
 from sr_pipeline.contracts import CONTRACTS, Contract
 from sr_pipeline.messages import Message
 from sr_pipeline.model import RefusedFile, TrackerFile
+from sr_pipeline.safety import vet_entry
 from sr_pipeline.values import month_number
 
 _EXCEL_LIKE = {".xls", ".xlsb", ".xlsm", ".xltx", ".xltm", ".ods", ".csv", ".txt", ".pdf"}
@@ -76,16 +83,30 @@ def recognise(path: Path) -> TrackerFile | RefusedFile | None:
     return _refuse(path, None, Message.of("name_not_tracker", kind=kind))
 
 
+def _entries(folder: Path) -> Iterator[Path]:
+    """Every entry under ``folder`` that is not a real folder (links to folders included),
+    descending into real folders only; hidden folders (.git, .DS_Store dirs) are skipped."""
+    with os.scandir(folder) as listing:
+        entries = list(listing)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith("."):
+                yield from _entries(Path(entry.path))
+        else:
+            yield Path(entry.path)
+
+
 def discover(trackers_dir: Path) -> tuple[list[TrackerFile], list[RefusedFile]]:
     """Every tracker version under ``trackers_dir`` (any depth), and the files refused."""
     found: list[TrackerFile] = []
     refused: list[RefusedFile] = []
-    paths = sorted(p for p in trackers_dir.rglob("*") if p.is_file()) if trackers_dir else []
+    paths = sorted(_entries(trackers_dir)) if trackers_dir and trackers_dir.is_dir() else []
     for path in paths:
-        if any(part.startswith(".") for part in path.relative_to(trackers_dir).parts[:-1]):
-            continue  # hidden folders (.git, .DS_Store dirs) are not the units' files
         outcome = recognise(path)
-        if isinstance(outcome, TrackerFile):
+        problem = vet_entry(path) if outcome is not None else None
+        if problem is not None:  # a link, a device, a huge file: never opened
+            refused.append(_refuse(path, outcome.fund, problem))
+        elif isinstance(outcome, TrackerFile):
             found.append(outcome)
         elif isinstance(outcome, RefusedFile):
             refused.append(outcome)

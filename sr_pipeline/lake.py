@@ -21,12 +21,21 @@ DuckLake snapshot; ``marts.publications`` records, per rendered bulletin, the sn
 and ``AT (VERSION => n)`` reads exactly that. The extensions come from PyPI packages
 (``duckdb-extension-ducklake``, ``duckdb-extension-postgres-scanner``, built for duckdb 1.5.5)
 and are ``LOAD``ed from there: ``INSTALL`` would download them, and there is no internet.
+
+The catalog's password never travels in ``SR_WAREHOUSE`` (a setting shown in run
+configurations, process lists and error messages): a connection string holding one is refused,
+and libpq reads it from ``PGPASSFILE`` (``~/.pgpass``) or ``PGPASSWORD``. The connection string
+is parsed as libpq parses it; what public outputs show (the bulletin's footer,
+``marts.publications``, run metadata) is :attr:`Lake.label`, the database name alone (no host,
+no user). An error while attaching is raised again with any password taken out.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -87,6 +96,49 @@ def sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+class LakeSettingError(ValueError):
+    """A lake setting that cannot be used; the message says why, never the secret."""
+
+
+def parse_catalog(catalog: str) -> dict[str, str]:
+    """The libpq keywords of a ``ducklake:postgres:`` catalog, parsed as libpq parses them
+    (``key=value`` words, quoted values, or a ``postgresql://`` URI); refused if a password is
+    among them."""
+    from psycopg2 import ProgrammingError
+    from psycopg2.extensions import parse_dsn
+
+    if not catalog.startswith(PREFIX):
+        raise LakeSettingError(f"a lake catalog starts with {PREFIX}")
+    try:
+        keywords = parse_dsn(catalog[len(PREFIX) :])
+    except ProgrammingError:
+        raise LakeSettingError(
+            f"the lake catalog after {PREFIX} is not a libpq connection string "
+            "(dbname=... host=... user=...)"
+        ) from None
+    if "password" in keywords:
+        raise LakeSettingError(
+            "the lake catalog (SR_WAREHOUSE) holds a password: take it out and give it to "
+            "libpq in the service user's ~/.pgpass (or the file PGPASSFILE names, mode 0600) "
+            "or in PGPASSWORD; a setting is shown in run configurations and error messages"
+        )
+    return keywords
+
+
+_PASSWORD_WORD = re.compile(r"password\s*=\s*(?:'(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+_URI_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]*):[^@\s]*@", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """``text`` with every password taken out: ``password=...`` words (quoted or not), the
+    password of a ``postgresql://user:password@`` URI, and PGPASSWORD's value wherever it
+    appears."""
+    text = _PASSWORD_WORD.sub("password=***", text)
+    text = _URI_PASSWORD.sub(r"\1:***@", text)
+    secret = os.environ.get("PGPASSWORD", "")
+    return text.replace(secret, "***") if len(secret) >= 4 else text
+
+
 def _copy_statements(table: str, by_month: bool) -> tuple[str, str]:
     """Delete and insert statements copying one of the whitelisted tables from the work
     database into the lake (identifiers from MONTH_TABLES / WHOLE_TABLES, never values)."""
@@ -108,16 +160,16 @@ class Lake:
     data_path: str
 
     def __post_init__(self) -> None:
-        if not self.catalog.startswith(PREFIX):
-            raise ValueError(f"a lake catalog starts with {PREFIX}")
+        parse_catalog(self.catalog)
         if not self.data_path:
             raise ValueError("SR_LAKE_DATA (where the lake's data files go) is not set")
 
     @property
     def label(self) -> str:
-        """The catalog without its password, for logs, metadata and the bulletin."""
-        words = self.catalog[len(PREFIX) :].split()
-        return PREFIX + " ".join(w for w in words if not w.startswith("password="))
+        """The catalog as public outputs name it (the bulletin, ``marts.publications``, run
+        metadata): its database alone, neither host nor user."""
+        dbname = parse_catalog(self.catalog).get("dbname", "")
+        return f"{PREFIX}dbname={dbname}" if dbname else f"{PREFIX}(the user's database)"
 
     def attach(
         self, con: duckdb.DuckDBPyConnection, read_only: bool = False, version: int | None = None
@@ -132,7 +184,11 @@ class Lake:
             options.append("READ_ONLY")
         if version is not None:
             options.append(f"SNAPSHOT_VERSION {int(version)}")
-        con.execute(f"ATTACH {sql_literal(self.catalog)} AS {ALIAS} ({', '.join(options)})")
+        try:
+            con.execute(f"ATTACH {sql_literal(self.catalog)} AS {ALIAS} ({', '.join(options)})")
+        except duckdb.Error as error:
+            # The same kind of error (the retries look at it), its text without a password.
+            raise type(error)(redact(str(error))) from None
 
     @contextmanager
     def reader(self, version: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:

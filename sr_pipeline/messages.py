@@ -232,6 +232,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the workbook inflates past {limit} MB: refused as a zip bomb",
         "fr": "le classeur dépasse {limit} Mo une fois décompressé : refusé (bombe zip)",
     },
+    "file_symlink": {
+        "en": "a link to another file or folder, not a file of its own: links are never "
+        "followed; copy the workbook itself into the trackers folder",
+        "fr": "un lien vers un autre fichier ou dossier, pas un fichier : les liens ne sont "
+        "jamais suivis ; copiez le classeur lui-même dans le dossier des suivis",
+    },
+    "file_not_regular": {
+        "en": "not an ordinary file (a device, pipe or socket): only workbooks are read",
+        "fr": "ce n'est pas un fichier ordinaire (périphérique, tube ou socket) : seuls les "
+        "classeurs sont lus",
+    },
+    "file_too_large": {
+        "en": "the file is {size} MB, above the {limit} MB a tracker may weigh: not read; "
+        "remove what is not the tracker (pictures, other sheets) and save it again",
+        "fr": "le fichier pèse {size} Mo, plus que les {limit} Mo permis pour un suivi : non lu ; "
+        "retirez ce qui n'est pas le suivi (images, autres feuilles) et enregistrez-le à nouveau",
+    },
     "file_xml_entities": {
         "en": "{part} declares XML entities (DOCTYPE): refused as hostile (an entity-expansion "
         "'billion laughs' file)",

@@ -40,7 +40,7 @@ from sr_pipeline.model import (
 )
 from sr_pipeline.reference import Reference, Vocabulary, load_reference
 from sr_pipeline.rules import AMOUNT_FIELD, FLAG_RULES, ROW_RULES
-from sr_pipeline.safety import UnsafeWorkbook, check_workbook, sha256_of
+from sr_pipeline.safety import UnsafeWorkbook, check_workbook, open_regular, sha256_of
 from sr_pipeline.schemas import build_schema
 from sr_pipeline.suggestions import suggest
 from sr_pipeline.text import clean, fold, name_key
@@ -913,11 +913,12 @@ def _sheet_name(book: CalamineWorkbook, sheet: SheetContract) -> str:
 def _open(tracker: TrackerFile) -> tuple[CalamineWorkbook, frozenset[str]]:
     """The workbook, and its worksheet parts that may hold formulas without a result."""
     uncached = check_workbook(tracker.path)
-    try:
-        return CalamineWorkbook.from_path(str(tracker.path)), uncached
-    except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
-        detail = f"{type(exc).__name__}: {exc}"
-        raise Refused(Message.of("file_unreadable", detail=detail)) from exc
+    with open_regular(tracker.path) as handle:  # never through a link
+        try:
+            return CalamineWorkbook.from_filelike(handle), uncached
+        except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
+            detail = f"{type(exc).__name__}: {exc}"
+            raise Refused(Message.of("file_unreadable", detail=detail)) from exc
 
 
 def read_tracker(tracker: TrackerFile, reference: Reference | None = None) -> ReadResult:

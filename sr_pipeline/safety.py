@@ -5,20 +5,33 @@ renamed ``.xlsx`` (CSV, PDF, legacy ``.xls``), password-protected workbooks (an 
 OLE2 container), corrupt or truncated zips, zip bombs (members are inflated in bounded chunks
 and the total is capped, whatever the headers claim), and XML with a DOCTYPE (entity
 expansion, "billion laughs": spreadsheet XML never needs one). Only then does a parser see it.
+
+Before even that, the folder entry itself (:func:`vet_entry`, called by the folder scan that
+both the run and the sensor use): only a regular file, not a symbolic link (a link could point
+at a private file elsewhere on the machine, whose content would be published), within
+``MAX_FILE_BYTES`` (a huge file would be hashed whole by every run and sensor tick). Every
+later open (:func:`open_regular`) refuses a link again (``O_NOFOLLOW``) and checks the open
+file, in case the entry was swapped after the scan.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 import zipfile
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 from sr_pipeline.messages import Message
 from sr_pipeline.uncached import has_markers
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # far above any real tracker (a 100,000-row sheet ~ 60 MB)
 MAX_MEMBERS = 10_000
+# A tracker of 100,000 rows is ~14 MB; anything far larger is not one, and is not even hashed.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DANGEROUS = (b"<!DOCTYPE", b"<!ENTITY")
@@ -32,9 +45,47 @@ class UnsafeWorkbook(Exception):
         self.message = message
 
 
+def _entry_problem(mode: int, size: int) -> Message | None:
+    if stat.S_ISLNK(mode):
+        return Message.of("file_symlink")
+    if not stat.S_ISREG(mode):
+        return Message.of("file_not_regular")
+    if size > MAX_FILE_BYTES:
+        return Message.of(
+            "file_too_large", size=f"{size / 2**20:,.0f}", limit=f"{MAX_FILE_BYTES / 2**20:,.0f}"
+        )
+    return None
+
+
+def vet_entry(path: Path) -> Message | None:
+    """Why the folder entry ``path`` is not read (a link, not a regular file, too large), from
+    ``lstat`` alone (nothing opened, nothing followed); None when it may be read."""
+    found = os.lstat(path)
+    return _entry_problem(found.st_mode, found.st_size)
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading without following a link (``O_NOFOLLOW``; ``O_NONBLOCK``
+    so a FIFO put in its place cannot hang the run), then checked as :func:`vet_entry` checks
+    the entry; raises ``UnsafeWorkbook``."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeWorkbook(Message.of("file_symlink")) from exc
+        raise
+    found = os.fstat(fd)
+    problem = _entry_problem(found.st_mode, found.st_size)
+    if problem is not None:
+        os.close(fd)
+        raise UnsafeWorkbook(problem)
+    return os.fdopen(fd, "rb")
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         for block in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -67,14 +118,19 @@ def check_workbook(path: Path) -> frozenset[str]:
 
     Returns the worksheet parts that may hold a formula saved without its result (noticed
     while inflating, at no extra cost; ``sr_pipeline.uncached`` looks at them closer)."""
-    with path.open("rb") as handle:
-        head = handle.read(4096)
+    with open_regular(path) as handle:
+        return _check_package(handle)
+
+
+def _check_package(handle: BinaryIO) -> frozenset[str]:
+    head = handle.read(4096)
     if not head.startswith(b"PK"):
-        if head.startswith(_OLE2) and "EncryptionInfo".encode("utf-16-le") in _read_all(path):
+        handle.seek(0)
+        if head.startswith(_OLE2) and "EncryptionInfo".encode("utf-16-le") in _read_all(handle):
             raise UnsafeWorkbook(Message.of("file_encrypted"))
         raise UnsafeWorkbook(_sniff(head))
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError) as exc:
         raise _damaged(f"truncated or corrupt zip: {exc}") from exc
     with archive:
@@ -95,9 +151,8 @@ def check_workbook(path: Path) -> frozenset[str]:
     return frozenset(uncached)
 
 
-def _read_all(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(64 * 1024 * 1024)
+def _read_all(handle: BinaryIO) -> bytes:
+    return handle.read(64 * 1024 * 1024)
 
 
 def _inflate_bounded(

@@ -4,6 +4,7 @@ run-failure alert sends arrives here, parsed, instead of leaving the machine."""
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from email.message import EmailMessage
 class Mailbox:
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
+    logins: list[bytes] = field(default_factory=list)  # the passwords AUTH received
     arrived: threading.Condition = field(default_factory=threading.Condition)
 
     def wait_for(self, predicate, timeout: float) -> EmailMessage | None:
@@ -51,11 +53,27 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_smtp() -> Iterator[Mailbox]:
+def local_smtp(
+    starttls: ssl.SSLContext | None = None, implicit: ssl.SSLContext | None = None
+) -> Iterator[Mailbox]:
+    """A local SMTP server: plain, offering STARTTLS with ``starttls``'s certificate, or
+    speaking TLS from the first byte with ``implicit``'s. It accepts any login (over plain
+    text too, as a server in the middle would) and records what the login carried."""
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
 
     mailbox = Mailbox(port=free_port())
-    controller = Controller(_Handler(mailbox), hostname="127.0.0.1", port=mailbox.port)
+
+    def authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
+        mailbox.logins.append(bytes(getattr(auth_data, "password", b"") or b""))
+        return AuthResult(success=True)
+
+    options = {"authenticator": authenticate, "auth_require_tls": False}
+    if starttls is not None:
+        options["tls_context"] = starttls
+    if implicit is not None:
+        options.update(ssl_context=implicit, server_hostname="127.0.0.1")
+    controller = Controller(_Handler(mailbox), hostname="127.0.0.1", port=mailbox.port, **options)
     controller.start()
     try:
         yield mailbox

@@ -62,11 +62,29 @@ def cluster():
     base.chmod(0o755)  # the server's user (and an analyst's) must get through
     server = PrivateCluster(base / "pg", free_port(), admin_password=ADMIN_PASSWORD)
     server.start()
+    # The roles' passwords where libpq looks for them, never in the catalog string (which the
+    # pipeline refuses when it holds one): a private passfile for this module's processes.
+    passfile = base / "pgpass"
+    passfile.write_text(
+        f"127.0.0.1:{server.port}:*:sr_pipeline:{PIPELINE_PASSWORD}\n"
+        f"127.0.0.1:{server.port}:*:sr_analyst:{ANALYST_PASSWORD}\n"
+    )
+    passfile.chmod(0o600)
+    previous = os.environ.get("PGPASSFILE")
+    os.environ["PGPASSFILE"] = str(passfile)
     try:
-        psql(server, "roles.sql", pipeline_password=PIPELINE_PASSWORD,
-             analyst_password=ANALYST_PASSWORD)  # fmt: skip
+        files = {}
+        for role, password in (("pipeline", PIPELINE_PASSWORD), ("analyst", ANALYST_PASSWORD)):
+            files[f"{role}_password_file"] = base / f"lake-{role}-password"
+            files[f"{role}_password_file"].write_text(password + "\n")
+            files[f"{role}_password_file"].chmod(0o600)
+        psql(server, "roles.sql", **{name: str(path) for name, path in files.items()})
         yield server, base
     finally:
+        if previous is None:
+            os.environ.pop("PGPASSFILE", None)
+        else:
+            os.environ["PGPASSFILE"] = previous
         pid = server.postmaster_pid()
         server.stop()
         shutil.rmtree(base, ignore_errors=True)
@@ -88,9 +106,9 @@ def psql(server: PrivateCluster, script: str, **variables: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def catalog(server: PrivateCluster, database: str, role: str, password: str) -> str:
-    return (f"ducklake:postgres:dbname={database} host=127.0.0.1 port={server.port} "
-            f"user={role} password={password}")  # fmt: skip
+def catalog(server: PrivateCluster, database: str, role: str) -> str:
+    """The catalog as SR_WAREHOUSE names it: no password (libpq finds it in PGPASSFILE)."""
+    return f"ducklake:postgres:dbname={database} host=127.0.0.1 port={server.port} user={role}"
 
 
 _lakes = iter(range(1, 1000))
@@ -105,7 +123,7 @@ def lake(cluster, tmp_path):
     data = base / name
     data.mkdir(mode=0o755)
     target = Warehouse(
-        lake=Lake(catalog(server, name, "sr_pipeline", PIPELINE_PASSWORD), str(data)),
+        lake=Lake(catalog(server, name, "sr_pipeline"), str(data)),
         folder=tmp_path / "work",
     )
     return target, name
@@ -126,13 +144,18 @@ def test_the_lake_holds_exactly_what_the_file_holds(lake, tmp_path):
 
 
 def test_a_published_bulletin_reads_the_same_after_a_revision_rebuilt_its_month(lake, tmp_path):
-    target, _ = lake
+    target, name = lake
     trackers = write_small_trackers(tmp_path / "trackers")
     assert build(trackers, target, "2018-06-01").success
     (version,) = rows(target, "SELECT warehouse_version FROM marts.publications")[0]
     page = (target.folder / "bulletins" / "2018-06" / "index.html").read_text("utf-8")
     assert f"DuckLake snapshot {version} of ducklake:postgres:dbname=" in page
-    assert "password" not in page
+    # Public outputs name the database alone: no password, host or user.
+    labels = {label for (label,) in rows(target, "SELECT warehouse FROM marts.publications")}
+    assert labels == {f"ducklake:postgres:dbname={name}"}
+    for text in (page, *labels):
+        for hidden in ("password", "127.0.0.1", "host=", "user=", "sr_pipeline"):
+            assert hidden not in text
     published = rows(target, "SELECT figure, value FROM marts.bulletin_figures ORDER BY ALL")
 
     write_qip_june_v2(trackers)  # a corrected June tracker arrives after publication
@@ -328,7 +351,7 @@ def test_an_analyst_reads_and_cannot_change_anything(lake, cluster, tmp_path):
     trackers = write_small_trackers(tmp_path / "trackers")
     assert build(trackers, target, "2018-06-01").success
     before = public_content(target)
-    analyst = Lake(catalog(server, name, "sr_analyst", ANALYST_PASSWORD), target.lake.data_path)
+    analyst = Lake(catalog(server, name, "sr_analyst"), target.lake.data_path)
     figures = rows(target, "SELECT count(*) FROM marts.bulletin_figures")[0][0]
     with analyst.reader() as con:  # the recipe: READ_ONLY
         assert con.execute("SELECT count(*) FROM snapshots.projects").fetchone()[0] == 10
@@ -367,7 +390,7 @@ def test_an_analyst_reads_and_cannot_change_anything(lake, cluster, tmp_path):
         pgpass.chmod(0o600)
         os.chown(pgpass, pwd.getpwnam("nobody").pw_uid, -1)
         env = {**os.environ, "PGPASSFILE": str(pgpass)}
-        without_password = catalog(server, name, "sr_analyst", "").removesuffix(" password=")
+        without_password = catalog(server, name, "sr_analyst")
         attach = (f"ATTACH '{without_password}' AS sr (DATA_PATH '{target.lake.data_path}/'"
                   ", READ_ONLY); USE sr;")  # fmt: skip
         read = subprocess.run(

@@ -7,6 +7,7 @@ month's folder, so a reader never finds a page with the charts of another run.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -45,6 +46,14 @@ def xlsx_name(as_of: date) -> str:
     return f"sr-tables-{as_of:%Y-%m}.xlsx"
 
 
+def _folder_mode() -> int:
+    """A folder's mode as ``mkdir`` makes it under this process's umask (0755 under 022,
+    0750 under the service's 0027)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
 def render_month(
     con: duckdb.DuckDBPyConnection,
     as_of: date,
@@ -66,7 +75,7 @@ def render_month(
         write_workbook({**tables, "about": about(con, month)}, staging / xlsx_name(as_of))
         page = render_page(month, charts, xlsx_name(as_of))
         (staging / PAGE_NAME).write_text(page, encoding="utf-8")
-        staging.chmod(0o755)
+        staging.chmod(_folder_mode())  # mkdtemp made it 0700
         old = target.with_name(f".{target.name}.old")
         shutil.rmtree(old, ignore_errors=True)
         if target.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -25,15 +26,16 @@ def main(argv: list[str] | None = None) -> int:
         "(service stopped); print the nginx site for a server's /etc/nginx",
     )
     args = parser.parse_args(argv)
+    os.umask(stack.UMASK)  # what the service, its runs and its tools write: no access for others
     config = ServiceConfig.from_env()
     began = time.monotonic()
     if args.command == "start":
         try:
             stack.start(config)
-        except (stack.ServiceError, PostgresError, OSError, RuntimeError) as exc:
+        except (stack.ServiceError, PostgresError, OSError, RuntimeError, ValueError) as exc:
             print(f"start failed (everything stopped again): {exc}", file=sys.stderr)
             return 1
-        print(f"started in {time.monotonic() - began:.1f} s; UI {config.ui_url}")
+        print(f"started in {time.monotonic() - began:.1f} s; UI {config.people_url}")
     elif args.command == "stop":
         stack.stop(config)
         print(f"stopped in {time.monotonic() - began:.1f} s")
@@ -53,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
             stack.cluster(config).stop()
         return done.returncode
     elif args.command == "render-nginx":
-        print(proxy.render_site(config), end="")
+        try:
+            print(proxy.render_site(config), end="")
+        except ValueError as exc:
+            print(f"render-nginx: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -5,8 +5,10 @@ and every account logs in with a password (scram-sha-256), given by the caller (
 environment or a file outside the repository) and never written anywhere else:
 
 - the superuser (``sr_admin``) administers it through the unix socket, which sits inside the
-  cluster's folder (mode 0700), so only the folder's owner (and root) can even try;
-- each application role (``dagster``; a DuckLake catalog can add its own) logs in over TCP.
+  cluster's folder (mode 0700), so only the folder's owner (and root) can even try; over TCP
+  it is refused whatever the password (``pg_hba.conf``, written at every start);
+- each application role (``dagster``; a DuckLake catalog can add its own) logs in over TCP,
+  to the databases it was granted (PUBLIC may connect to none); no replication.
 
 ``initdb`` and ``pg_ctl`` refuse to run as root: as root they run as the ``postgres`` user
 (``runuser``), which then owns the folder; its parent folders must let ``postgres`` through.
@@ -27,6 +29,15 @@ from urllib.parse import quote
 ADMIN = "sr_admin"
 SERVER_USER = "postgres"  # the Debian account the server runs as when we are root
 START_TIMEOUT_S = 60
+HBA = """\
+# Written by sr_pipeline.service.postgres at every start; edits here are lost.
+# The superuser only on the cluster's own socket (its folder is 0700); nobody over TCP as it.
+local   all   {admin}                    scram-sha-256
+host    all   {admin}   0.0.0.0/0        reject
+host    all   {admin}   ::/0             reject
+# The application roles over loopback, each with its password. No replication lines.
+host    all   all       127.0.0.1/32     scram-sha-256
+"""
 
 
 class PostgresError(RuntimeError):
@@ -117,6 +128,16 @@ class PrivateCluster:
             initdb = [str(bin_dir() / "initdb"), "-D", str(self.folder), "-U", ADMIN]
             initdb += [f"--pwfile={pwfile}", "--auth=scram-sha-256", "-E", "UTF8", "--no-locale"]
             self._run(initdb, "initdb")
+        self._write_hba()
+
+    def _write_hba(self) -> None:
+        """``pg_hba.conf`` as :data:`HBA` says (initdb's own allows replication and the
+        superuser over TCP)."""
+        hba = self.folder / "pg_hba.conf"
+        owner = hba.stat()
+        hba.write_text(HBA.format(admin=ADMIN))
+        os.chown(hba, owner.st_uid, owner.st_gid)
+        os.chmod(hba, 0o600)
 
     def running(self) -> bool:
         if not self.initialised():
@@ -135,7 +156,9 @@ class PrivateCluster:
     def start(self) -> None:
         """Start the server (no-op when it runs) and wait until it accepts connections."""
         self.init()
+        self._write_hba()  # a cluster made by an earlier version gets the same rules
         if self.running():
+            self._run([str(bin_dir() / "pg_ctl"), "-D", str(self.folder), "reload"], "reload")
             return
         options = (
             f"-p {self.port} -k {self.socket_dir} -c listen_addresses={self.host} "
@@ -204,6 +227,13 @@ class PrivateCluster:
                     cur.execute(
                         sql.SQL("CREATE DATABASE {} OWNER {}").format(
                             sql.Identifier(database), sql.Identifier(role)
+                        )
+                    )
+                # Only its owner connects to it; nobody to the maintenance database.
+                for name in (database, "postgres"):
+                    cur.execute(
+                        sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(
+                            sql.Identifier(name)
                         )
                     )
         finally:

@@ -70,6 +70,7 @@ def start(
     run_dir.mkdir(parents=True, exist_ok=True)
     log_dir.mkdir(parents=True, exist_ok=True)
     with (log_dir / f"{name}.log").open("ab") as log:
+        os.fchmod(log.fileno(), 0o640)  # a log kept from before the umask was set, too
         process = subprocess.Popen(
             list(argv),
             cwd=cwd,

@@ -17,23 +17,39 @@ WORKER_USER = "www-data"  # Debian's nginx workers; they read the htpasswd files
 
 
 def render_site(config: ServiceConfig) -> str:
-    """The server blocks, with the settings in place of the ``@...@`` words."""
+    """The server blocks, with the settings in place of the ``@...@`` words; the ``#@TLS@``
+    lines switched on with a certificate, left out without one (refused beyond loopback)."""
+    config.check()
     if config.proxy_htpasswd is None or config.viewers_htpasswd is None:
         raise ValueError("SR_PROXY_HTPASSWD is not set: no credentials for the proxy")
     values = {
         "PROXY_ADDRESS": config.proxy_address,
         "PROXY_PORT": str(config.proxy_port),
         "PROXY_VIEW_PORT": str(config.proxy_view_port),
+        "LISTEN_TLS": " ssl" if config.proxy_tls else "",
+        "TLS_CERT": str(config.proxy_tls_cert),
+        "TLS_KEY": str(config.proxy_tls_key),
         "EDITORS_HTPASSWD": str(config.proxy_htpasswd),
         "VIEWERS_HTPASSWD": str(config.viewers_htpasswd),
-        "UI_HOST": "127.0.0.1" if config.ui_host in ("0.0.0.0", "") else config.ui_host,
-        "UI_PORT": str(config.ui_port),
-        "READONLY_PORT": str(config.readonly_port),
+        "UI_SOCKET": str(config.ui_endpoint),
+        "READONLY_SOCKET": str(config.readonly_endpoint),
     }
-    text = SITE_TEMPLATE.read_text()
+    lines = []
+    for line in SITE_TEMPLATE.read_text().splitlines(keepends=True):
+        if line.lstrip().startswith("#@TLS@"):
+            if not config.proxy_tls:
+                continue
+            line = line.replace("#@TLS@ ", "", 1)
+        lines.append(line)
+    text = "".join(lines)
     for name, value in values.items():
         text = text.replace(f"@{name}@", value)
     return text
+
+
+def worker_gid() -> int:
+    """The group of nginx's workers (www-data), which must reach the webservers' sockets."""
+    return pwd.getpwnam(WORKER_USER).pw_gid
 
 
 def nginx_binary() -> str:
@@ -51,6 +67,7 @@ def write_private_config(config: ServiceConfig) -> Path:
             raise FileNotFoundError(f"proxy credentials file not found: {path}")
     folder = config.run_dir / "nginx"
     folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o711)  # the workers reach their temp folders, list nothing
     site = folder / "sr-pipeline.conf"
     site.write_text(render_site(config))
     lines = []

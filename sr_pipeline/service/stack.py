@@ -13,9 +13,12 @@ launched meanwhile, and any queued run, waits in PostgreSQL for the next ``start
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
+import socket
+import stat
 import sys
 import time
 import urllib.error
@@ -33,6 +36,7 @@ from sr_pipeline.service.config import (
     DEPLOY_DIR,
     LOCATION_NAME,
     ServiceConfig,
+    connectable,
 )
 from sr_pipeline.service.postgres import PrivateCluster
 from sr_pipeline.settings import project_root
@@ -44,6 +48,7 @@ PG_ROLE = PG_DATABASE = "dagster"
 PASSWORD_FILE = "dagster-pg-password"
 ADMIN_PASSWORD_FILE = "pg-admin-password"
 READY_TIMEOUT_S = 120
+UMASK = 0o027  # as the systemd units' UMask=
 # Settings the Dagster processes do not need: the password is already in SR_DAGSTER_PG_URL.
 _NOT_PASSED = ("SR_DAGSTER_PG_PASSWORD", "SR_PG_ADMIN_PASSWORD")
 
@@ -88,22 +93,45 @@ def workspace_file(config: ServiceConfig) -> Path:
 
 def render(config: ServiceConfig) -> None:
     """DAGSTER_HOME/dagster.yaml (deploy/dagster.yaml as is) and workspace.yaml (pointing at
-    this machine's code server port)."""
+    this service's code server socket)."""
     config.dagster_home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(DEPLOY_DIR / "dagster.yaml", config.dagster_home / "dagster.yaml")
     workspace = yaml.safe_load((DEPLOY_DIR / "workspace.yaml").read_text())
     (server,) = (entry["grpc_server"] for entry in workspace["load_from"])
-    server.update(host="127.0.0.1", port=config.code_server_port, location_name=LOCATION_NAME)
+    server.update(socket=str(config.code_server_socket), location_name=LOCATION_NAME)
     workspace_file(config).write_text(
         "# Written by python -m sr_pipeline.service from deploy/workspace.yaml.\n"
         + yaml.safe_dump(workspace, sort_keys=False)
     )
 
 
+def prepare_folders(config: ServiceConfig) -> None:
+    """The service's folder and its run folder let other accounts through, without listing
+    them (PostgreSQL's user to its data, nginx's workers to the sockets); the sockets' folders:
+    the code server's for the service's user alone (0700), the webservers' for it and nginx's
+    workers (0750, group www-data when we are root; otherwise nginx's workers are this very
+    user)."""
+    for folder in (config.service_dir, config.run_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, stat.S_IMODE(folder.stat().st_mode) | 0o711)
+    for folder, mode in ((config.private_dir, 0o700), (config.web_dir, 0o750)):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, mode)
+    if os.geteuid() == 0:
+        os.chown(config.web_dir, 0, proxy.worker_gid())
+
+
+def _webserver(config: ServiceConfig, endpoint: str | Path, port: int) -> list[str]:
+    workspace = str(workspace_file(config))
+    if isinstance(endpoint, Path):  # behind the proxy: a socket, no TCP port
+        prefix = [sys.executable, "-m", "sr_pipeline.service.webserver", "--socket", str(endpoint)]
+        return [*prefix, "-w", workspace]
+    return [str(BIN / "dagster-webserver"), "-h", config.ui_host, "-p", str(port), "-w", workspace]
+
+
 def components(config: ServiceConfig) -> list[Component]:
     """The long-running processes, in start order."""
     workspace = str(workspace_file(config))
-    webserver = [str(BIN / "dagster-webserver"), "-h", config.ui_host, "-w", workspace]
     found = [
         Component(
             "code-server",
@@ -111,23 +139,25 @@ def components(config: ServiceConfig) -> list[Component]:
                 str(BIN / "dagster"),
                 "code-server",
                 "start",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(config.code_server_port),
+                "--socket",
+                str(config.code_server_socket),
                 "-m",
                 DEFINITIONS_MODULE,
                 "--location-name",
                 LOCATION_NAME,
             ],  # fmt: skip
-            f"grpc://127.0.0.1:{config.code_server_port}",
+            f"unix:{config.code_server_socket}",
         ),
         Component("daemon", [str(BIN / "dagster-daemon"), "run", "-w", workspace], "-"),
-        Component("webserver", [*webserver, "-p", str(config.ui_port)], config.ui_url),
+        Component(
+            "webserver",
+            _webserver(config, config.ui_endpoint, config.ui_port),
+            str(config.ui_endpoint),
+        ),
         Component(
             "webserver-readonly",
-            [*webserver, "-p", str(config.readonly_port), "--read-only"],
-            config.readonly_url,
+            [*_webserver(config, config.readonly_endpoint, config.readonly_port), "--read-only"],
+            str(config.readonly_endpoint),
         ),
     ]
     if config.proxy_enabled:
@@ -136,8 +166,9 @@ def components(config: ServiceConfig) -> list[Component]:
             Component(
                 "proxy",
                 proxy.argv(config, conf),
-                f"http://{config.proxy_address}:{config.proxy_port} (editors), "
-                f"http://{config.proxy_address}:{config.proxy_view_port} (viewers)",
+                f"{config.proxy_scheme}://{config.proxy_address}:{config.proxy_port} (editors), "
+                f"{config.proxy_scheme}://{config.proxy_address}:{config.proxy_view_port} "
+                "(viewers)",
             )
         )
     return found
@@ -180,8 +211,13 @@ def start_postgres(config: ServiceConfig, say: Say) -> None:
 
 def start(config: ServiceConfig, say: Say = print) -> None:
     """Start every part that is not running. On failure, stop every part: a service half up
-    (a daemon without its code server, say) is worse than none."""
+    (a daemon without its code server, say) is worse than none. Everything the service and
+    its runs write (logs, the work database, feedback, bulletins) is made under umask 0027:
+    the service's group may read it, other accounts nothing."""
+    config.check()
+    os.umask(UMASK)
     try:
+        prepare_folders(config)
         start_postgres(config, say)
         render(config)
         env = process_env(config)
@@ -277,7 +313,7 @@ def _finish_runs(config: ServiceConfig, say: Say) -> None:
     way the UI's Terminate button does (they end canceled: re-execute them from the UI)."""
 
     def in_progress() -> list[str]:
-        data = graphql(config.ui_url, IN_PROGRESS_QUERY)["runsOrError"]
+        data = graphql(config.ui_endpoint, IN_PROGRESS_QUERY)["runsOrError"]
         return [run["runId"] for run in data.get("results", [])]
 
     try:
@@ -290,7 +326,7 @@ def _finish_runs(config: ServiceConfig, say: Say) -> None:
             runs = in_progress()
         for run_id in runs:
             say(f"terminating run {run_id}")
-            graphql(config.ui_url, TERMINATE_MUTATION, {"runId": run_id})
+            graphql(config.ui_endpoint, TERMINATE_MUTATION, {"runId": run_id})
     except (OSError, ServiceError) as exc:
         say(f"could not check the runs in progress: {exc}")
 
@@ -321,18 +357,11 @@ def _wait_ready(config: ServiceConfig, component: Component) -> None:
     """Until the process answers (the daemon has no port: until it is still alive after its
     start-up)."""
     checks: dict[str, Callable[[], bool]] = {
-        "code-server": lambda: _grpc_serving(config.code_server_port),
+        "code-server": lambda: _grpc_serving(config.code_server_socket),
         "daemon": lambda: True,
-        "webserver": lambda: _http_status(f"{config.ui_url}/server_info") == 200,
-        "webserver-readonly": lambda: _http_status(f"{config.readonly_url}/server_info") == 200,
-        "proxy": lambda: (
-            _http_status(
-                f"http://127.0.0.1:{config.proxy_port}/server_info"
-                if config.proxy_address in ("0.0.0.0", "")
-                else f"http://{config.proxy_address}:{config.proxy_port}/server_info"
-            )
-            == 401
-        ),
+        "webserver": lambda: _http_status(config.ui_endpoint, "/server_info") == 200,
+        "webserver-readonly": lambda: _http_status(config.readonly_endpoint, "/server_info") == 200,
+        "proxy": lambda: _accepts(connectable(config.proxy_address), config.proxy_port),
     }
 
     def ready() -> bool:
@@ -348,11 +377,11 @@ def _wait_ready(config: ServiceConfig, component: Component) -> None:
         raise ServiceError(f"{exc}\n{_log_tail(config, component.name)}") from None
 
 
-def _grpc_serving(port: int) -> bool:
+def _grpc_serving(socket_path: Path) -> bool:
     import grpc
     from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+    with grpc.insecure_channel(f"unix:{socket_path}") as channel:
         try:
             response = health_pb2_grpc.HealthStub(channel).Check(
                 health_pb2.HealthCheckRequest(service="DagsterApi"), timeout=2
@@ -362,12 +391,56 @@ def _grpc_serving(port: int) -> bool:
     return response.status == health_pb2.HealthCheckResponse.SERVING
 
 
-def _http_status(url: str) -> int | None:
+def _accepts(host: str, port: int) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status
+        socket.create_connection((host, port), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    """HTTP over a webserver's Unix socket."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self.socket_path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(str(self.socket_path))
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+def request(
+    endpoint: str | Path, path: str, body: bytes | None = None, headers: dict | None = None,
+    timeout: float = 30,
+) -> tuple[int, bytes]:  # fmt: skip
+    """``(status, body)`` of a request to a webserver: a URL, or its Unix socket."""
+    if isinstance(endpoint, Path):
+        connection = _UnixConnection(endpoint, timeout)
+        try:
+            connection.request("POST" if body is not None else "GET", path, body, headers or {})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+    call = urllib.request.Request(f"{endpoint}{path}", data=body, headers=headers or {})
+    try:
+        with urllib.request.urlopen(call, timeout=timeout) as response:
+            return response.status, response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code
+        return exc.code, exc.read()
+
+
+def _http_status(endpoint: str | Path, path: str) -> int | None:
+    try:
+        return request(endpoint, path, timeout=2)[0]
     except OSError:
         return None
 
@@ -376,15 +449,19 @@ LOCATION_QUERY = """{ workspaceOrError { __typename ... on Workspace { locationE
   name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
 
 
-def graphql(url: str, query: str, variables: dict | None = None, headers: dict | None = None):
-    """POST a GraphQL query to a webserver; the decoded ``data``."""
-    request = urllib.request.Request(
-        f"{url}/graphql",
-        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-        headers={"Content-Type": "application/json", **(headers or {})},
+def graphql(
+    endpoint: str | Path, query: str, variables: dict | None = None, headers: dict | None = None
+):
+    """POST a GraphQL query to a webserver (its URL or its socket); the decoded ``data``."""
+    status, raw = request(
+        endpoint,
+        "/graphql",
+        json.dumps({"query": query, "variables": variables or {}}).encode(),
+        {"Content-Type": "application/json", **(headers or {})},
     )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        body = json.load(response)
+    if status != 200:
+        raise ServiceError(f"GraphQL answered {status}: {raw[:300]!r}")
+    body = json.loads(raw)
     if body.get("errors"):
         raise ServiceError(f"GraphQL errors: {body['errors']}")
     return body["data"]
@@ -394,7 +471,7 @@ def _wait_location_loaded(config: ServiceConfig) -> None:
     """Until the UI shows the code location loaded; its load error if it failed."""
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
-        data = graphql(config.ui_url, LOCATION_QUERY)["workspaceOrError"]
+        data = graphql(config.ui_endpoint, LOCATION_QUERY)["workspaceOrError"]
         entries = {e["name"]: e for e in data.get("locationEntries", [])}
         entry = entries.get(LOCATION_NAME)
         if entry and entry["loadStatus"] == "LOADED":

@@ -14,6 +14,14 @@ The mess it guards against, as it happens on the mission's shared folder and ser
   and the first error line (a local SMTP server receives it);
 - an open UI on the mission network: nginx refuses anyone without credentials, and the
   viewers' read-only webserver refuses to launch a run even to an authenticated viewer;
+- a page an editor opens on another site, sending the door a mutation as a GET or as a
+  ``text/plain`` POST (the browser adds the cached credentials): refused by nginx, while the
+  Dagster UI itself (Chromium, through the doors) keeps working;
+- another account of the machine (``nobody``) going around nginx to the webservers or the code
+  server, which have no login: they have no TCP port, and their sockets refuse it;
+- the PostgreSQL superuser over TCP, the ``dagster`` database open to PUBLIC;
+- logs, the work database (every raw row), feedback workbooks and bulletins readable by every
+  account of the machine: the service writes under umask 0027;
 - a restart (maintenance, reboot) that loses the run history or leaves processes behind: stop
   and start keep every run, and after the last stop no process this module started remains
   (each carries a marker in its environment; PostgreSQL's by its pid and data folder).
@@ -22,14 +30,17 @@ The mess it guards against, as it happens on the mission's shared folder and ser
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
@@ -42,7 +53,7 @@ import duckdb
 import pytest
 
 from sr_pipeline.defs.alerts import SUBJECT_PREFIX
-from sr_pipeline.service import stack
+from sr_pipeline.service import processes, proxy, stack
 from sr_pipeline.service.config import LOCATION_NAME, ServiceConfig
 from tests import ROOT as PROJECT_ROOT
 from tests.builders import contribution_row, qip_row, qip_workbook, tf_row, tf_workbook
@@ -169,7 +180,7 @@ def wait_for_sensor_run(
 
 def sensor_ticked(service: Service, name: str) -> bool:
     data = stack.graphql(
-        service.config.ui_url,
+        service.config.ui_endpoint,
         """query($s: SensorSelector!) { sensorOrError(sensorSelector: $s) {
              ... on Sensor { sensorState { ticks(limit: 1) { status } } } } }""",
         {
@@ -256,9 +267,6 @@ def service() -> Iterator[Service]:
                 "SR_TRACKERS_DIR": str(trackers),
                 "SR_WAREHOUSE": str(base / "warehouse" / "sr.duckdb"),
                 "SR_PG_PORT": str(free_port()),
-                "SR_UI_PORT": str(free_port()),
-                "SR_UI_READONLY_PORT": str(free_port()),
-                "SR_CODE_SERVER_PORT": str(free_port()),
                 "SR_PROXY_HTPASSWD": str(editors),
                 "SR_PROXY_VIEWERS_HTPASSWD": str(viewers),
                 "SR_PROXY_PORT": str(free_port()),
@@ -481,11 +489,9 @@ def test_the_proxy_asks_for_credentials_and_viewers_cannot_launch(service):
     )
     assert "results" in listed["runsOrError"]
     # ... but not launch, through the proxy or on the read-only webserver itself.
-    for url, credentials in ((viewers, VIEWER), (service.config.readonly_url, None)):
+    for url, credentials in ((viewers, VIEWER), (service.config.readonly_endpoint, None)):
         refused = launch_month(url, "2018-06-01", credentials)
         assert refused["__typename"] == "UnauthorizedError", refused
-    # The webservers themselves listen on loopback only.
-    assert service.config.ui_host == "127.0.0.1"
 
 
 def test_stop_and_start_keep_the_run_history(service, dropped):
@@ -515,7 +521,7 @@ def test_stop_and_start_keep_the_run_history(service, dropped):
 
 def test_the_daemon_runs_the_schedule_sensors_and_run_queue(service):
     data = stack.graphql(
-        service.config.ui_url,
+        service.config.ui_endpoint,
         """query($s: ScheduleSelector!) {
              instance { daemonHealth { allDaemonStatuses { daemonType required healthy } } }
              scheduleOrError(scheduleSelector: $s) { ... on Schedule {
@@ -567,3 +573,171 @@ def test_postgres_listens_on_loopback_and_every_account_needs_its_password(servi
             assert cur.fetchone() == ("127.0.0.1",)
     finally:
         con.close()
+
+
+SENSOR_STATUS = """query($s: SensorSelector!) { sensorOrError(sensorSelector: $s) {
+  ... on Sensor { sensorState { status } } } }"""
+STOP_SENSOR = 'mutation { stopSensor(id: "x") { __typename } }'
+
+
+def door(url: str, path: str, method: str = "GET", body: bytes | None = None,
+         headers: dict | None = None, credentials=EDITOR) -> int:  # fmt: skip
+    """The status a door answers, with an editor's cached credentials as a browser sends."""
+    sent = {**basic_auth(*credentials), **(headers or {})}
+    request = urllib.request.Request(f"{url}{path}", data=body, method=method, headers=sent)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_cross_site_requests_on_the_doors_are_refused(service):
+    editors = service.editors_url
+    query = urllib.parse.quote(STOP_SENSOR)
+    evil = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+    refused = {
+        "a mutation as a GET": door(editors, f"/graphql?query={query}"),
+        "a text/plain POST": door(
+            editors,
+            f"/graphql?query={query}",
+            "POST",
+            b"{}",
+            {"Content-Type": "text/plain", **evil},
+        ),  # fmt: skip
+        "a form POST": door(
+            editors,
+            "/graphql",
+            "POST",
+            b"query=" + query.encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        ),  # fmt: skip
+        "a JSON POST from another origin": door(
+            editors,
+            "/graphql",
+            "POST",
+            json.dumps({"query": STOP_SENSOR}).encode(),
+            {"Content-Type": "application/json", "Origin": "https://evil.example"},
+        ),  # fmt: skip
+        "a JSON POST a browser says is cross-site": door(
+            editors,
+            "/graphql",
+            "POST",
+            json.dumps({"query": STOP_SENSOR}).encode(),
+            {"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"},
+        ),  # fmt: skip
+        "a report POST from another origin": door(
+            editors,
+            "/report_asset_materialization/raw/qip",
+            "POST",
+            b"{}",
+            {"Content-Type": "application/json", **evil},
+        ),  # fmt: skip
+        "a WebSocket from another origin": door(
+            editors,
+            "/graphql",
+            headers={
+                "Upgrade": "websocket",
+                "Connection": "Upgrade",
+                "Sec-WebSocket-Version": "13",
+                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+                "Origin": "https://evil.example",
+            },
+        ),  # fmt: skip
+        "the viewers' door, a mutation as a GET": door(
+            service.viewers_url, f"/graphql?query={query}", credentials=VIEWER
+        ),
+    }
+    assert refused == dict.fromkeys(refused, 403)
+    # What the UI itself sends is let through: a same-origin JSON POST, pages from anywhere.
+    same_origin = {"Content-Type": "application/json", "Origin": editors,
+                   "Sec-Fetch-Site": "same-origin"}  # fmt: skip
+    selector = {"repositoryLocationName": LOCATION_NAME, "repositoryName": "__repository__",
+                "sensorName": SENSOR}  # fmt: skip
+    body = json.dumps({"query": SENSOR_STATUS, "variables": {"s": selector}}).encode()
+    assert door(editors, "/graphql", "POST", body, same_origin) == 200
+    assert door(editors, "/runs", headers={"Sec-Fetch-Site": "cross-site"}) == 200  # a link
+    state = stack.graphql(editors, SENSOR_STATUS, {"s": selector}, headers=basic_auth(*EDITOR))
+    assert state["sensorOrError"]["sensorState"]["status"] == "RUNNING"
+
+
+CONNECT = "import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])"
+
+
+def connect_as(user: str, path: Path) -> str:
+    """Connect to a Unix socket as another account of the machine; its error, or ''."""
+    argv = ["runuser", "-u", user, "--", "/usr/bin/python3", "-c", CONNECT, str(path)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd="/")
+    return done.stderr.strip().splitlines()[-1] if done.returncode else ""
+
+
+def test_another_account_cannot_reach_the_webservers_or_the_code_server(service):
+    config = service.config
+    sockets = {
+        "webserver": config.ui_endpoint,
+        "webserver-readonly": config.readonly_endpoint,
+        "code-server": config.code_server_socket,
+    }
+    for path in sockets.values():
+        assert stat.S_ISSOCK(path.stat().st_mode), path
+    # None of them listens on TCP (where every account of the machine could connect).
+    pids = {name: processes.recorded(name, config.run_dir).pid for name in sockets}
+    listening = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True).stdout
+    for name, pid in pids.items():
+        members = processes.session_members(pid)
+        assert not any(f"pid={member}," in listening for member in members), (name, listening)
+    # The service's own user reaches them (the service answered above); nginx does too.
+    assert http_status(f"{service.editors_url}/server_info", EDITOR) == 200
+    if os.geteuid() != 0 or not shutil.which("runuser"):
+        pytest.skip("another account can only be tried as root (runuser)")
+    for name, path in sockets.items():
+        assert connect_as("nobody", path).startswith("PermissionError"), name
+    # nginx's workers reach the webservers, not the code server.
+    assert connect_as(proxy.WORKER_USER, config.ui_endpoint) == ""
+    assert connect_as(proxy.WORKER_USER, config.readonly_endpoint) == ""
+    assert connect_as(proxy.WORKER_USER, config.code_server_socket).startswith("PermissionError")
+    assert stat.S_IMODE(config.web_dir.stat().st_mode) == 0o750
+    assert config.web_dir.stat().st_gid == proxy.worker_gid()
+    assert stat.S_IMODE(config.private_dir.stat().st_mode) == 0o700
+
+
+def test_the_postgres_superuser_is_refused_over_tcp(service):
+    import psycopg2
+
+    admin = stack.cluster(service.config, administer=True)
+    with pytest.raises(psycopg2.OperationalError, match="pg_hba.conf rejects connection"):
+        psycopg2.connect(host="127.0.0.1", port=service.config.pg_port, user="sr_admin",
+                         password=admin.admin_password, dbname="postgres")  # fmt: skip
+    con = admin.admin_connection()  # on its socket, as intended
+    try:
+        with con.cursor() as cur:
+            cur.execute("SELECT type, database FROM pg_hba_file_rules")
+            rules = cur.fetchall()
+            cur.execute(
+                "SELECT datname, has_database_privilege('public', datname, 'CONNECT') "
+                "FROM pg_database WHERE datname IN ('dagster', 'postgres') ORDER BY 1"
+            )
+            public = cur.fetchall()
+    finally:
+        con.close()
+    assert not [rule for rule in rules if "replication" in rule[1]], rules
+    assert public == [("dagster", False), ("postgres", False)]
+
+
+def test_what_the_service_writes_is_not_for_other_accounts(service, dropped):
+    wait_for_sensor_run(service, dropped.at, "a sensor run that wrote the month")
+    folder = service.warehouse.parent
+    written = {
+        "logs": list(service.config.log_dir.glob("*.log")),
+        "work database": [folder / "sr.work.duckdb"],
+        "feedback workbooks": list(folder.glob("feedback/*/*.xlsx")),
+        "bulletins": [p for p in folder.glob("bulletins/**/*") if p.is_file()],
+        "bulletin folders": [p for p in folder.glob("bulletins/*") if p.is_dir()],
+    }
+    for kind, paths in written.items():
+        assert paths, kind
+        opened = {str(p): oct(stat.S_IMODE(p.stat().st_mode)) for p in paths
+                  if stat.S_IMODE(p.stat().st_mode) & 0o007}  # fmt: skip
+        assert opened == {}, kind
+    # The published file is for analysts, by design: read-only for all.
+    assert stat.S_IMODE(service.warehouse.stat().st_mode) == 0o444
