@@ -1,5 +1,6 @@
-"""Render a month: read its marts, draw the charts, write the page, the PNGs and the Excel
-export into ``bulletins/<YYYY-MM>/`` beside the warehouse file.
+"""Render a month: read its marts, draw the charts, write the page, the PNGs, the Excel
+export and the printed editions (HTML and PDF, English and French) into
+``bulletins/<YYYY-MM>/`` beside the warehouse file.
 
 The files of a month are written into a fresh temporary folder that then replaces the
 month's folder, so a reader never finds a page with the charts of another run.
@@ -17,8 +18,12 @@ import duckdb
 
 from sr_pipeline.bulletin.charts import Chart, render_charts
 from sr_pipeline.bulletin.content import Month, load_month, main_figures
+from sr_pipeline.bulletin.editorial import load_highlights
 from sr_pipeline.bulletin.export import about, read_tables, write_workbook
 from sr_pipeline.bulletin.page import render_page
+from sr_pipeline.bulletin.pdf import edition_html, html_name, pdf_name, write_pdf
+from sr_pipeline.bulletin.trend import load_trend
+from sr_pipeline.bulletin.words import LANGUAGES
 
 PAGE_NAME = "index.html"
 
@@ -34,6 +39,10 @@ class Rendered:
     charts: tuple[Chart, ...]
     pngs: tuple[Path, ...]
     main_figures: dict[str, str]
+    pdfs: dict[str, Path]  # language -> the printed edition
+    pages: dict[str, int]  # language -> its number of pages
+    drafts: tuple[str, ...]  # the languages printed as drafts (no highlights written)
+    highlights: dict[str, str | None]  # language -> sha256 of its highlights file, if any
 
 
 def bulletin_folder(folder: Path, as_of: date) -> Path:
@@ -51,10 +60,14 @@ def render_month(
     folder: Path,
     warehouse: str = "file",
     version: int | None = None,
+    editorial: Path | None = None,
 ) -> Rendered:
     """Render one month from the marts that ``con`` reads (``warehouse`` at ``version``, which
-    the page and the export name) into ``folder``/bulletins; returns what was written."""
+    the page and the export name) into ``folder``/bulletins, with the highlights found in
+    ``editorial`` (default: ``SR_EDITORIAL_DIR``); returns what was written."""
     month = load_month(con, as_of, warehouse, version)
+    trend = load_trend(con, as_of)
+    highlights = {language: load_highlights(as_of, language, editorial) for language in LANGUAGES}
     tables = read_tables(con, as_of)
     charts = render_charts(month)
     target = bulletin_folder(folder, as_of)
@@ -66,6 +79,11 @@ def render_month(
         write_workbook({**tables, "about": about(con, month)}, staging / xlsx_name(as_of))
         page = render_page(month, charts, xlsx_name(as_of))
         (staging / PAGE_NAME).write_text(page, encoding="utf-8")
+        pages = {}
+        for language, written in highlights.items():
+            html = edition_html(month, trend, written)
+            (staging / html_name(as_of, language)).write_text(html, encoding="utf-8")
+            pages[language] = write_pdf(html, staging / pdf_name(as_of, language))
         staging.chmod(0o755)
         old = target.with_name(f".{target.name}.old")
         shutil.rmtree(old, ignore_errors=True)
@@ -84,4 +102,8 @@ def render_month(
         charts=tuple(charts),
         pngs=tuple(target / f"{chart.name}.png" for chart in charts),
         main_figures=main_figures(month),
+        pdfs={language: target / pdf_name(as_of, language) for language in highlights},
+        pages=pages,
+        drafts=tuple(language for language, written in highlights.items() if written.draft),
+        highlights={language: written.sha256 for language, written in highlights.items()},
     )
