@@ -13,8 +13,11 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 # Debian packages: the service's (PostgreSQL for Dagster's history, nginx and htpasswd for the
 # proxy) and, for the tests, Debian's Chromium (Playwright cannot download browsers here),
 # LibreOffice Calc and poppler-utils (to open, print and recalculate the tracker templates).
+# The bulletin's PDF: WeasyPrint needs Pango and a font with every accent (DejaVu).
 SERVICE_PACKAGES := postgresql nginx apache2-utils
-DEBIAN_PACKAGES := $(SERVICE_PACKAGES) chromium libreoffice-calc-nogui poppler-utils
+BULLETIN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+DEBIAN_PACKAGES := $(SERVICE_PACKAGES) $(BULLETIN_PACKAGES) chromium libreoffice-calc-nogui \
+	poppler-utils
 
 .PHONY: setup debian-packages service-packages browser demo ui serve serve-stop serve-status \
 	test lint format demo-trackers bench bench-month mutation clean templates

@@ -8,9 +8,11 @@ month's folder, so a reader never finds a page with the charts of another run.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from sr_pipeline.bulletin.trend import load_trend
 from sr_pipeline.bulletin.words import LANGUAGES
 
 PAGE_NAME = "index.html"
+EDITION_NAME = "edition.json"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Rendered:
     pages: dict[str, int]  # language -> its number of pages
     drafts: tuple[str, ...]  # the languages printed as drafts (no highlights written)
     highlights: dict[str, str | None]  # language -> sha256 of its highlights file, if any
+    key: str  # what the editions print, but the lake snapshot number: a sending is keyed on it
 
 
 def bulletin_folder(folder: Path, as_of: date) -> Path:
@@ -84,6 +88,10 @@ def render_month(
             html = edition_html(month, trend, written)
             (staging / html_name(as_of, language)).write_text(html, encoding="utf-8")
             pages[language] = write_pdf(html, staging / pdf_name(as_of, language))
+        key = publication_key(month, trend, highlights)
+        drafts = [language for language, written in highlights.items() if written.draft]
+        edition = {"as_of": str(as_of), "key": key, "pages": pages, "drafts": drafts}
+        (staging / EDITION_NAME).write_text(json.dumps(edition, indent=1) + "\n", encoding="utf-8")
         staging.chmod(0o755)
         old = target.with_name(f".{target.name}.old")
         shutil.rmtree(old, ignore_errors=True)
@@ -104,6 +112,18 @@ def render_month(
         main_figures=main_figures(month),
         pdfs={language: target / pdf_name(as_of, language) for language in highlights},
         pages=pages,
-        drafts=tuple(language for language, written in highlights.items() if written.draft),
+        drafts=tuple(drafts),
         highlights={language: written.sha256 for language, written in highlights.items()},
+        key=key,
     )
+
+
+def publication_key(month: Month, trend, highlights) -> str:
+    """The sha256 of both editions' text without the lake snapshot number: a rebuild that
+    prints the same bulletin is the same publication (never sent twice); a corrected figure,
+    date, tracker version or highlight is a new one."""
+    steady = replace(month, provenance=replace(month.provenance, version=None))
+    digest = hashlib.sha256()
+    for written in highlights.values():
+        digest.update(edition_html(steady, trend, written).encode("utf-8"))
+    return digest.hexdigest()

@@ -14,7 +14,6 @@ sensor's tick and no mail is sent: a clone without a mail server still works.
 from __future__ import annotations
 
 import os
-import smtplib
 import socket
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -23,6 +22,7 @@ import dagster as dg
 from dagster_shared.error import SerializableErrorInfo
 
 from sr_pipeline.defs.partitions import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
+from sr_pipeline.mail import send, smtp_server
 
 SUBJECT_PREFIX = "[sr-pipeline]"
 # Dagster sets this tag on a failed run that run retries will launch again.
@@ -142,14 +142,13 @@ class AlertMail(dg.ConfigurableResource):
         return str(value) if value else os.environ.get(variable, "")
 
     def settings(self) -> dict[str, object]:
-        starttls = self._get(self.starttls, "SR_SMTP_STARTTLS").lower() in ("1", "true", "yes")
-        port = self._get(self.port, "SR_SMTP_PORT")
+        server = smtp_server(self.host, self.port, self.starttls, self.user)
         return {
-            "host": self._get(self.host, "SR_SMTP_HOST"),
-            "port": int(port) if port else (587 if starttls else 25),
-            "starttls": starttls,
-            "user": self._get(self.user, "SR_SMTP_USER"),
-            "password": os.environ.get("SR_SMTP_PASSWORD", ""),
+            "host": server.host,
+            "port": server.port,
+            "starttls": server.starttls,
+            "user": server.user,
+            "password": server.password,
             "sender": self._get(self.sender, "SR_ALERT_FROM") or f"sr-pipeline@{socket.getfqdn()}",
             "recipients": [
                 address.strip()
@@ -166,12 +165,7 @@ class AlertMail(dg.ConfigurableResource):
         if not settings["host"] or not settings["recipients"]:
             log.warning("No SR_SMTP_HOST/SR_ALERT_TO: alert not emailed: %s", message["Subject"])
             return False
-        with smtplib.SMTP(settings["host"], settings["port"], timeout=30) as smtp:
-            if settings["starttls"]:
-                smtp.starttls()
-            if settings["user"]:
-                smtp.login(settings["user"], settings["password"])
-            smtp.send_message(message)
+        send(smtp_server(self.host, self.port, self.starttls, self.user), message)
         log.info("Alert emailed to %s: %s", ", ".join(settings["recipients"]), message["Subject"])
         return True
 
