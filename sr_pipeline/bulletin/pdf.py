@@ -46,15 +46,15 @@ header { background: #0b4f8a; color: white; padding: 3mm 5mm; display: flex;
 header h1 { margin: 0; font-size: 17pt; }
 header .section { font-size: 9pt; }
 header .month { font-size: 11pt; }
-.draft { color: #b00020; border: 1.5pt solid #b00020; padding: 1mm 3mm; margin: 2mm 0 0;
-         font-weight: bold; text-align: center; font-size: 10pt; }
+.draft { color: #b00020; border: 1.2pt solid #b00020; padding: 0.5mm 3mm; margin: 1.5mm 0 0;
+         font-weight: bold; text-align: center; font-size: 9pt; }
 h2 { color: #0b4f8a; font-size: 11.5pt; margin: 3mm 0 1.5mm; border-bottom: 1pt solid #0b4f8a; }
 .main-figures { background: #eaf2fa; border-left: 4pt solid #0b4f8a; padding: 1.5mm 4mm;
                 margin-top: 3mm; }
 .main-figures h2 { border: none; margin-top: 1mm; }
 .main-figures p { margin: 1.2mm 0; }
 .as-of { color: #444; }
-img.map { width: 126mm; display: block; margin: 0 auto; }
+img.map { width: 112mm; display: block; margin: 0 auto; }
 img.trend { width: 180mm; display: block; margin: 0 auto; }
 .note { color: #444; font-size: 8pt; margin: 0.5mm 0; }
 .page { page-break-before: always; }

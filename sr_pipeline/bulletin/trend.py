@@ -76,8 +76,9 @@ def _trend_svg(trend: Trend, language: str) -> bytes:
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    fig = Figure(figsize=(7.4, 2.3))
+    fig = Figure(figsize=(7.4, 2.1))
     ax = fig.add_axes((0.07, 0.14, 0.70, 0.80))
     x = list(range(len(trend.months)))
     for fund, figure, values in trend.series:
@@ -91,6 +92,7 @@ def _trend_svg(trend: Trend, language: str) -> bytes:
     ax.set_xticks(years, [str(trend.months[i].year) for i in years], fontsize=8)
     ax.set_xlim(-0.5, max(len(x) - 0.5, 0.5))
     ax.tick_params(axis="y", labelsize=8)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

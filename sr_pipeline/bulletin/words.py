@@ -61,9 +61,9 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "total": {"en": "Total: {amount}", "fr": "Total : {amount}"},
     "months_built": {
-        "en": "{built} of the {expected} months since {start} are built; months without "
-        "figures are left blank.",
-        "fr": "{built} des {expected} mois depuis {start} sont construits ; les mois sans "
+        "en": "Months built: {built} of {expected} since {start}; months without figures are "
+        "left blank.",
+        "fr": "Mois construits : {built} sur {expected} depuis {start} ; les mois sans "
         "chiffres restent vides.",
     },
     "all_months_built": {
@@ -219,7 +219,7 @@ def main_figures_text(month: Month, language: str) -> dict[str, str]:
     if (pbf := month.funds.get("PBF")) is not None:
         sentences["PBF"] = (
             f"{_fr_count(pbf.count('projects_total'), 'projet', 'projets')} "
-            f"({number(pbf.count('projects_completed'), 'fr')} achevés, "
+            f"({_fr_count(pbf.count('projects_completed'), 'achevé', 'achevés')}, "
             f"{number(pbf.count('projects_ongoing'), 'fr')} en cours d'exécution) pour un "
             f"budget total de {millions(pbf.values.get('budget_usd', 0), 'fr')}"
         )
