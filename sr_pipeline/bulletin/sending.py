@@ -4,11 +4,13 @@ no ``SR_SMTP_HOST`` the message is written to the outbox folder instead (a dry r
 ``.eml`` file per publication) so it can be read before a server is configured.
 
 A publication is identified by its key (``edition.json`` in the month's folder: what both
-editions print). Every delivery is recorded in ``bulletins/sent.jsonl`` beside the month
-folders; a key already delivered the same way (``smtp`` or ``outbox``) is never delivered
-again, so a rebuild that prints the same bulletin sends nothing. A draft edition (no
-highlights written) goes to the outbox only, never to the readers; once the highlights are
-written and the month rebuilt, the final edition is a new publication and is sent.
+editions print). Every delivery is recorded in ``sending/sent.jsonl`` beside the warehouse
+(the outbox is ``sending/outbox/``); a key already delivered the same way (``smtp`` or
+``outbox``) is never delivered again, so a rebuild that prints the same bulletin sends
+nothing. A draft edition (no highlights written) goes to the outbox only, never to the
+readers; once the highlights are written and the month rebuilt, the final edition is a new
+publication and is sent. The record is written after the server accepted the message: a
+crash between the two may send it again, never lose it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sr_pipeline.bulletin.render import EDITION_NAME, bulletin_folder
 from sr_pipeline.bulletin.words import LANGUAGES, date_text, text
 from sr_pipeline.mail import SmtpServer, send
 
+SENDING = "sending"  # beside the warehouse: sent.jsonl and outbox/
 LEDGER = "sent.jsonl"
 OUTBOX = "outbox"
 
@@ -56,7 +59,7 @@ def sender_setting() -> str:
 
 
 def ledger_path(folder: Path) -> Path:
-    return Path(folder) / "bulletins" / LEDGER
+    return Path(folder) / SENDING / LEDGER
 
 
 def delivered(folder: Path) -> list[dict]:
@@ -119,7 +122,7 @@ def deliver(
     if how == "smtp":
         send(server, message)
     else:
-        path = Path(folder) / OUTBOX / f"bulletin-{as_of:%Y-%m}-{key[:12]}.eml"
+        path = Path(folder) / SENDING / OUTBOX / f"bulletin-{as_of:%Y-%m}-{key[:12]}.eml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(bytes(message))
     _record(

@@ -125,7 +125,7 @@ def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 )
 def bulletin_sent(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Email the published month's PDF editions to SR_BULLETIN_TO, once per publication
-    (recorded in bulletins/sent.jsonl); without SR_SMTP_HOST, write them to the outbox folder."""
+    (recorded in sending/sent.jsonl); without SR_SMTP_HOST, write them to sending/outbox/."""
     from sr_pipeline.bulletin.render import EDITION_NAME, bulletin_folder
     from sr_pipeline.bulletin.sending import deliver, recipients_setting, sender_setting
     from sr_pipeline.mail import smtp_server
