@@ -129,11 +129,7 @@ def _map_svg(group_labels: tuple[GroupLabel, ...], language: str) -> bytes:
     for shape in shapes():
         for ring in shape.rings:
             ax.add_patch(Polygon(ring, closed=True, facecolor=GROUP_COLOURS[shape.group],
-                                 edgecolor="#ffffff", linewidth=0.8))  # fmt: skip
-    # Group outlines: thicker lines between groups than between regions of one group.
-    for shape in shapes():
-        ax.add_patch(Polygon(shape.rings[0], closed=True, fill=False, edgecolor="#7a8a99",
-                             linewidth=0.4))  # fmt: skip
+                                 edgecolor="#8a97a3", linewidth=0.5))  # fmt: skip
     ax.set_xlim(-12.4, 4.4)
     ax.set_ylim(10.0, 25.2)
     centres = group_centres()

@@ -83,14 +83,18 @@ def render_month(
         write_workbook({**tables, "about": about(con, month)}, staging / xlsx_name(as_of))
         page = render_page(month, charts, xlsx_name(as_of))
         (staging / PAGE_NAME).write_text(page, encoding="utf-8")
-        pages = {}
+        previous = _previous_edition(target)
+        pages, printed = {}, {}
         for language, written in highlights.items():
             html = edition_html(month, trend, written)
             (staging / html_name(as_of, language)).write_text(html, encoding="utf-8")
-            pages[language] = write_pdf(html, staging / pdf_name(as_of, language))
+            printed[language] = hashlib.sha256(html.encode("utf-8")).hexdigest()
+            pages[language] = _print(html, printed[language], previous, target, staging,
+                                     pdf_name(as_of, language), language)  # fmt: skip
         key = publication_key(month, trend, highlights)
         drafts = [language for language, written in highlights.items() if written.draft]
-        edition = {"as_of": str(as_of), "key": key, "pages": pages, "drafts": drafts}
+        edition = {"as_of": str(as_of), "key": key, "pages": pages, "drafts": drafts,
+                   "html_sha256": printed}  # fmt: skip
         (staging / EDITION_NAME).write_text(json.dumps(edition, indent=1) + "\n", encoding="utf-8")
         staging.chmod(0o755)
         old = target.with_name(f".{target.name}.old")
@@ -116,6 +120,26 @@ def render_month(
         highlights={language: written.sha256 for language, written in highlights.items()},
         key=key,
     )
+
+
+def _previous_edition(target: Path) -> dict:
+    try:
+        return json.loads((target / EDITION_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _print(
+    html: str, sha256: str, previous: dict, target: Path, staging: Path, name: str, language: str
+) -> int:
+    """Print one edition, or keep the PDF printed from exactly the same HTML by the month's
+    last rendering (printing is most of a month's rendering time; a rebuild that changes
+    nothing prints nothing). Returns its number of pages."""
+    old = target / name
+    if previous.get("html_sha256", {}).get(language) == sha256 and old.is_file():
+        shutil.copy2(old, staging / name)
+        return int(previous["pages"][language])
+    return write_pdf(html, staging / name)
 
 
 def publication_key(month: Month, trend, highlights) -> str:

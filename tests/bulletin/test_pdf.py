@@ -237,3 +237,21 @@ def test_highlights_are_untrusted_text(demo_month, tmp_path):
     assert rendered.drafts == ("fr",) and rendered.pages == {"en": 3, "fr": 2}
     text = poppler("pdftotext", str(rendered.pdfs["en"]), "-")
     assert "Visit Gao." in text and "alert(1)" in text
+
+
+def test_a_rebuild_printing_the_same_html_keeps_the_pdf_and_a_change_reprints(demo_month, tmp_path):
+    editorial = tmp_path / "editorial"
+    editorial.mkdir()
+    con = duckdb.connect(str(demo_month), read_only=True)
+    try:
+        first = render_month(con, JUNE, tmp_path / "out", editorial=editorial)
+        stamps = {lang: path.stat().st_mtime_ns for lang, path in first.pdfs.items()}
+        (editorial / "2018-06-fr.md").write_text("- Le 29 juin, à Gao.\n", encoding="utf-8")
+        second = render_month(con, JUNE, tmp_path / "out", editorial=editorial)
+    finally:
+        con.close()
+    assert second.pdfs["en"].stat().st_mtime_ns == stamps["en"]  # the same HTML: kept
+    assert second.pdfs["fr"].stat().st_mtime_ns != stamps["fr"]  # highlights written: printed
+    assert second.drafts == ("en",) and second.pages == {"en": 2, "fr": 3}
+    assert second.key != first.key
+    assert "Le 29 juin, à Gao." in poppler("pdftotext", str(second.pdfs["fr"]), "-")
