@@ -12,6 +12,7 @@ from sr_pipeline.defs.resources import WarehouseResource
 
 BULLETIN = dg.AssetKey(["bulletin", "monthly"])
 BULLETIN_SENT = dg.AssetKey(["bulletin", "sent"])
+MAX_PAGES = 4  # two pages of figures and at most two of highlights
 
 
 def record_publications(target, rendered) -> None:
@@ -85,6 +86,13 @@ def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             rendered.append(render_month(con, as_of, target.folder, label, version))
     if rendered:
         record_publications(target, rendered)
+    for item in rendered:
+        for language, pages in item.pages.items():
+            if pages > MAX_PAGES:
+                context.log.warning(
+                    f"{item.month.label} {language}: {pages} pages; the highlights are longer "
+                    f"than two pages (the bulletin has at most {MAX_PAGES})"
+                )
 
     metadata: dict[str, object] = {
         "months": months_label(months),
