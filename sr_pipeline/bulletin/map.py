@@ -11,13 +11,13 @@ Drawn as SVG with matplotlib (text kept as text, so the PDF's numbers can be rea
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from sr_pipeline.bulletin.content import Month
+from sr_pipeline.bulletin.print_charts import svg_bytes
 from sr_pipeline.bulletin.words import name, number
 from sr_pipeline.model import FUNDS
 from sr_pipeline.reference import load_reference
@@ -31,7 +31,6 @@ GROUP_COLOURS = {
     "Mopti": "#f1dcea",
     "Bamako / Countrywide": "#e6e6e6",
 }
-FUND_COLOURS = {"QIP": "#0072B2", "TF": "#B36B00", "PBF": "#007A5A"}
 
 
 @dataclass(frozen=True)
@@ -146,8 +145,4 @@ def _map_svg(group_labels: tuple[GroupLabel, ...], language: str) -> bytes:
             x + dx, y + dy + 0.45, lines, ha="center", va="top", fontsize=9.5,
             linespacing=1.25, color="#1b1b1b", bbox=box,
         )  # fmt: skip
-    buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans",
-                                "svg.hashsalt": "sr-pipeline"}):  # fmt: skip
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+    return svg_bytes(fig)

@@ -7,7 +7,6 @@ many of the months since July 2013 are built, so a gap is never read as a drop t
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -15,6 +14,7 @@ from functools import lru_cache
 import duckdb
 import pandas as pd
 
+from sr_pipeline.bulletin.print_charts import svg_bytes
 from sr_pipeline.bulletin.words import text
 from sr_pipeline.model import FUNDS, MISSION_START
 from sr_pipeline.warehouse import frame
@@ -97,8 +97,4 @@ def _trend_svg(trend: Trend, language: str) -> bytes:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
-    buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans",
-                                "svg.hashsalt": "sr-pipeline"}):  # fmt: skip
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+    return svg_bytes(fig)
