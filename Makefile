@@ -15,11 +15,14 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 # LibreOffice Calc and poppler-utils (to open, print and recalculate the tracker templates),
 # openssl (self-signed certificates for the TLS tests), iproute2 (`ss`: what listens on TCP)
 # and Debian's python3 (to connect to the service's sockets as another account).
+# The bulletin's PDF (every month build, `make demo` included): WeasyPrint needs Pango and a
+# font with every accent (DejaVu).
 SERVICE_PACKAGES := postgresql nginx apache2-utils
-DEBIAN_PACKAGES := $(SERVICE_PACKAGES) chromium libreoffice-calc-nogui poppler-utils \
-	openssl iproute2 python3
+BULLETIN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+DEBIAN_PACKAGES := $(SERVICE_PACKAGES) $(BULLETIN_PACKAGES) chromium libreoffice-calc-nogui \
+	poppler-utils openssl iproute2 python3
 
-.PHONY: setup debian-packages service-packages browser demo ui serve serve-stop serve-status \
+.PHONY: setup debian-packages service-packages bulletin-packages browser demo ui serve serve-stop serve-status \
 	test lint format demo-trackers bench bench-month mutation clean templates
 
 $(BIN)/activate:
@@ -37,7 +40,7 @@ $(DAGSTER_HOME)/dagster.yaml: sr_pipeline/defs/dagster.yaml
 setup: $(VENV)/.installed $(DAGSTER_HOME)/dagster.yaml
 
 ## Build the June 2018 snapshot from the shipped demo trackers and print its figures.
-demo: setup
+demo: setup bulletin-packages
 	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg launch --assets '*' --partition 2018-06-01
 	$(BIN)/python -m sr_pipeline.figures 2018-06-30
 
@@ -64,6 +67,10 @@ debian-packages:
 
 service-packages:
 	$(call apt_install,$(SERVICE_PACKAGES))
+
+## What a month build needs to print the bulletin (on a fresh machine of this kind, already there).
+bulletin-packages:
+	$(call apt_install,$(BULLETIN_PACKAGES))
 
 browser: debian-packages
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dagster as dg
 
 from sr_pipeline.defs.alerts import AlertMail, run_failure_alert
-from sr_pipeline.defs.assets_bulletin import monthly_bulletin
+from sr_pipeline.defs.assets_bulletin import bulletin_sent, monthly_bulletin
 from sr_pipeline.defs.assets_core import core_reference_data
 from sr_pipeline.defs.assets_dq import data_quality
 from sr_pipeline.defs.assets_feedback import feedback_workbooks
@@ -17,7 +17,12 @@ from sr_pipeline.defs.assets_marts import marts
 from sr_pipeline.defs.assets_publish import published_warehouse
 from sr_pipeline.defs.assets_raw import raw_trackers
 from sr_pipeline.defs.assets_snapshots import snapshot_projects
-from sr_pipeline.defs.assets_sources import published_bulletins, reference_files, tracker_files
+from sr_pipeline.defs.assets_sources import (
+    editorial_highlights,
+    published_bulletins,
+    reference_files,
+    tracker_files,
+)
 from sr_pipeline.defs.assets_templates import tracker_templates
 from sr_pipeline.defs.jobs import build_months
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
@@ -28,6 +33,7 @@ ASSETS = [
     *tracker_files,
     reference_files,
     published_bulletins,
+    editorial_highlights,
     raw_trackers,
     core_reference_data,
     snapshot_projects,
@@ -36,6 +42,7 @@ ASSETS = [
     feedback_workbooks,
     published_warehouse,
     monthly_bulletin,
+    bulletin_sent,
     tracker_templates,
 ]
 

@@ -5,6 +5,8 @@
 - ``SR_WAREHOUSE``: the published DuckDB file analysts open; default ``warehouse/sr.duckdb``.
   Or ``ducklake:postgres:<libpq connection string>``: the section's shared DuckLake, with
 - ``SR_LAKE_DATA``: the folder (or object-store path) of the lake's Parquet files, and
+- ``SR_EDITORIAL_DIR``: the month's highlights, written by a person (one Markdown file per
+  month and language); default ``sources/editorial/``.
 - ``SR_WORK_DIR``: where, with a lake, the work database, bulletins and feedback workbooks go
   (default ``warehouse/``; with a file they go beside it).
 
@@ -30,6 +32,7 @@ _IN_CHECKOUT = (_PACKAGE_PARENT / "pyproject.toml").is_file()
 DEFAULT_TRACKERS_DIR = "sources/trackers"
 DEFAULT_WAREHOUSE = "warehouse/sr.duckdb"
 DEFAULT_WORK_DIR = "warehouse"
+DEFAULT_EDITORIAL_DIR = "sources/editorial"
 
 
 def project_root() -> Path:
@@ -45,6 +48,11 @@ def _resolve(value: str) -> Path:
 def trackers_dir() -> Path:
     """The folder scanned for tracker workbooks (``SR_TRACKERS_DIR``)."""
     return _resolve(os.environ.get("SR_TRACKERS_DIR") or DEFAULT_TRACKERS_DIR)
+
+
+def editorial_dir() -> Path:
+    """The folder of the bulletin's highlights (``SR_EDITORIAL_DIR``)."""
+    return _resolve(os.environ.get("SR_EDITORIAL_DIR") or DEFAULT_EDITORIAL_DIR)
 
 
 def warehouse_setting() -> str:

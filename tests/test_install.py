@@ -77,4 +77,9 @@ def test_a_wheel_installed_elsewhere_builds_june_2018(tmp_path: Path) -> None:
     # Bulletin #41 prints 441 QIPs, 132 Trust Fund and 14 PBF projects.
     assert found == {"QIP projects_total": 441, "TF projects_total": 132, "PBF projects_total": 14}
     assert (warehouse.parent / "bulletins" / "2018-06" / "index.html").is_file()
+    # The printed editions need the map's shapes, which are package data too.
+    for language in ("en", "fr"):
+        assert (
+            warehouse.parent / "bulletins" / "2018-06" / f"bulletin-2018-06-{language}.pdf"
+        ).is_file()
     assert not (elsewhere / "warehouse").exists()  # nothing written where it was run from

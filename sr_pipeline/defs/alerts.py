@@ -5,26 +5,16 @@ Dagster's run-failure sensor watches every run of the code location (the schedul
 sensor's and anyone's launch from the UI); the daemon evaluates it, so it works only where
 ``dagster-daemon`` runs (``make serve``, the systemd units), not in a plain ``dg launch``.
 
-SMTP settings come from the environment (``SR_SMTP_HOST``, ``SR_SMTP_PORT``,
-``SR_SMTP_TLS``, ``SR_SMTP_CA_FILE``, ``SR_SMTP_USER``, ``SR_SMTP_PASSWORD``,
-``SR_ALERT_FROM``, ``SR_ALERT_TO``, ``SR_UI_PUBLIC_URL``). Without ``SR_SMTP_HOST`` the alert
-is logged on the sensor's tick and no mail is sent: a clone without a mail server still works.
-
-The connection is encrypted as ``SR_SMTP_TLS`` says: ``starttls`` (port 587 by default; the
-older ``SR_SMTP_STARTTLS=true`` means the same), ``implicit`` (TLS from the first byte, port
-465) or ``none`` (port 25, a relay on the machine or the mission's network). With TLS the
-server's certificate is verified against the system's authorities (or ``SR_SMTP_CA_FILE``, the
-mission's own) and its name checked: a server that cannot prove it is the mail server gets
-nothing. The password is never sent over a connection that is not encrypted: a user without
-TLS is refused before connecting.
+SMTP settings and how the connection is secured: ``sr_pipeline.mail`` (shared with the
+bulletin's sending); the alert's own are ``SR_ALERT_FROM``, ``SR_ALERT_TO`` and
+``SR_UI_PUBLIC_URL``. Without ``SR_SMTP_HOST`` the alert is logged on the sensor's tick and no
+mail is sent: a clone without a mail server still works.
 """
 
 from __future__ import annotations
 
 import os
-import smtplib
 import socket
-import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -32,6 +22,7 @@ import dagster as dg
 from dagster_shared.error import SerializableErrorInfo
 
 from sr_pipeline.defs.partitions import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
+from sr_pipeline.mail import send, smtp_server
 
 SUBJECT_PREFIX = "[sr-pipeline]"
 # Dagster sets this tag on a failed run that run retries will launch again.
@@ -136,49 +127,6 @@ def compose(failed: FailedRun, sender: str, recipients: list[str], ui_url: str) 
     return message
 
 
-TLS_MODES = ("starttls", "implicit", "none")
-DEFAULT_PORTS = {"starttls": 587, "implicit": 465, "none": 25}
-
-
-class MailSecurityError(ValueError):
-    """SMTP settings that would expose the password; the message says which to change."""
-
-
-def tls_mode(tls: str, starttls: str) -> str:
-    """``SR_SMTP_TLS`` (or the older ``SR_SMTP_STARTTLS=true``) as one of ``TLS_MODES``."""
-    mode = tls.strip().lower()
-    if not mode:
-        return "starttls" if starttls.strip().lower() in ("1", "true", "yes") else "none"
-    if mode not in TLS_MODES:
-        raise MailSecurityError(f"SR_SMTP_TLS is {tls!r}: use one of {', '.join(TLS_MODES)}")
-    return mode
-
-
-def connect(settings: dict[str, object]) -> smtplib.SMTP:
-    """An SMTP connection, encrypted as the settings say and logged in when a user is set;
-    the certificate is verified (``ssl.create_default_context``) before any password goes."""
-    mode, host, port = settings["tls"], settings["host"], settings["port"]
-    if settings["user"] and mode == "none":
-        raise MailSecurityError(
-            "SR_SMTP_USER is set but SR_SMTP_TLS is none: the password would cross the network "
-            "in clear; set SR_SMTP_TLS=starttls (port 587) or implicit (port 465)"
-        )
-    context = ssl.create_default_context(cafile=settings["ca_file"] or None)
-    if mode == "implicit":
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=30, context=context)
-    else:
-        smtp = smtplib.SMTP(host, port, timeout=30)
-    try:
-        if mode == "starttls":
-            smtp.starttls(context=context)  # SMTPNotSupportedError if the server offers none
-        if settings["user"]:
-            smtp.login(settings["user"], settings["password"])
-    except BaseException:
-        smtp.close()
-        raise
-    return smtp
-
-
 class AlertMail(dg.ConfigurableResource):
     """Where run-failure alerts go. Empty fields are read from the environment."""
 
@@ -196,17 +144,12 @@ class AlertMail(dg.ConfigurableResource):
         return str(value) if value else os.environ.get(variable, "")
 
     def settings(self) -> dict[str, object]:
-        tls = tls_mode(
-            self._get(self.tls, "SR_SMTP_TLS"), self._get(self.starttls, "SR_SMTP_STARTTLS")
-        )
-        port = self._get(self.port, "SR_SMTP_PORT")
+        server = smtp_server(self.host, self.port, self.tls, self.starttls, self.ca_file, self.user)
         return {
-            "host": self._get(self.host, "SR_SMTP_HOST"),
-            "port": int(port) if port else DEFAULT_PORTS[tls],
-            "tls": tls,
-            "ca_file": self._get(self.ca_file, "SR_SMTP_CA_FILE"),
-            "user": self._get(self.user, "SR_SMTP_USER"),
-            "password": os.environ.get("SR_SMTP_PASSWORD", ""),
+            "server": server,
+            "host": server.host,
+            "port": server.port,
+            "tls": server.tls,
             "sender": self._get(self.sender, "SR_ALERT_FROM") or f"sr-pipeline@{socket.getfqdn()}",
             "recipients": [
                 address.strip()
@@ -223,8 +166,7 @@ class AlertMail(dg.ConfigurableResource):
         if not settings["host"] or not settings["recipients"]:
             log.warning("No SR_SMTP_HOST/SR_ALERT_TO: alert not emailed: %s", message["Subject"])
             return False
-        with connect(settings) as smtp:
-            smtp.send_message(message)
+        send(settings["server"], message)
         log.info("Alert emailed to %s: %s", ", ".join(settings["recipients"]), message["Subject"])
         return True
 

@@ -6,10 +6,13 @@ import base64
 import dagster as dg
 
 from sr_pipeline.defs.assets_publish import PUBLISHED
+from sr_pipeline.defs.assets_sources import editorial_highlights
 from sr_pipeline.defs.partitions import monthly_partitions, months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
 
 BULLETIN = dg.AssetKey(["bulletin", "monthly"])
+BULLETIN_SENT = dg.AssetKey(["bulletin", "sent"])
+MAX_PAGES = 4  # two pages of figures and at most two of highlights
 
 
 def record_publications(target, rendered) -> None:
@@ -58,15 +61,17 @@ def _main_figures_markdown(rendered) -> str:
 
 @dg.asset(
     key=BULLETIN,
-    deps=[PUBLISHED],
+    deps=[PUBLISHED, editorial_highlights],
     partitions_def=monthly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="bulletin",
-    kinds={"python", "html", "excel"},
+    kinds={"python", "html", "excel", "pdf"},
 )
 def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Render the month's Main Figures, charts (PNG), page (HTML) and Excel export into
-    bulletins/YYYY-MM/ beside the warehouse, and record each in marts.publications."""
+    """Render the month's Main Figures, charts (PNG), page (HTML), Excel export and printed
+    editions (PDF, English and French) into bulletins/YYYY-MM/ beside the warehouse, and record
+    each in marts.publications. Highlights come from SR_EDITORIAL_DIR (default
+    sources/editorial/)."""
     from sr_pipeline.bulletin import render_month
     from sr_pipeline.bulletin.content import months_with_figures
 
@@ -81,6 +86,13 @@ def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             rendered.append(render_month(con, as_of, target.folder, label, version))
     if rendered:
         record_publications(target, rendered)
+    for item in rendered:
+        for language, pages in item.pages.items():
+            if pages > MAX_PAGES:
+                context.log.warning(
+                    f"{item.month.label} {language}: {pages} pages; the highlights are longer "
+                    f"than two pages (the bulletin has at most {MAX_PAGES})"
+                )
 
     metadata: dict[str, object] = {
         "months": months_label(months),
@@ -98,6 +110,10 @@ def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseReso
                 "xlsx": dg.MetadataValue.path(str(last.xlsx)),
                 "folder": dg.MetadataValue.path(str(last.folder)),
                 "charts": len(last.charts),
+                "pdf_en": dg.MetadataValue.path(str(last.pdfs["en"])),
+                "pdf_fr": dg.MetadataValue.path(str(last.pdfs["fr"])),
+                "pdf_pages": ", ".join(f"{lang}: {n}" for lang, n in last.pages.items()),
+                "drafts": ", ".join(last.drafts) or "none (highlights written)",
                 "approved_this_month": int((changes["change"] == "approved").sum()),
                 "completed_this_month": int((changes["change"] == "completed").sum()),
                 "main_figures": dg.MetadataValue.md(_main_figures_markdown(last)),
@@ -105,3 +121,39 @@ def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             }
         )
     return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(
+    key=BULLETIN_SENT,
+    deps=[BULLETIN],
+    partitions_def=monthly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="bulletin",
+    kinds={"python", "email"},
+)
+def bulletin_sent(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Email the published month's PDF editions to SR_BULLETIN_TO, once per publication
+    (recorded in sending/sent.jsonl); without SR_SMTP_HOST, write them to sending/outbox/."""
+    from sr_pipeline.bulletin.render import EDITION_NAME, bulletin_folder
+    from sr_pipeline.bulletin.sending import deliver, recipients_setting, sender_setting
+    from sr_pipeline.mail import smtp_server
+
+    folder = warehouse.warehouse().folder
+    # Only the newest month of a run is news; the months a backfill rebuilds before it are
+    # the record, not a bulletin to send again.
+    months = [
+        m for m in run_months(context) if (bulletin_folder(folder, m) / EDITION_NAME).exists()
+    ]
+    if not months:
+        return dg.MaterializeResult(metadata={"sent": "nothing rendered for these months"})
+    delivery = deliver(folder, months[-1], smtp_server(), recipients_setting(), sender_setting())
+    context.log.info(f"Bulletin {months[-1]:%Y-%m}: {delivery.how} ({delivery.key[:12]})")
+    return dg.MaterializeResult(
+        metadata={
+            "month": f"{months[-1]:%Y-%m}",
+            "delivery": delivery.how,
+            "recipients": ", ".join(delivery.recipients) or "(none)",
+            "publication_key": delivery.key,
+            **({"outbox_file": dg.MetadataValue.path(str(delivery.path))} if delivery.path else {}),
+        }
+    )

@@ -34,3 +34,11 @@ published_bulletins = dg.AssetSpec(
     group_name="sources",
     kinds={"csv"},
 )
+
+editorial_highlights = dg.AssetSpec(
+    ["sources", "editorial"],
+    description="The month's highlights, written by a person: one Markdown file per month and "
+    "language (YYYY-MM-en.md, YYYY-MM-fr.md) under SR_EDITORIAL_DIR (default sources/editorial/).",
+    group_name="sources",
+    kinds={"markdown"},
+)

@@ -66,8 +66,10 @@ def test_month_folder_holds_page_charts_and_export(demo):
     _, folder, _ = demo
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
-        "index.html", "pbf_window.png", "projects_by_region.png", "qip_region_group.png",
-        "qip_sector.png", "sr-tables-2018-06.xlsx", "tf_objective.png",
+        "bulletin-2018-06-en.html", "bulletin-2018-06-en.pdf", "bulletin-2018-06-fr.html",
+        "bulletin-2018-06-fr.pdf", "edition.json", "index.html", "pbf_window.png",
+        "projects_by_region.png", "qip_region_group.png", "qip_sector.png",
+        "sr-tables-2018-06.xlsx", "tf_objective.png",
     ]  # fmt: skip
     for png in folder.glob("*.png"):
         with Image.open(png) as image:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from sr_pipeline.defs.alerts import AlertMail, FailedRun, MailSecurityError
+from sr_pipeline.defs.alerts import AlertMail, FailedRun
+from sr_pipeline.mail import MailSecurityError
 from tests.mail_helpers import local_smtp
 
 PASSWORD = "smtp-Secret-41"
