@@ -73,6 +73,7 @@ def insert_version(con: duckdb.DuckDBPyConnection, result: ReadResult) -> None:
         for name, df in (
             ("rejected_rows", result.rejected_rows),
             ("rule_flags", result.rule_flags),
+            ("reading_notes", result.notes),
         ):
             if df is not None and not df.empty:
                 run_with(con, f"raw/insert_{name}", df.assign(sha256=sha))
@@ -93,6 +94,7 @@ class RecordedVersion:
     rejected_rows: pd.DataFrame  # model.REJECTED_ROW_COLUMNS, in the reader's order
     rule_flags: pd.DataFrame  # model.RULE_FLAG_COLUMNS, in the reader's order
     accepted_codes: frozenset[str]  # project codes of the accepted rows
+    notes: pd.DataFrame | None = None  # model.NOTE_COLUMNS, in the reader's order
 
     @property
     def rows_rejected(self) -> int:
@@ -123,4 +125,5 @@ def load_version(
         rejected_rows=frame(con, "raw/select_rejected_rows", params),
         rule_flags=frame(con, "raw/select_rule_flags", params),
         accepted_codes=frozenset(str(c) for c in codes.dropna()),
+        notes=frame(con, "raw/select_reading_notes", params),
     )

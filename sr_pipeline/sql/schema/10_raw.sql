@@ -88,3 +88,10 @@ CREATE TABLE IF NOT EXISTS raw.rule_flags (
     field VARCHAR, detail_code VARCHAR, detail_params VARCHAR, excel_column VARCHAR, header VARCHAR
 );
 COMMENT ON TABLE raw.rule_flags IS 'Business-rule breaches of accepted rows of each tracker version (the row still counts).';
+
+CREATE TABLE IF NOT EXISTS raw.reading_notes (
+    sha256 VARCHAR NOT NULL,
+    fund VARCHAR, source_file VARCHAR, sheet VARCHAR, source_row INTEGER, excel_column VARCHAR,
+    header VARCHAR, note_code VARCHAR, note_params VARCHAR, note VARCHAR
+);
+COMMENT ON TABLE raw.reading_notes IS 'What the reader did with each tracker version''s layout that the unit should know, the rows being read all the same: a column the contract does not know (note_code unknown_column, unnamed_column), a total row read past as a subtotal (subtotal_row), a merged range whose value counts for every row it covers (merged_cells).';
