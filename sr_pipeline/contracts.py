@@ -126,7 +126,9 @@ QIP = Contract(
 TF = Contract(
     fund="TF",
     file_pattern=re.compile(
-        rf"^TF_Project_Tracker_([A-Za-z]{{3}})(\d{{4}}){_REVISION}\.xlsx$", re.I
+        # Any month word matches, so that one written another way (Mai, Fév, June) is told
+        # the accepted form (discovery), rather than reported as an unknown name.
+        rf"^TF_Project_Tracker_([^\W\d_]{{3,9}})(\d{{4}}){_REVISION}\.xlsx$", re.I
     ),
     date_format="mon_yyyy",
     file_name="TF_Project_Tracker_<Mon><YYYY>.xlsx",

@@ -340,6 +340,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the date in the file name is not a real date",
         "fr": "la date du nom de fichier n'est pas une date réelle",
     },
+    "name_bad_month": {
+        "en": "'{written}' is not a month as tracker names write it: the month is the English "
+        "three-letter abbreviation ({forms}); name the file {accepted}",
+        "fr": "« {written} » n'est pas un mois tel que l'écrivent les noms de suivi : le mois "
+        "s'écrit en abrégé anglais de trois lettres ({forms}) ; nommez le fichier {accepted}",
+    },
+    "name_date_future": {
+        "en": "the report date in the file name, {date}, is later than the day the file was "
+        "read: a tracker cannot describe a day to come; correct the date (the year?)",
+        "fr": "la date de situation du nom de fichier, {date}, est postérieure au jour de la "
+        "lecture : un suivi ne peut pas décrire un jour à venir ; corrigez la date (l'année ?)",
+    },
+    "copy_of_version": {
+        "en": "the same file (identical content) is also in the trackers folder as {paths}: "
+        "it is one version, read once; the copies can be removed",
+        "fr": "le même fichier (contenu identique) se trouve aussi dans le dossier des suivis "
+        "sous {paths} : c'est une seule version, lue une fois ; les copies peuvent être "
+        "supprimées",
+    },
     "name_unrecognised": {
         "en": "unrecognised workbook name; tracker names are QIPs_Suivi_<YYYY-MM-DD>.xlsx, "
         "TF_Project_Tracker_<Mon><YYYY>.xlsx or PBF_Portefeuille_<YYYYMMDD>.xlsx (optionally "

@@ -75,6 +75,9 @@ class TrackerFile:
     fund: str
     report_date: date
     revision: int
+    # Files of the same content under other names (same report date and revision): one
+    # version with this one, read once (TRACKERS.md: an archived copy is no conflict).
+    copies: tuple[Path, ...] = ()
 
     @property
     def name(self) -> str:

@@ -28,11 +28,13 @@ CREATE TABLE IF NOT EXISTS raw.tracker_folder (
     report_date DATE,
     revision INTEGER,
     sha256 VARCHAR,
-    problem VARCHAR
+    problem VARCHAR,
+    copy_of VARCHAR
 );
 COMMENT ON TABLE raw.tracker_folder IS 'The trackers folder as last scanned: every file found, recognised or refused at discovery. Snapshots choose among these versions only.';
 COMMENT ON COLUMN raw.tracker_folder.path IS 'Path relative to the trackers folder (SR_TRACKERS_DIR).';
-COMMENT ON COLUMN raw.tracker_folder.problem IS 'Why discovery refused the file (unrecognised name, not .xlsx, duplicate version); NULL for a tracker version.';
+COMMENT ON COLUMN raw.tracker_folder.problem IS 'Why discovery refused the file (unrecognised name, not .xlsx, a month not written as the contract writes it, a report date later than the day of reading, two different files claiming one version); NULL for a tracker version.';
+COMMENT ON COLUMN raw.tracker_folder.copy_of IS 'For a file whose content is identical to a version of the same report date and revision under another name (an archived copy, a _v1 beside the plain name): that version''s file name. A copy is no version of its own: it is read once, as that version.';
 
 CREATE TABLE IF NOT EXISTS raw.qip_projects (
     sha256 VARCHAR NOT NULL,
