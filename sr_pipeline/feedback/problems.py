@@ -59,7 +59,6 @@ def feedback_counts(record: RecordedVersion) -> dict[str, int]:
         "rows_flagged": record.rows_flagged,
         "rejections": len(record.rejected_rows),
         "flags": len(record.rule_flags),
-        "notes": 0 if record.notes is None else len(record.notes),
         "refused": int(record.refused is not None),
     }
 

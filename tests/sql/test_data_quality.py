@@ -60,7 +60,7 @@ def test_a_refused_version_has_its_line_before_any_month_is_built() -> None:
     )
     w.version("QIP", JUNE, refused=title)
     w.con.execute(
-        "INSERT INTO raw.tracker_folder VALUES (?, ?, 'TF', ?, 1, NULL, ?)",
+        "INSERT INTO raw.tracker_folder VALUES (?, ?, 'TF', ?, 1, NULL, ?, NULL)",
         ["TF_Project_Tracker_Jun2018.xlsx", "a/TF_Project_Tracker_Jun2018.xlsx", JUNE,
          "TF_Project_Tracker_Jun2018.xlsx: several files claim the same report date and "
          "revision (a/..., b/...)"],
