@@ -27,7 +27,10 @@ notes AS (
     GROUP BY sha256
 ),
 folder AS (
-    SELECT * FROM core.version_spans WHERE report_date IS NOT NULL
+    -- Tracker versions, and files named as a fund's tracker but refused before any date
+    -- could be trusted (a month not written as the contract writes it, a year typed 2081).
+    SELECT * FROM core.version_spans
+    WHERE report_date IS NOT NULL OR (fund IS NOT NULL AND refusal IS NOT NULL)
 ),
 superseded AS (
     -- A version read whose every month goes to a newer accepted version of its report date.
