@@ -219,7 +219,7 @@ def raw_trackers(
                 "flagged": sum(len(r.rule_flags) for r in new if r.rule_flags is not None),
                 "structure_rows_skipped": ", ".join(
                     f"{kind}: {sum(r.rows_skipped.get(kind, 0) for r in new)}"
-                    for kind in ("blank", "group_header", "total")
+                    for kind in ("blank", "group_header", "total", "after_total")
                 ),
                 "refused": checks.markdown(pd.DataFrame({"problem": refusals})),
                 "source_file": chosen.name if chosen else "",
