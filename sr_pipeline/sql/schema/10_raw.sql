@@ -97,3 +97,6 @@ CREATE TABLE IF NOT EXISTS raw.reading_notes (
     header VARCHAR, note_code VARCHAR, note_params VARCHAR, note VARCHAR
 );
 COMMENT ON TABLE raw.reading_notes IS 'What the reader did with each tracker version''s layout that the unit should know, the rows being read all the same: a column the contract does not know (note_code unknown_column, unnamed_column), a total row read past as a subtotal (subtotal_row), a merged range whose value counts for every row it covers (merged_cells).';
+COMMENT ON COLUMN raw.reading_notes.source_row IS 'The Excel row the note is about (an unknown column: its header row); NULL when about no row.';
+COMMENT ON COLUMN raw.reading_notes.note_code IS 'The note as a stable message code (the feedback workbook renders it in the unit''s language from note_params).';
+COMMENT ON COLUMN raw.reading_notes.note IS 'The note in English.';
