@@ -8,7 +8,8 @@ data (right under the headers, or a subtotal replacing a group header) dropping 
 after it; a currency merged over two projects read for the first one only; a renamed currency
 column (``Monnaie``) ignored without a word; an approval after the report date or a budget
 typed ``1e15`` counted; hidden and filtered rows left out; the June file beside a ``_v1`` of
-itself or a copy in ``archives/`` refused as a conflict so that June publishes May; a year
+itself, a copy in ``archives/``, or a ``_v2`` beside an identical ``_corrigé`` refused as a
+conflict so that the month publishes an older tracker; a year
 typed ``2081`` never refused, just never used; TF months written in French (``Mai2018``,
 ``Jui2018``) taken or refused as "not a real date"; a ``_corrigé`` behind a ``_v3`` never
 read and nobody told.
@@ -129,6 +130,13 @@ def edited(tmp_path_factory) -> dict:
     tf = trackers / "trust_fund"
     shutil.copy(tf / "TF_Project_Tracker_May2018.xlsx", tf / "TF_Project_Tracker_Mai2018.xlsx")
     shutil.copy(tf / "TF_Project_Tracker_Jun2018.xlsx", tf / "TF_Project_Tracker_Jui2018.xlsx")
+    # May corrected and sent twice, as _v2 and as _corrigé, the same bytes: one version.
+    openpyxl.load_workbook(tf / "TF_Project_Tracker_May2018.xlsx").save(
+        tf / "TF_Project_Tracker_May2018_v2.xlsx"
+    )
+    shutil.copy(
+        tf / "TF_Project_Tracker_May2018_v2.xlsx", tf / "TF_Project_Tracker_May2018_corrigé.xlsx"
+    )
     # A _v3 of the PBF's February tracker (same content), and a _corrigé that came after it.
     feb = trackers / PBF_FEB
     shutil.copy(feb, feb.with_name("PBF_Portefeuille_20180228_v3.xlsx"))
@@ -207,6 +215,10 @@ def test_data_quality_names_copies_refusals_unknown_columns_and_superseded_versi
         "TF_Project_Tracker_Jun2018.xlsx or TF_Project_Tracker_Jul2018.xlsx"
         in (quality[("TF", "TF_Project_Tracker_Jui2018.xlsx", "refused")][2])
     )
+    may = "TF_Project_Tracker_May2018_v2.xlsx"
+    assert quality[("TF", "TF_Project_Tracker_May2018_corrigé.xlsx", "copy")][0] == may
+    assert quality[("TF", "TF_Project_Tracker_May2018.xlsx", "superseded")][0] == may
+    assert ("TF", may, "loaded") in quality
     v3 = "PBF_Portefeuille_20180228_v3.xlsx"
     assert quality[("PBF", "PBF_Portefeuille_20180228_corrigé.xlsx", "superseded")][0] == v3
     assert quality[("PBF", v3, "loaded")][0] is None
