@@ -9,10 +9,9 @@ after it; a currency merged over two projects read for the first one only; a ren
 column (``Monnaie``) ignored without a word; an approval after the report date or a budget
 typed ``1e15`` counted; hidden and filtered rows left out; the June file beside a ``_v1`` of
 itself, a copy in ``archives/``, or a ``_v2`` beside an identical ``_corrigé`` refused as a
-conflict so that the month publishes an older tracker; a year
-typed ``2081`` never refused, just never used; TF months written in French (``Mai2018``,
-``Jui2018``) taken or refused as "not a real date"; a ``_corrigé`` behind a ``_v3`` never
-read and nobody told.
+conflict so that the month publishes an older tracker; a year typed ``2081`` never refused,
+just never used; TF months written in French (``Mai2018``, ``Jui2018``) taken or refused as
+"not a real date"; a ``_corrigé`` behind a ``_v3`` never read and nobody told.
 """
 
 from __future__ import annotations
