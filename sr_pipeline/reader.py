@@ -689,7 +689,7 @@ def read_rows(
         check_title_date(head, layout.header_row, tracker, sheet_name)
     width = len(head[layout.header_row])
     body: Iterator[list[Any]] = chain(head[layout.header_row + 1 :], rows)
-    merges = _data_merges(calamine_sheet, layout.header_row)
+    merges = _data_merges(calamine_sheet, layout.header_row, col_offset, width)
     merged: list[Merge] = []
     if merges:
         body = _fill_merges(body, merges, layout.header_row + 1, col_offset, merged)
@@ -717,20 +717,27 @@ class Merge:
     value: Any
 
 
-def _data_merges(calamine_sheet: Any, header_row: int) -> list[tuple[tuple[int, int], ...]]:
-    """Merged ranges below the header that cover more than one row (0-based, absolute).
+def _data_merges(
+    calamine_sheet: Any, header_row: int, col_offset: int, width: int
+) -> list[tuple[tuple[int, int], ...]]:
+    """Merged ranges below the header that cover more than one row (0-based, absolute),
+    clipped to the cells the sheet stores (a hostile ``A5:XFD1048576`` fills no more rows or
+    columns than the sheet has).
 
     A merge within one row is layout (a title, group header or total label spread across
     columns) and stays as Excel stores it: its value in its first cell."""
     try:
         ranges = calamine_sheet.merged_cell_ranges or []
+        last_row = calamine_sheet.end[0] if calamine_sheet.height else -1
     except Exception:  # noqa: BLE001 - no merge information: the cells as stored
         return []
-    return sorted(
-        (tuple(start), tuple(end))
-        for start, end in ranges
-        if start[0] > header_row and end[0] > start[0]
-    )
+    last_col = col_offset + width - 1
+    clipped = []
+    for (top, left), (bottom, right) in ranges:
+        bottom, right = min(bottom, last_row), min(right, last_col)
+        if header_row < top < bottom and left <= right:
+            clipped.append(((top, left), (bottom, right)))
+    return sorted(clipped)
 
 
 def _fill_merges(

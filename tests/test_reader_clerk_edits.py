@@ -6,7 +6,7 @@ the headers) silently dropping every row after it; a currency cell merged over t
 read for the first one only (the second taken as USD); a renamed column (``Monnaie`` for
 ``Devise``) ignored without a word, every XOF amount then counted as USD; rows hidden by hand
 or by a filter left out; a project approved after the date the tracker describes counted; a
-budget typed ``1e15`` counted.
+budget typed ``1e15`` counted; a merge reaching far past the table inventing rows.
 """
 
 from __future__ import annotations
@@ -257,3 +257,12 @@ def test_a_qip_budget_above_ten_times_the_ceiling_is_a_row_error(
         assert result.rule_flags.empty  # a rejected row carries no flag
     else:
         assert result.rejected_rows.empty
+
+
+def test_a_merge_reaching_past_the_sheet_fills_only_the_cells_it_stores(tmp_path: Path) -> None:
+    # A hostile (or careless) merge down to row 400 and across to column Z of a three-row
+    # table: clipped to the stored rows and the table's columns, no row invented past row 7.
+    path = qip_workbook(tmp_path, [qip_row(1, Devise="XOF"), qip_row(2), qip_row(3)])
+    result = read(edit(path, lambda sheet: sheet.merge_cells("I5:Z400")))
+    assert result.rows_read == 3
+    assert [n[4]["cells"] for n in notes(result)] == ["I5:O7"]
