@@ -141,9 +141,11 @@ def unused_sentence(row: dict) -> str:
     name = row["source_file"]
     if row["status"] == "superseded":
         return f"{name}: superseded by {row['superseded_by']}, a later revision of the same date."
+    if row["status"] == "copy" and row["superseded_by"] == name:
+        return f"{name}: a copy of the same file in another folder, read once."
     if row["status"] == "copy":
         return f"{name}: the same content as {row['superseded_by']}, read once as that file."
-    return f"{name}: refused. {row['refused']}"
+    return f"refused: {row['refused']}"  # the refusal starts with the file's name
 
 
 def fund_name(fund: str) -> str:

@@ -264,7 +264,8 @@ def test_the_bulletin_page_lists_the_tracker_files_it_did_not_use(edited) -> Non
             "PBF_Portefeuille_20180228_v3.xlsx") in html  # fmt: skip
     assert ("QIPs_Suivi_2018-06-30_v1.xlsx: the same content as "
             "QIPs_Suivi_2018-06-30.xlsx") in html  # fmt: skip
-    assert "TF_Project_Tracker_Jui2018.xlsx: refused." in html
+    assert "QIPs_Suivi_2018-06-30.xlsx: a copy of the same file in another folder" in html
+    assert "refused: TF_Project_Tracker_Jui2018.xlsx: &#x27;Jui&#x27; is not a month" in html
 
 
 def test_a_renamed_currency_column_is_named_and_its_amounts_never_pass_as_usd(tmp_path):
