@@ -46,7 +46,12 @@ from sr_pipeline.warehouse import (
 )
 
 # The raw tables a version's record spans (besides raw.tracker_files).
-RECORD_TABLES = (*(f"raw.{t}" for t in RAW_TABLES.values()), "raw.rejected_rows", "raw.rule_flags")
+RECORD_TABLES = (
+    *(f"raw.{t}" for t in RAW_TABLES.values()),
+    "raw.rejected_rows",
+    "raw.rule_flags",
+    "raw.reading_notes",
+)
 
 
 def publication(target: Warehouse, as_of: date, number: int | None = None) -> pd.Series:

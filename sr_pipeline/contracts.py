@@ -94,6 +94,8 @@ QIP = Contract(
                 "end_not_before_start",
                 "end_date_when_completed",
                 "amount_currency_agrees",
+                "approval_not_after_report_date",
+                "budget_within_ten_times_cap",
             ),
             flags=("budget_over_cap", "duration_over_6_months"),
             conversion=Conversion("budget", "approval_date", "budget_usd"),
@@ -124,7 +126,9 @@ QIP = Contract(
 TF = Contract(
     fund="TF",
     file_pattern=re.compile(
-        rf"^TF_Project_Tracker_([A-Za-z]{{3}})(\d{{4}}){_REVISION}\.xlsx$", re.I
+        # Any month word matches, so that one written another way (Mai, Fév, June) is told
+        # the accepted form (discovery), rather than reported as an unknown name.
+        rf"^TF_Project_Tracker_([^\W\d_]{{3,9}})(\d{{4}}){_REVISION}\.xlsx$", re.I
     ),
     date_format="mon_yyyy",
     file_name="TF_Project_Tracker_<Mon><YYYY>.xlsx",
@@ -142,6 +146,7 @@ TF = Contract(
                 "end_not_before_start",
                 "end_date_when_completed",
                 "amount_currency_agrees",
+                "approval_not_after_report_date",
             ),
             flags=("expenditure_over_budget",),
             conversion=Conversion("budget", "approval_date", "budget_usd"),

@@ -3,7 +3,9 @@
 TRACKERS.md: a tracker is recognised by its file name anywhere under the folder (folder names
 mean nothing); only ``.xlsx`` is accepted; ``~$`` lock files are ignored; a plain name is
 revision 1, ``_rev``/``_corrigé`` revision 2, ``_vN`` revision N; two files with the same
-fund, report date and revision are both refused.
+fund, report date and revision are one version when their content is the same, and both
+refused when it differs; a TF month is written in English three letters (``Jun2018``); a
+report date later than the day of reading is refused as a typo.
 
 The folder is walked without following links: a link (to a file or a folder), anything that is
 not a regular file and a file above the size limit are refused by ``safety.vet_entry`` from
@@ -18,14 +20,17 @@ import unicodedata
 from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from sr_pipeline.contracts import CONTRACTS, Contract
-from sr_pipeline.messages import Message
+from sr_pipeline.messages import Message, Term
 from sr_pipeline.model import RefusedFile, TrackerFile
-from sr_pipeline.safety import vet_entry
+from sr_pipeline.safety import sha256_of, vet_entry
+from sr_pipeline.text import fold
 from sr_pipeline.values import month_number
+from sr_pipeline.wording import MONTH_NAMES
 
 _EXCEL_LIKE = {".xls", ".xlsb", ".xlsm", ".xltx", ".xltm", ".ods", ".csv", ".txt", ".pdf"}
 
@@ -39,6 +44,11 @@ def revision_number(suffix: str | None) -> int:
     return 2  # _rev, _corrigé
 
 
+# TRACKERS.md: a TF name writes its month as English three letters (TF_Project_Tracker_Jun2018).
+NAME_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_NAME_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(NAME_MONTHS, start=1)}
+
+
 def _report_date(contract: Contract, groups: tuple[str, ...]) -> date | None:
     try:
         if contract.date_format == "iso":
@@ -46,7 +56,7 @@ def _report_date(contract: Contract, groups: tuple[str, ...]) -> date | None:
         if contract.date_format == "yyyymmdd":
             text = groups[0]
             return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-        month = month_number(groups[0])
+        month = _NAME_MONTH_NUMBERS.get(groups[0].lower())
         if month is None:
             return None
         year = int(groups[1])
@@ -55,12 +65,46 @@ def _report_date(contract: Contract, groups: tuple[str, ...]) -> date | None:
         return None
 
 
+def meant_months(written: str) -> list[int]:
+    """The months a month name written another way may mean: a French or English name or
+    abbreviation (``Mai``, ``Fév``, ``Avr``, ``June``), or the start of one (``Jui``: June or
+    July, ``Aou``: August). Empty when nothing fits."""
+    known = month_number(written)
+    if known:
+        return [known]
+    key = fold(written)
+    return sorted(
+        {
+            number
+            for language in ("en", "fr")
+            for number, name in enumerate(MONTH_NAMES[language], start=1)
+            if fold(name).startswith(key)
+        }
+    )
+
+
+def _bad_month(path: Path, contract: Contract, written: str, year: str, suffix: str | None):
+    """A TF name whose month is not written as the contract writes it: say which name to use."""
+    rest = f"_{suffix}" if suffix else ""
+    months = meant_months(written) or list(range(1, 13))
+    names = [f"TF_Project_Tracker_{NAME_MONTHS[m - 1]}{year}{rest}.xlsx" for m in months]
+    if len(names) > 2:  # nothing to go on: the form, with one example
+        names = [f"TF_Project_Tracker_<Mon>{year}{rest}.xlsx ({', '.join(NAME_MONTHS)})"]
+    message = Message.of(
+        "name_bad_month", written=written, forms=", ".join(NAME_MONTHS),
+        accepted=Term(" or ".join(names), " ou ".join(names)),
+    )  # fmt: skip
+    return _refuse(path, contract.fund, message)
+
+
 def _refuse(path: Path, fund: str | None, message: Message) -> RefusedFile:
     return RefusedFile(path, fund, f"{path.name}: {message}", message)
 
 
-def recognise(path: Path) -> TrackerFile | RefusedFile | None:
-    """A tracker version, a refusal, or None for files to ignore silently (lock files)."""
+def recognise(path: Path, today: date | None = None) -> TrackerFile | RefusedFile | None:
+    """A tracker version, a refusal, or None for files to ignore silently (lock files).
+
+    A report date later than ``today`` (the day of reading) is refused as a typo (2081)."""
     name = unicodedata.normalize("NFC", path.name)
     if name.startswith("~$") or name.startswith("."):
         return None
@@ -74,8 +118,14 @@ def recognise(path: Path) -> TrackerFile | RefusedFile | None:
             return _refuse(path, contract.fund, Message.of("name_wrong_format", suffix=suffix))
         *date_parts, suffix = match.groups()
         report_date = _report_date(contract, tuple(date_parts))
+        if report_date is None and contract.date_format == "mon_yyyy":
+            if date_parts[0].lower() not in _NAME_MONTH_NUMBERS:
+                return _bad_month(path, contract, date_parts[0], date_parts[1], suffix)
         if report_date is None:
             return _refuse(path, contract.fund, Message.of("name_bad_date"))
+        if report_date > (today or date.today()):
+            stated = f"{report_date:%d/%m/%Y}"
+            return _refuse(path, contract.fund, Message.of("name_date_future", date=stated))
         return TrackerFile(path, contract.fund, report_date, revision_number(suffix))
     if path.suffix.lower() == ".xlsx":
         return _refuse(path, None, Message.of("name_unrecognised"))
@@ -96,13 +146,20 @@ def _entries(folder: Path) -> Iterator[Path]:
             yield Path(entry.path)
 
 
-def discover(trackers_dir: Path) -> tuple[list[TrackerFile], list[RefusedFile]]:
-    """Every tracker version under ``trackers_dir`` (any depth), and the files refused."""
+def discover(
+    trackers_dir: Path, today: date | None = None
+) -> tuple[list[TrackerFile], list[RefusedFile]]:
+    """Every tracker version under ``trackers_dir`` (any depth), and the files refused.
+
+    Two files of one fund, report date and revision are one version when their content is
+    the same (an archived copy, a ``_v1`` saved beside the plain name): the one nearest the
+    top of the folder, then with the shorter name, is the version and the others its
+    ``copies``; with different content both are refused (the unit must say which counts)."""
     found: list[TrackerFile] = []
     refused: list[RefusedFile] = []
     paths = sorted(_entries(trackers_dir)) if trackers_dir and trackers_dir.is_dir() else []
     for path in paths:
-        outcome = recognise(path)
+        outcome = recognise(path, today)
         problem = vet_entry(path) if outcome is not None else None
         if problem is not None:  # a link, a device, a huge file: never opened
             refused.append(_refuse(path, outcome.fund, problem))
@@ -118,12 +175,22 @@ def discover(trackers_dir: Path) -> tuple[list[TrackerFile], list[RefusedFile]]:
         if len(group) == 1:
             versions.append(group[0])
             continue
+        if len({sha256_of(t.path) for t in group}) == 1:
+            kept = min(group, key=lambda t: _copy_preference(t, trackers_dir))
+            copies = tuple(sorted(t.path for t in group if t is not kept))
+            versions.append(replace(kept, copies=copies))
+            continue
         names = ", ".join(sorted(str(t.path.relative_to(trackers_dir)) for t in group))
         for tracker in group:
             message = Message.of("name_same_version", names=names)
             refused.append(_refuse(tracker.path, tracker.fund, message))
     versions.sort(key=lambda t: (t.fund, version_order(t), t.path))
     return versions, refused
+
+
+def _copy_preference(tracker: TrackerFile, folder: Path) -> tuple[int, int, str]:
+    relative = tracker.path.relative_to(folder)
+    return (len(relative.parts), len(tracker.name), str(relative))
 
 
 def version_order(tracker: TrackerFile) -> tuple[date, int, str]:

@@ -42,6 +42,12 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Flagged: the row was loaded but breaks a rule; check it.",
         "fr": "Signalée : la ligne a été chargée mais enfreint une règle ; vérifiez-la.",
     },
+    "legend_noted": {
+        "en": "Noted: read as written (a subtotal, a merged cell, an unknown column, a copy); "
+        "check that it is what you meant.",
+        "fr": "Remarque : lu tel quel (un sous-total, une cellule fusionnée, une colonne "
+        "inconnue, une copie) ; vérifiez que c'est bien ce que vous vouliez.",
+    },
     "refused_heading": {
         "en": "The whole file was refused: nothing in it was loaded. Correct it and send it again.",
         "fr": "Le fichier entier a été refusé : rien n'a été chargé. Corrigez-le et renvoyez-le.",
@@ -86,6 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
     "rejected": {"en": "rejected — row not loaded", "fr": "rejetée — ligne non chargée"},
     "flagged": {"en": "flagged — row loaded", "fr": "signalée — ligne chargée"},
     "refused": {"en": "refused — file not loaded", "fr": "refusé — fichier non chargé"},
+    "noted": {"en": "noted — rows read", "fr": "remarque — lignes lues"},
     # Cell comments.
     "comment_author": {"en": "S&R data check", "fr": "Contrôle des données S&R"},
     "comment_suggestion": {"en": "Suggested correction: {s}", "fr": "Correction suggérée : {s}"},
@@ -125,6 +132,16 @@ ACCEPTED: dict[str, dict[str, str]] = {
         "la colonne {column}",
     },
     "amount_not_usd": {"en": "an amount in USD", "fr": "un montant en USD"},
+    "approval_not_after_report_date": {
+        "en": "an approval date on or before the tracker's report date",
+        "fr": "une date d'approbation égale ou antérieure à la date de situation du suivi",
+    },
+    "budget_over_limit": {
+        "en": "a budget of at most {limit} USD after conversion, with its currency (XOF, EUR) "
+        "in the currency column",
+        "fr": "un budget d'au plus {limit} USD après conversion, avec sa devise (XOF, EUR) dans "
+        "la colonne des devises",
+    },
     "missing_rate": {
         "en": "nothing to correct in your file: the data team must add the exchange rate",
         "fr": "rien à corriger dans votre fichier : l'équipe des données doit ajouter le taux "

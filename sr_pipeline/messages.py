@@ -163,6 +163,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "le montant est écrit en {written} mais la devise de la ligne est {currency} ; "
         "mettez-les en accord",
     },
+    "approval_not_after_report_date": {
+        "en": "the approval date {approval} is after the tracker's report date {report}; a "
+        "project in this tracker cannot be approved later than the date the tracker describes: "
+        "check the day, the month and the year",
+        "fr": "la date d'approbation {approval} est postérieure à la date de situation du suivi "
+        "{report} ; un projet de ce suivi ne peut pas être approuvé après la date que le suivi "
+        "décrit : vérifiez le jour, le mois et l'année",
+    },
+    "budget_over_limit": {
+        "en": "budget of {budget_usd:money} USD is more than ten times the QIP ceiling of "
+        "{cap:money} USD (above {limit:money} USD no QIP exists): if the amount is in XOF or "
+        "EUR, write that currency in the currency column",
+        "fr": "le budget de {budget_usd:money} USD dépasse dix fois le plafond des QIP "
+        "({cap:money} USD ; aucun QIP ne dépasse {limit:money} USD) : si le montant est en XOF "
+        "ou en EUR, indiquez cette devise dans la colonne des devises",
+    },
+    "budget_over_limit_converted": {
+        "en": "budget of {amount:money} {currency} is {budget_usd:money} USD, more than ten "
+        "times the QIP ceiling of {cap:money} USD (above {limit:money} USD no QIP exists): "
+        "if the amount is in XOF or EUR, write that currency in the currency column",
+        "fr": "le budget de {amount:money} {currency} vaut {budget_usd:money} USD, plus de dix "
+        "fois le plafond des QIP ({cap:money} USD ; aucun QIP ne dépasse {limit:money} USD) : "
+        "si le montant est en XOF ou en EUR, indiquez cette devise dans la colonne des devises",
+    },
     # --- business rules (flags) ---
     "budget_over_cap": {
         "en": "budget of {budget_usd:money} USD is above the QIP ceiling of {cap:money} USD",
@@ -188,6 +212,38 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "{budget:money} USD",
         "fr": "les dépenses de {expenditure:money} USD dépassent le budget approuvé de "
         "{budget:money} USD",
+    },
+    # --- reading notes (the rows are read; the unit should know) ---
+    "unknown_column": {
+        "en": "the column '{header}' (column {column}) is not one of the tracker's columns: its "
+        "values are kept but not read. If it is one of them under another name, use that name "
+        "(columns not found in this sheet: {missing})",
+        "fr": "la colonne « {header} » (colonne {column}) n'est pas une colonne du suivi : ses "
+        "valeurs sont conservées mais pas lues. Si c'est l'une d'elles sous un autre nom, "
+        "utilisez ce nom (colonnes absentes de cette feuille : {missing})",
+    },
+    "unnamed_column": {
+        "en": "column {column} holds values but has no header: they are kept but not read. If "
+        "it is one of the tracker's columns, give it its header (columns not found in this "
+        "sheet: {missing})",
+        "fr": "la colonne {column} contient des valeurs mais n'a pas d'en-tête : elles sont "
+        "conservées mais pas lues. Si c'est une colonne du suivi, donnez-lui son en-tête "
+        "(colonnes absentes de cette feuille : {missing})",
+    },
+    "subtotal_row": {
+        "en": "row {row} reads '{label}', a total, but project rows follow it: it is taken as "
+        "a subtotal, counted in nothing, and the rows below it are read",
+        "fr": "la ligne {row} indique « {label} », un total, mais des lignes de projets la "
+        "suivent : elle est prise pour un sous-total, n'est comptée nulle part, et les lignes "
+        "suivantes sont lues",
+    },
+    "merged_cells": {
+        "en": "cells {cells} are merged: their value '{value}' counts for each of rows {first} "
+        "to {last}, as a reader of the sheet sees it; if that is not meant, unmerge them and "
+        "fill in each row",
+        "fr": "les cellules {cells} sont fusionnées : leur valeur « {value} » vaut pour chacune "
+        "des lignes {first} à {last}, comme le lit une personne ; si ce n'est pas voulu, "
+        "défusionnez-les et remplissez chaque ligne",
     },
     # --- whole files ---
     "file_text": {
@@ -300,6 +356,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "name_bad_date": {
         "en": "the date in the file name is not a real date",
         "fr": "la date du nom de fichier n'est pas une date réelle",
+    },
+    "name_bad_month": {
+        "en": "'{written}' is not a month as tracker names write it: the month is the English "
+        "three-letter abbreviation ({forms}); name the file {accepted}",
+        "fr": "« {written} » n'est pas un mois tel que l'écrivent les noms de suivi : le mois "
+        "s'écrit en abrégé anglais de trois lettres ({forms}) ; nommez le fichier {accepted}",
+    },
+    "name_date_future": {
+        "en": "the report date in the file name, {date}, is later than the day the file was "
+        "read: a tracker cannot describe a day to come; correct the date (the year?)",
+        "fr": "la date de situation du nom de fichier, {date}, est postérieure au jour de la "
+        "lecture : un suivi ne peut pas décrire un jour à venir ; corrigez la date (l'année ?)",
+    },
+    "copy_of_version": {
+        "en": "the same file (identical content) is also in the trackers folder as {paths}: "
+        "it is one version, read once; the copies can be removed",
+        "fr": "le même fichier (contenu identique) se trouve aussi dans le dossier des suivis "
+        "sous {paths} : c'est une seule version, lue une fois ; les copies peuvent être "
+        "supprimées",
     },
     "name_unrecognised": {
         "en": "unrecognised workbook name; tracker names are QIPs_Suivi_<YYYY-MM-DD>.xlsx, "

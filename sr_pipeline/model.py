@@ -58,6 +58,13 @@ RULE_FLAG_COLUMNS = (
     "field", "detail_code", "detail_params", "excel_column", "header",
 )  # fmt: skip
 REJECTED_FILE_COLUMNS = ("source_file", "fund", "problem")
+# What the reader did with a sheet's layout that the unit should know (an unknown column, a
+# subtotal read past, a merged range counted for several rows): neither a rejection nor a
+# flag; the rows are read. ``source_row``/``excel_column`` are NULL when not about one.
+NOTE_COLUMNS = (
+    "fund", "source_file", "sheet", "source_row", "excel_column", "header", "note_code",
+    "note_params", "note",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,9 @@ class TrackerFile:
     fund: str
     report_date: date
     revision: int
+    # Files of the same content under other names (same report date and revision): one
+    # version with this one, read once (TRACKERS.md: an archived copy is no conflict).
+    copies: tuple[Path, ...] = ()
 
     @property
     def name(self) -> str:
@@ -93,8 +103,10 @@ class ReadResult:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     rejected_rows: pd.DataFrame | None = None
     rule_flags: pd.DataFrame | None = None
+    notes: pd.DataFrame | None = None  # NOTE_COLUMNS
     refused: str | None = None
     refused_message: Message | None = None
     rows_read: int = 0
-    # Structure, not data: blank rows, region group headers and the TOTAL row, by kind.
+    # Structure, not data: blank rows, region group headers, total rows, and the rows after
+    # the last total row (none carries a project code), by kind.
     rows_skipped: dict[str, int] = field(default_factory=dict)

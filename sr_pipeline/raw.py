@@ -73,6 +73,7 @@ def insert_version(con: duckdb.DuckDBPyConnection, result: ReadResult) -> None:
         for name, df in (
             ("rejected_rows", result.rejected_rows),
             ("rule_flags", result.rule_flags),
+            ("reading_notes", result.notes),
         ):
             if df is not None and not df.empty:
                 run_with(con, f"raw/insert_{name}", df.assign(sha256=sha))
@@ -93,6 +94,7 @@ class RecordedVersion:
     rejected_rows: pd.DataFrame  # model.REJECTED_ROW_COLUMNS, in the reader's order
     rule_flags: pd.DataFrame  # model.RULE_FLAG_COLUMNS, in the reader's order
     accepted_codes: frozenset[str]  # project codes of the accepted rows
+    notes: pd.DataFrame | None = None  # model.NOTE_COLUMNS, in the reader's order
 
     @property
     def rows_rejected(self) -> int:
@@ -123,4 +125,22 @@ def load_version(
         rejected_rows=frame(con, "raw/select_rejected_rows", params),
         rule_flags=frame(con, "raw/select_rule_flags", params),
         accepted_codes=frozenset(str(c) for c in codes.dropna()),
+        notes=_with_copies(frame(con, "raw/select_reading_notes", params), con, sha256, tracker),
     )
+
+
+def _with_copies(
+    notes: pd.DataFrame, con: duckdb.DuckDBPyConnection, sha256: str, tracker: TrackerFile
+) -> pd.DataFrame:
+    """The reading notes, and one more when the same file sits in the folder under other
+    names (an archived copy, a ``_v1``): the unit learns it was read once, as this version."""
+    paths = frame(con, "raw/select_copies", {"sha256": sha256})["path"].tolist()
+    if not paths:
+        return notes
+    message = Message.of("copy_of_version", paths=", ".join(paths))
+    line = {
+        "fund": tracker.fund, "source_file": tracker.name, "sheet": "", "source_row": None,
+        "excel_column": None, "header": "", "note_code": message.code,
+        "note_params": message.params_json(), "note": str(message),
+    }  # fmt: skip
+    return pd.concat([notes, pd.DataFrame([line])], ignore_index=True)

@@ -3,12 +3,16 @@
 Everything fund-specific comes from the contract (``sr_pipeline.contracts``) and the reference
 data. The steps, for each data sheet: find the header row (first row holding every required
 header), check the report date in the title rows against the file name, collect data rows
-(skipping blank rows and region group headers, stopping at TOTAL), parse every cell by its
-field's kind (once per distinct value), validate with the pandera schema (lazily), enforce
-uniqueness, convert to USD, then flag business-rule breaches on the accepted rows.
+(merged ranges giving their value to every row they cover; skipping blank rows, region group
+headers and total rows, reading past a subtotal, stopping at the last total), parse every
+cell by its field's kind (once per distinct value), validate with the pandera schema
+(lazily), enforce uniqueness, convert to USD and apply the rules on USD amounts, then flag
+business-rule breaches on the accepted rows.
 
 Nothing read is lost: every data row ends up accepted or with one line per problem in the
-rejections; a file that cannot be read at all is refused with one line saying why.
+rejections; a file that cannot be read at all is refused with one line saying why. What the
+reader did with the layout that the unit should know (an unknown column, a subtotal, a merge)
+is a reading note.
 """
 
 from __future__ import annotations
@@ -33,13 +37,14 @@ from sr_pipeline.messages import FIELD_NAMES, VOCABULARY_NAMES, Message, Term, t
 from sr_pipeline.model import (
     CANONICAL_COLUMNS,
     LINEAGE_COLUMNS,
+    NOTE_COLUMNS,
     REJECTED_ROW_COLUMNS,
     RULE_FLAG_COLUMNS,
     ReadResult,
     TrackerFile,
 )
 from sr_pipeline.reference import Reference, Vocabulary, load_reference
-from sr_pipeline.rules import AMOUNT_FIELD, FLAG_RULES, ROW_RULES
+from sr_pipeline.rules import AMOUNT_FIELD, FLAG_RULES, REPORT_DATE, ROW_RULES
 from sr_pipeline.safety import UnsafeWorkbook, check_workbook, open_regular, sha256_of
 from sr_pipeline.schemas import build_schema
 from sr_pipeline.suggestions import suggest
@@ -59,7 +64,7 @@ from sr_pipeline.values import (
 
 HEADER_SCAN_ROWS = 50
 _CHUNK_ROWS = 8192  # rows encoded at a time: bounds the cell objects alive at once
-TOTAL_MARKERS = frozenset({"total", "total general", "grand total"})
+TOTAL_MARKERS = frozenset({"total", "sous-total", "sous total", "total general", "grand total"})
 _LIST_SEPARATORS = (",", ";", "/", " et ")
 _AS_OF = re.compile(r"\b(situation au|as of|as at|au)\b")
 
@@ -378,44 +383,96 @@ def collect_rows(
     first_row: int,
     width: int,
     reference: Reference,
-) -> tuple[list[Column], list[int], dict[str, int]]:
+    record_columns: tuple[int, ...] = (),
+    keyed: bool = True,
+) -> tuple[list[Column], list[int], dict[str, int], list[tuple[int, str]]]:
     """Data rows below the header into columns, with their Excel row numbers.
 
-    Blank rows and region group headers are skipped; the first row whose first non-empty
-    cell reads TOTAL / Total général / Grand total ends the data. The counts of the rows
-    skipped are returned for the run's metadata."""
+    Blank rows and region group headers are skipped. A row whose first non-empty cell reads
+    TOTAL / Sous-total / Total général / Grand total is a total row and never counts; the
+    data ends at a total row after which no row carries a record (``record_columns`` filled:
+    a project code), and a total row with records after it is a subtotal: the rows after it
+    are read. The counts of the rows skipped (structure, and the rows after the last total)
+    and the subtotal rows (Excel row, label) are returned."""
     collector = ColumnCollector(width)
     excel_rows: list[int] = []
-    skipped = {"blank": 0, "group_header": 0, "total": 0}
+    skipped = {"blank": 0, "group_header": 0, "total": 0, "after_total": 0}
+    subtotals: list[tuple[int, str]] = []
     chunk: list[list[Any]] = []
-    for excel_row, row in enumerate(rows, start=first_row):
-        if len(row) != width:
-            row = (row + [""] * width)[:width]
-        filled = width - row.count("")
-        if filled <= 3 or (isinstance(row[0], str) and not row[0].strip()):
-            cells = [c for c in row if not _blank(c)]
-            filled = len(cells)
-            first = cells[0] if cells else None
-        else:
-            first = row[0] if row[0] != "" else next(c for c in row if c != "")
-        if filled == 0:
-            skipped["blank"] += 1
-            continue
-        if isinstance(first, str) and len(first) < 40:
-            if first.lstrip()[:1] in "TtGg" and fold(first).rstrip(" :") in TOTAL_MARKERS:
-                skipped["total"] += 1
-                break
-            if filled == 1 and reference.regions.get(first):
-                skipped["group_header"] += 1
-                continue
+    # Rows after a total row, held until a record shows the total was a subtotal.
+    held: list[tuple[int, list[Any] | None, str]] | None = None
+
+    def keep(excel_row: int, row: list[Any]) -> None:
+        nonlocal chunk
         chunk.append(row)
         excel_rows.append(excel_row)
         if len(chunk) == _CHUNK_ROWS:
             collector.add(chunk)
             chunk = []
+
+    for excel_row, row in enumerate(rows, start=first_row):
+        if len(row) != width:
+            row = (row + [""] * width)[:width]
+        kind, label = _row_kind(row, width, reference)
+        if kind != "data":
+            skipped[kind] += 1
+        if held is not None:
+            if kind == "data" and _carries_record(row, record_columns, keyed):
+                for held_row, cells, held_label in held:  # the totals above were subtotals
+                    if cells is None:
+                        subtotals.append((held_row, held_label))
+                    else:
+                        keep(held_row, cells)
+                held = None
+            else:
+                if kind in ("data", "total"):
+                    held.append((excel_row, row if kind == "data" else None, label))
+                continue
+        if kind == "total":
+            held = [(excel_row, None, label)]
+        elif kind == "data":
+            keep(excel_row, row)
+    if held:
+        skipped["after_total"] += sum(1 for _, cells, _ in held if cells is not None)
     if chunk:
         collector.add(chunk)
-    return collector.columns(), excel_rows, skipped
+    return collector.columns(), excel_rows, skipped, subtotals
+
+
+def _row_kind(row: list[Any], width: int, reference: Reference) -> tuple[str, str]:
+    """What a row below the header is: ``blank``, ``total`` (with its label),
+    ``group_header`` (only a region name, once or merged across the row) or ``data``."""
+    filled = width - row.count("")
+    if filled <= 3 or (isinstance(row[0], str) and not row[0].strip()):
+        cells = [c for c in row if not _blank(c)]
+        filled = len(cells)
+        first = cells[0] if cells else None
+    else:
+        first = row[0] if row[0] != "" else next(c for c in row if c != "")
+    if filled == 0:
+        return "blank", ""
+    if isinstance(first, str) and len(first) < 40:
+        if first.lstrip()[:1] in "TtGgSs" and fold(first).rstrip(" :") in TOTAL_MARKERS:
+            return "total", clean(first)
+        if (filled == 1 or row.count(first) == filled) and reference.regions.get(first):
+            return "group_header", ""
+    return "data", ""
+
+
+def _carries_record(row: list[Any], columns: tuple[int, ...], keyed: bool) -> bool:
+    """A row that holds a record: its key cell holds a project code (one word with a digit,
+    as every code form has; a sentence such as "Notes : voir la Synthèse" is none), or, in a
+    sheet without a key, all its required cells but one are filled."""
+    if not columns:
+        return True
+    if keyed:
+        cell = row[columns[0]] if columns[0] < len(row) else ""
+        if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+            return True
+        text = cell.strip() if isinstance(cell, str) else ""
+        return bool(text) and len(text.split()) == 1 and any(c.isdigit() for c in text)
+    filled = sum(1 for c in columns if c < len(row) and not _blank(row[c]))
+    return filled >= len(columns) - 1
 
 
 # --- values, validation, rules ----------------------------------------------------------------
@@ -428,6 +485,7 @@ class SheetOutcome:
     flags: list[dict[str, Any]] = field(default_factory=list)
     rows_read: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -488,6 +546,8 @@ class SheetRows:
     columns: list[Column]
     excel_rows: list[int]
     skipped: dict[str, int]
+    subtotals: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, label)
+    merges: list[Merge] = field(default_factory=list)
 
     def field(self, sheet: SheetContract, name: str) -> Column:
         """The raw cells of a field (all empty when its optional column is absent)."""
@@ -510,9 +570,11 @@ def read_sheet(
     rows = read_rows(book, sheet, tracker, reference, uncached)
     raws = {f.name: rows.field(sheet, f.name) for f in sheet.fields}
     frame, problems = parse_fields(sheet, raws, reference)
+    frame[REPORT_DATE] = pd.Timestamp(tracker.report_date)
     _validate(frame, sheet, reference, problems)
     _unique(frame, sheet, rows.excel_rows, problems)
     _convert(frame, sheet, reference, problems)
+    _rules_after_conversion(frame, sheet, problems)
     for name in sheet.name_keys:
         frame[f"{name}_key"] = frame[name].map(name_key, na_action="ignore")
     rejected = _rejections(frame, sheet, tracker, rows, raws, problems, reference)
@@ -533,7 +595,72 @@ def read_sheet(
         ("extras", _extras(rows.columns, rows.layout, good)),
     ):
         accepted[column] = value
-    return SheetOutcome(accepted[ordered], rejected, flags, len(rows.excel_rows), rows.skipped)
+    notes = reading_notes(sheet, tracker, rows)
+    return SheetOutcome(
+        accepted[ordered], rejected, flags, len(rows.excel_rows), rows.skipped, notes
+    )
+
+
+def reading_notes(
+    sheet: SheetContract, tracker: TrackerFile, rows: SheetRows
+) -> list[dict[str, Any]]:
+    """What the reader did with the sheet's layout that the unit should know, one line each:
+    every column the contract does not know (a renamed ``Devise`` is seen, not ignored), every
+    subtotal row read past, every merged range whose value counts for several rows."""
+    layout = rows.layout
+    # The contract's columns absent here: what a renamed column may have been meant to be.
+    absent = ", ".join(f.headers[0] for f in sheet.fields if f.name not in layout.columns)
+    missing = Term(absent or "none", absent or "aucune")
+    lines: list[tuple[int | None, str | None, str, Message]] = []
+    header_row = layout.header_row + 1  # an unknown column's note goes on its header cell
+    for col, header in sorted(layout.extras.items()):
+        letter = column_letter(col + layout.col_offset)
+        column = rows.columns[col] if col < len(rows.columns) else None
+        if header != f"column {letter}":
+            message = Message.of("unknown_column", header=header, column=letter, missing=missing)
+            lines.append((header_row, letter, header, message))
+        elif column is not None and any(not _blank(v) for v in column.uniques):
+            message = Message.of("unnamed_column", column=letter, missing=missing)
+            lines.append((header_row, letter, "", message))
+    for excel_row, label in rows.subtotals:
+        lines.append((excel_row, None, "", Message.of("subtotal_row", row=excel_row, label=label)))
+    for merge in rows.merges:
+        header = next((h for c, h in _headers_by_letter(layout) if c == merge.column), "")
+        message = Message.of(
+            "merged_cells", cells=merge.cells, value=show(merge.value),
+            first=merge.first_row, last=merge.last_row,
+        )  # fmt: skip
+        lines.append((merge.first_row, merge.column, header, message))
+    return [
+        {
+            "fund": tracker.fund,
+            "source_file": tracker.name,
+            "sheet": rows.name,
+            "source_row": excel_row,
+            "excel_column": letter,
+            "header": header,
+            "note_code": message.code,
+            "note_params": message.params_json(),
+            "note": str(message),
+        }
+        for excel_row, letter, header, message in lines
+    ]
+
+
+def _headers_by_letter(layout: Layout) -> list[tuple[str, str]]:
+    named = [(layout.letter(name), header) for name, header in layout.headers.items()]
+    extras = [(column_letter(c + layout.col_offset), h) for c, h in layout.extras.items()]
+    return [(letter, header) for letter, header in [*named, *extras] if letter]
+
+
+def _rules_after_conversion(frame: pd.DataFrame, sheet: SheetContract, problems: Problems) -> None:
+    """Row rules on the USD amount (the QIP budget limit): a breach rejects the row."""
+    for name in sheet.row_rules:
+        rule = ROW_RULES[name]
+        if not rule.after_conversion:
+            continue
+        for position in np.flatnonzero(~rule.ok(frame).to_numpy(dtype=bool)):
+            problems[int(position)].append((rule.field, rule.message(frame.iloc[position])))
 
 
 def read_rows(
@@ -561,10 +688,99 @@ def read_rows(
     if sheet.has_title_date:
         check_title_date(head, layout.header_row, tracker, sheet_name)
     width = len(head[layout.header_row])
-    columns, excel_rows, skipped = collect_rows(
-        chain(head[layout.header_row + 1 :], rows), layout.header_row + 2, width, reference
-    )
-    return SheetRows(sheet_name, layout, columns, excel_rows, skipped)
+    body: Iterator[list[Any]] = chain(head[layout.header_row + 1 :], rows)
+    merges = _data_merges(calamine_sheet, layout.header_row, col_offset, width)
+    merged: list[Merge] = []
+    if merges:
+        body = _fill_merges(body, merges, layout.header_row + 1, col_offset, merged)
+    columns, excel_rows, skipped, subtotals = collect_rows(
+        body, layout.header_row + 2, width, reference, _record_columns(sheet, layout),
+        keyed=sheet.key is not None,
+    )  # fmt: skip
+    return SheetRows(sheet_name, layout, columns, excel_rows, skipped, subtotals, merged)
+
+
+def _record_columns(sheet: SheetContract, layout: Layout) -> tuple[int, ...]:
+    """The columns whose cells make a row a record: the key, or every required field."""
+    names = [sheet.key] if sheet.key else [f.name for f in sheet.required]
+    return tuple(layout.columns[n] for n in names if n in layout.columns)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged range in the data, as read: its value counts for every row it covers."""
+
+    cells: str  # "J72:J73"
+    column: str  # the letter of its first column
+    first_row: int  # Excel rows
+    last_row: int
+    value: Any
+
+
+def _data_merges(
+    calamine_sheet: Any, header_row: int, col_offset: int, width: int
+) -> list[tuple[tuple[int, int], ...]]:
+    """Merged ranges below the header that cover more than one row (0-based, absolute),
+    clipped to the cells the sheet stores (a hostile ``A5:XFD1048576`` fills no more rows or
+    columns than the sheet has).
+
+    A merge within one row is layout (a title, group header or total label spread across
+    columns) and stays as Excel stores it: its value in its first cell."""
+    try:
+        ranges = calamine_sheet.merged_cell_ranges or []
+        last_row = calamine_sheet.end[0] if calamine_sheet.height else -1
+    except Exception:  # noqa: BLE001 - no merge information: the cells as stored
+        return []
+    last_col = col_offset + width - 1
+    clipped = []
+    for (top, left), (bottom, right) in ranges:
+        bottom, right = min(bottom, last_row), min(right, last_col)
+        if header_row < top < bottom and left <= right:
+            clipped.append(((top, left), (bottom, right)))
+    return sorted(clipped)
+
+
+def _fill_merges(
+    rows: Iterator[list[Any]],
+    merges: list[tuple[tuple[int, int], ...]],
+    first_index: int,
+    col_offset: int,
+    merged: list[Merge],
+) -> Iterator[list[Any]]:
+    """The rows with each merged range's value in every cell it covers (TRACKERS.md: a
+    currency merged over two rows applies to both), recording each merge applied."""
+    by_top: dict[int, list[tuple[tuple[int, int], ...]]] = defaultdict(list)
+    for merge in merges:
+        by_top[merge[0][0]].append(merge)
+    fills: dict[int, list[tuple[int, int, Any]]] = defaultdict(list)
+    index = first_index - 1
+    for index, row in enumerate(rows, start=first_index):
+        for (top, left), (bottom, right) in by_top.get(index, ()):
+            position = left - col_offset
+            value = row[position] if 0 <= position < len(row) else ""
+            if _blank(value):
+                continue
+            for covered in range(top + 1, bottom + 1):
+                fills[covered].append((position, right - col_offset, value))
+            if right > left:
+                fills[top].append((position, right - col_offset, value))
+            cells = f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}"
+            merged.append(Merge(cells, column_letter(left), top + 1, bottom + 1, value))
+        yield _filled(row, fills.pop(index, ()))
+    for extra in range(index + 1, max(fills, default=index) + 1):  # merges past the last row
+        yield _filled([], fills.pop(extra, ()))
+
+
+def _filled(row: list[Any], fills: Any) -> list[Any]:
+    if not fills:
+        return row
+    row = list(row)
+    for start, end, value in fills:
+        if len(row) <= end:
+            row += [""] * (end + 1 - len(row))
+        for position in range(max(start, 0), end + 1):
+            row[position] = value
+    return row
 
 
 def _with_formula_results(
@@ -929,6 +1145,7 @@ def read_tracker(tracker: TrackerFile, reference: Reference | None = None) -> Re
     result = ReadResult(file=tracker, sha256=sha256_of(tracker.path))
     rejected: list[dict[str, Any]] = []
     flags: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
     try:
         book, uncached = _open(tracker)
         outcomes = {}
@@ -942,11 +1159,14 @@ def read_tracker(tracker: TrackerFile, reference: Reference | None = None) -> Re
         result.tables[table] = outcome.accepted
         rejected += outcome.rejected
         flags += outcome.flags
+        notes += outcome.notes
         result.rows_read += outcome.rows_read
         for kind, count in outcome.skipped.items():
             result.rows_skipped[kind] = result.rows_skipped.get(kind, 0) + count
     result.rejected_rows = pd.DataFrame(rejected, columns=list(REJECTED_ROW_COLUMNS))
     result.rule_flags = pd.DataFrame(flags, columns=list(RULE_FLAG_COLUMNS))
+    result.notes = pd.DataFrame(notes, columns=list(NOTE_COLUMNS))
+    result.notes["source_row"] = result.notes["source_row"].astype("Int64")
     result.rejected_rows["source_row"] = result.rejected_rows["source_row"].astype("int64")
     result.rule_flags["source_row"] = result.rule_flags["source_row"].astype("int64")
     return result
@@ -958,4 +1178,5 @@ def _refused(result: ReadResult, problem: Message) -> ReadResult:
     result.tables = {}
     result.rejected_rows = pd.DataFrame(columns=list(REJECTED_ROW_COLUMNS))
     result.rule_flags = pd.DataFrame(columns=list(RULE_FLAG_COLUMNS))
+    result.notes = pd.DataFrame(columns=list(NOTE_COLUMNS))
     return result

@@ -16,7 +16,12 @@ import pandas as pd
 from sr_pipeline.messages import Message, month_term
 
 QIP_BUDGET_CAP_USD = 50_000.0
+# TRACKERS.md: a QIP budget above ten times the ceiling is a row error, not a flag (no QIP
+# costs that much; it is almost always an XOF or EUR amount whose currency is missing).
+QIP_BUDGET_LIMIT_USD = 10 * QIP_BUDGET_CAP_USD
 QIP_MAX_MONTHS = 6
+# The tracker's report date, set by the reader on every row for the rules that compare with it.
+REPORT_DATE = "_report_date"
 # Stands for the sheet's main amount field (``budget`` or ``amount``) in a rule's ``field``.
 AMOUNT_FIELD = "<amount>"
 
@@ -28,6 +33,7 @@ class Rule:
     ok: Callable[[pd.DataFrame], pd.Series]
     message: Callable[[pd.Series], Message]  # for one failing row (typed values)
     description: str = ""  # what the rule asks, for the project's documentation
+    after_conversion: bool = False  # needs the amount in USD: checked after conversion
 
 
 def _d(value: object) -> str:
@@ -39,6 +45,31 @@ def _not_before(later: str, earlier: str) -> Callable[[pd.DataFrame], pd.Series]
         return ~(df[later] < df[earlier]).fillna(False)
 
     return ok
+
+
+def _approved_by_report_date(df: pd.DataFrame) -> pd.Series:
+    if REPORT_DATE not in df:  # validated output: the reader already enforced it
+        return pd.Series(True, index=df.index)
+    return ~(df["approval_date"] > df[REPORT_DATE]).fillna(False)
+
+
+def _within_limit(df: pd.DataFrame) -> pd.Series:
+    if "budget_usd" not in df:
+        return pd.Series(True, index=df.index)
+    return ~(df["budget_usd"] > QIP_BUDGET_LIMIT_USD).fillna(False)
+
+
+def _limit_message(r: pd.Series) -> Message:
+    if pd.isna(r.get("_rate")):
+        return Message.of(
+            "budget_over_limit",
+            budget_usd=float(r.budget_usd), limit=QIP_BUDGET_LIMIT_USD, cap=QIP_BUDGET_CAP_USD,
+        )  # fmt: skip
+    return Message.of(
+        "budget_over_limit_converted",
+        amount=float(r.budget), currency=r["_currency"], budget_usd=float(r.budget_usd),
+        limit=QIP_BUDGET_LIMIT_USD, cap=QIP_BUDGET_CAP_USD,
+    )  # fmt: skip
 
 
 def _currency_agrees(df: pd.DataFrame) -> pd.Series:
@@ -85,6 +116,26 @@ ROW_RULES: dict[str, Rule] = {
             ),
             "a currency written inside an amount (USD 41,970; 41 970 $) "
             "agrees with the row's currency",
+        ),
+        Rule(
+            "approval_not_after_report_date",
+            "approval_date",
+            _approved_by_report_date,
+            lambda r: Message.of(
+                "approval_not_after_report_date",
+                approval=_d(r.approval_date),
+                report=_d(r[REPORT_DATE]),
+            ),  # fmt: skip
+            "a project in a tracker is approved on or before the tracker's report date",
+        ),
+        Rule(
+            "budget_within_ten_times_cap",
+            "budget",
+            _within_limit,
+            _limit_message,
+            "a QIP budget is at most ten times the ceiling (500,000 USD after conversion); "
+            "above that it is a row error, not a flag",
+            after_conversion=True,
         ),
     )
 }

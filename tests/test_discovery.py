@@ -2,7 +2,8 @@
 
 Guards against: trackers filed in arbitrary sub-folders, Excel lock files, files named
 almost like a tracker, corrected files sent twice in a month (`_v2`, `_rev`, `_corrigé`),
-two files claiming the same version, and picking the wrong version for a month.
+two files claiming the same version, the same file copied under two names (an archive, a
+`_v1`), a year typed 2081, and picking the wrong version for a month.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from pathlib import Path
 import pytest
 
 from sr_pipeline.discovery import discover, feeding_version, recognise
+from sr_pipeline.messages import Message
 from sr_pipeline.model import RefusedFile, TrackerFile
 
 
-def touch(folder: Path, *names: str) -> None:
+def touch(folder: Path, *names: str, distinct: bool = False) -> None:
     for name in names:
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"PK")
+        path.write_bytes(b"PK" + (name.encode() if distinct else b""))
 
 
 def test_names_give_fund_report_date_and_revision(tmp_path: Path) -> None:
@@ -62,14 +64,45 @@ def test_recursive_discovery_ignores_lock_files_and_reports_the_rest(tmp_path: P
 
 
 def test_same_version_twice_refuses_both(tmp_path: Path) -> None:
+    # Different content under one report date and revision: the unit must say which counts.
     touch(tmp_path, "a/QIPs_Suivi_2018-06-30.xlsx", "b/QIPs_Suivi_2018-06-30.xlsx",
-          "QIPs_Suivi_2018-05-31_rev.xlsx", "QIPs_Suivi_2018-05-31_corrigé.xlsx")  # fmt: skip
+          "QIPs_Suivi_2018-05-31_rev.xlsx", "QIPs_Suivi_2018-05-31_corrigé.xlsx",
+          distinct=True)  # fmt: skip
     versions, refused = discover(tmp_path)
     assert versions == []
     assert len(refused) == 4
     assert all(isinstance(r, RefusedFile) and r.fund == "QIP" for r in refused)
     assert all("same report date and revision" in r.problem for r in refused)
     assert "a/QIPs_Suivi_2018-06-30.xlsx, b/QIPs_Suivi_2018-06-30.xlsx" in refused[-1].problem
+
+
+def test_the_same_content_under_two_names_is_one_version(tmp_path: Path) -> None:
+    # A copy kept in archives/, a _v1 saved beside the plain name, a _v2 beside a _corrigé
+    # with the same bytes: one version each, the file nearest the top (then the shorter
+    # name) is the version and the others its copies; nothing is refused.
+    touch(tmp_path, "QIPs_Suivi_2018-06-30.xlsx", "archives/QIPs_Suivi_2018-06-30.xlsx",
+          "QIPs_Suivi_2018-06-30_v1.xlsx")  # fmt: skip
+    touch(tmp_path, "TF_Project_Tracker_May2018_v2.xlsx", "TF_Project_Tracker_May2018_corrigé.xlsx")
+    versions, refused = discover(tmp_path)
+    assert refused == []
+    assert [(v.name, [p.relative_to(tmp_path).as_posix() for p in v.copies]) for v in versions] == [
+        ("QIPs_Suivi_2018-06-30.xlsx",
+         ["QIPs_Suivi_2018-06-30_v1.xlsx", "archives/QIPs_Suivi_2018-06-30.xlsx"]),
+        ("TF_Project_Tracker_May2018_v2.xlsx", ["TF_Project_Tracker_May2018_corrigé.xlsx"]),
+    ]  # fmt: skip
+
+
+def test_a_report_date_later_than_the_day_of_reading_is_refused(tmp_path: Path) -> None:
+    # QIPs_Suivi_2081-06-30: a typo for 2018, never a version waiting for its month.
+    touch(tmp_path, "QIPs_Suivi_2081-06-30.xlsx", "QIPs_Suivi_2018-06-30.xlsx")
+    versions, refused = discover(tmp_path, today=date(2018, 7, 5))
+    assert [v.name for v in versions] == ["QIPs_Suivi_2018-06-30.xlsx"]
+    assert [(r.path.name, r.fund, r.message) for r in refused] == [
+        ("QIPs_Suivi_2081-06-30.xlsx", "QIP", Message.of("name_date_future", date="30/06/2081"))
+    ]
+    # The day of reading itself is no typo.
+    assert isinstance(recognise(tmp_path / "QIPs_Suivi_2018-06-30.xlsx", date(2018, 6, 30)),
+                      TrackerFile)  # fmt: skip
 
 
 def test_latest_version_per_fund_for_a_month(tmp_path: Path) -> None:
@@ -141,7 +174,6 @@ def test_a_tracker_name_in_another_format_is_refused_naming_the_file(
         "notes.xlsx",
         "QIPs_Suivi_2018-6-30.xlsx",  # a month without its zero: not the contract's form
         "QIPs Suivi 2018-06-30.xlsx",  # spaces for underscores
-        "TF_Project_Tracker_June2018.xlsx",  # the month in full
         "PBF_Portefeuille_2018-02-28.xlsx",  # the QIP unit's date form
         "QIPs_Suivi_2018-06-30_rev2.xlsx",  # not one of the revision suffixes
     ],

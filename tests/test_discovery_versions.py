@@ -2,12 +2,14 @@
 (sr_pipeline/discovery.py; tests/test_discovery.py has the everyday cases).
 
 Guards against: a revision suffix read wrong (``_v10`` below ``_v9``, ``_V2`` or ``_REV`` in
-capitals not recognised, ``_corrigé`` typed without its accent); a TF month name in French or in
-capitals not understood, or a February report date that is not the month's last day; a
-non-existent date in a name accepted; an Excel file of another kind (``.xls``, ``.xlsm``, a
-name without extension) silently skipped instead of refused with a reason; hidden folders and
-dot-files (``.git``, macOS's ``._`` copies) read as trackers; a version dated on the month's
-last day not feeding that month; ties in the order of versions left to chance.
+capitals not recognised, ``_corrigé`` typed without its accent); a TF month in capitals not
+understood, a TF month in French (``Mai``, ``Fev``, ``Jui``: June or July?) taken as a date or
+refused as "not a real date" instead of being told the English form, or a February report
+date that is not the month's last day; a non-existent date in a name accepted; an Excel file
+of another kind (``.xls``, ``.xlsm``, a name without extension) silently skipped instead of
+refused with a reason; hidden folders and dot-files (``.git``, macOS's ``._`` copies) read as
+trackers; a version dated on the month's last day not feeding that month; ties in the order
+of versions left to chance.
 """
 
 from __future__ import annotations
@@ -24,15 +26,15 @@ from sr_pipeline.discovery import (
     revision_number,
     version_order,
 )
-from sr_pipeline.messages import Message
+from sr_pipeline.messages import Message, Term
 from sr_pipeline.model import RefusedFile, TrackerFile
 
 
 def touch(folder: Path, *names: str) -> None:
-    for name in names:
+    for name in names:  # each file its own content: two names are never one file by accident
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"PK")
+        path.write_bytes(b"PK" + name.encode())
 
 
 @pytest.mark.parametrize(
@@ -65,8 +67,6 @@ NAMES = [
     ("TF_Project_Tracker_Feb2018.xlsx", "TF", date(2018, 2, 28), 1),  # the month's last day
     ("TF_Project_Tracker_Feb2016.xlsx", "TF", date(2016, 2, 29), 1),  # a leap year
     ("TF_Project_Tracker_Dec2017_v3.xlsx", "TF", date(2017, 12, 31), 3),
-    ("TF_Project_Tracker_Avr2018.xlsx", "TF", date(2018, 4, 30), 1),  # French abbreviation
-    ("TF_Project_Tracker_Mai2018.xlsx", "TF", date(2018, 5, 31), 1),
     ("PBF_Portefeuille_20180228.xlsx", "PBF", date(2018, 2, 28), 1),
     ("PBF_Portefeuille_20171130_rev.xlsx", "PBF", date(2017, 11, 30), 2),
 ]
@@ -83,7 +83,6 @@ REFUSALS = [
     ("QIPs_Suivi_2018-13-01.xlsx", "QIP", Message.of("name_bad_date")),
     ("PBF_Portefeuille_20180230.xlsx", "PBF", Message.of("name_bad_date")),
     ("PBF_Portefeuille_00000228.xlsx", "PBF", Message.of("name_bad_date")),  # no year 0
-    ("TF_Project_Tracker_Jui2018.xlsx", "TF", Message.of("name_bad_date")),  # not a month
     ("TF_Project_Tracker_Jun0000.xlsx", "TF", Message.of("name_bad_date")),
     ("QIPs_Suivi_2018-06-30.xls", "QIP", Message.of("name_wrong_format", suffix=".xls")),
     ("QIPs_Suivi_2018-06-30.xlsm", "QIP", Message.of("name_wrong_format", suffix=".xlsm")),
@@ -99,6 +98,42 @@ REFUSALS = [
     ("rapport.docx", None, Message.of("name_not_tracker", kind="this kind of")),
     ("LISEZMOI", None, Message.of("name_not_tracker", kind="this kind of")),
 ]  # fmt: skip
+
+
+MONTHS = "Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Nov, Dec"
+
+
+def _bad_month(written: str, *names: str) -> Message:
+    accepted = Message.of("name_bad_month", written=written, forms=MONTHS,
+                          accepted=Term(" or ".join(names), " ou ".join(names)))  # fmt: skip
+    return accepted
+
+
+TF_MONTHS = [
+    # A TF month written another way: refused, naming the file as it should be (never "not a
+    # real date").
+    ("TF_Project_Tracker_Mai2018.xlsx", _bad_month("Mai", "TF_Project_Tracker_May2018.xlsx")),
+    ("TF_Project_Tracker_Avr2018.xlsx", _bad_month("Avr", "TF_Project_Tracker_Apr2018.xlsx")),
+    ("TF_Project_Tracker_Fev2018.xlsx", _bad_month("Fev", "TF_Project_Tracker_Feb2018.xlsx")),
+    ("TF_Project_Tracker_Aou2018.xlsx", _bad_month("Aou", "TF_Project_Tracker_Aug2018.xlsx")),
+    ("TF_Project_Tracker_Déc2017_v2.xlsx",
+     _bad_month("Déc", "TF_Project_Tracker_Dec2017_v2.xlsx")),  # accents, the revision kept
+    ("TF_Project_Tracker_June2018.xlsx",
+     _bad_month("June", "TF_Project_Tracker_Jun2018.xlsx")),  # the month in full
+    ("TF_Project_Tracker_Jui2018.xlsx",  # juin or juillet: both forms named
+     _bad_month("Jui", "TF_Project_Tracker_Jun2018.xlsx", "TF_Project_Tracker_Jul2018.xlsx")),
+    ("TF_Project_Tracker_Xyz2018.xlsx",
+     _bad_month("Xyz", f"TF_Project_Tracker_<Mon>2018.xlsx ({MONTHS})")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "message"), TF_MONTHS)
+def test_a_tf_month_not_in_english_three_letters_is_told_the_accepted_form(
+    tmp_path: Path, name: str, message: Message
+) -> None:
+    path = tmp_path / name
+    assert recognise(path) == RefusedFile(path, "TF", f"{name}: {message}", message)
+    assert "not a real date" not in message.render("en")
 
 
 @pytest.mark.parametrize(("name", "fund", "message"), REFUSALS)

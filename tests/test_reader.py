@@ -74,7 +74,7 @@ def test_qip_layout_title_rows_group_headers_total_and_lineage(tmp_path: Path) -
             [],
             qip_row(2, Budget=Formula("=20000+21970", 41970)),
             ["TOTAL", "", "", "", "", "", "", Formula("=SUM(H6:H8)", 66970)],
-            qip_row(3),
+            ["Source : unité QIPs, à titre indicatif"],
         ],
     )
     result = read(path)
@@ -88,7 +88,7 @@ def test_qip_layout_title_rows_group_headers_total_and_lineage(tmp_path: Path) -
     assert set(projects["source_file"]) == {"QIPs_Suivi_2018-06-30.xlsx"}
     assert projects["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
     assert result.rows_read == 2 and result.rejected_rows.empty
-    assert result.rows_skipped == {"blank": 1, "group_header": 1, "total": 1}
+    assert result.rows_skipped == {"blank": 1, "group_header": 1, "total": 1, "after_total": 1}
 
 
 def test_headers_match_folded_reordered_and_extras_are_kept(tmp_path: Path) -> None:
@@ -186,7 +186,10 @@ AMOUNTS = [
 
 @pytest.mark.parametrize(("written", "expected"), AMOUNTS)
 def test_amount_forms(tmp_path: Path, written: object, expected: float) -> None:
-    projects = read(qip_workbook(tmp_path, [qip_row(1, Budget=written)])).tables["projects"]
+    # Read as a Trust Fund budget (USD, no ceiling): the QIP limit of 500,000 USD would reject
+    # the millions, and the form of the amount is what is tested here.
+    path = tf_workbook(tmp_path, [tf_row(1, **{"Approved Budget": written})])
+    projects = read(path).tables["projects"]
     assert projects.loc[0, "budget"] == expected
     assert projects.loc[0, "budget_usd"] == expected
 
@@ -481,13 +484,15 @@ def test_a_100000_row_sheet_loads_every_row(tmp_path: Path) -> None:
     ],
 )
 def test_a_total_row_ends_the_data(tmp_path: Path, marker: list[str]) -> None:
-    # Below the total: a project pasted after it, a blank row and a note. None is data.
+    # Below the last total: a blank row, a note and a signature, none with a project code.
+    # None of them is data.
     total = [*marker, *[""] * (7 - len(marker)), Formula("=SUM(H5:H6)", 50_000)]
-    rows = [qip_row(1), qip_row(2), total, qip_row(3), [], ["Notes : voir la Synthèse"]]
+    rows = [qip_row(1), qip_row(2), total, [], ["Notes : voir la Synthèse"], ["", "A. Maïga"]]
     result = read(qip_workbook(tmp_path, rows))
     assert result.tables["projects"]["source_row"].tolist() == [5, 6]
     assert result.rows_read == 2 and result.rejected_rows.empty
-    assert result.rows_skipped == {"blank": 0, "group_header": 0, "total": 1}
+    assert result.rows_skipped == {"blank": 1, "group_header": 0, "total": 1, "after_total": 2}
+    assert result.notes.empty  # a closing total is no subtotal
 
 
 def test_total_and_blank_rows_hold_for_every_data_sheet(tmp_path: Path) -> None:
@@ -496,22 +501,23 @@ def test_total_and_blank_rows_hold_for_every_data_sheet(tmp_path: Path) -> None:
     tf = read(
         tf_workbook(
             tmp_path,
-            [tf_row(1), [], tf_row(2), ["Grand total", "", "", "", "", "", 362_640], tf_row(3)],
+            [tf_row(1), [], tf_row(2), ["Grand total", "", "", "", "", "", 362_640],
+             ["Prepared by the TF unit"]],
             contributions=[contribution_row(), [], contribution_row(Donor="Italy"),
-                           ["", "Total général", 7_000_000], contribution_row(Donor="Norway")],
+                           ["", "Total général", 7_000_000], ["", "", "", "in USD"]],
         )
     )  # fmt: skip
     assert tf.tables["projects"]["source_row"].tolist() == [4, 6]
     assert tf.tables["contributions"]["source_row"].tolist() == [2, 4]
-    assert tf.rows_skipped == {"blank": 2, "group_header": 0, "total": 2}
+    assert tf.rows_skipped == {"blank": 2, "group_header": 0, "total": 2, "after_total": 2}
     assert tf.rows_read == 4 and tf.rejected_rows.empty
     pbf = read(
         pbf_workbook(
-            tmp_path, [pbf_row(1), [], pbf_row(2), ["TOTAL", "", "", "", "", 6_000_000], pbf_row(3)]
+            tmp_path, [pbf_row(1), [], pbf_row(2), ["TOTAL", "", "", "", "", 6_000_000], ["Note"]]
         )
     )
     assert pbf.tables["projects"]["source_row"].tolist() == [4, 6]
-    assert pbf.rows_skipped == {"blank": 1, "group_header": 0, "total": 1}
+    assert pbf.rows_skipped == {"blank": 1, "group_header": 0, "total": 1, "after_total": 1}
 
 
 def test_a_rejected_row_carries_no_rule_flag(tmp_path: Path) -> None:

@@ -111,6 +111,8 @@ def test_row_rules_name_the_cell_the_clerk_must_fix() -> None:
         "end_not_before_start": "end_date",
         "end_date_when_completed": "end_date",
         "amount_currency_agrees": "<amount>",  # the sheet's amount field (budget or amount)
+        "approval_not_after_report_date": "approval_date",
+        "budget_within_ten_times_cap": "budget",
     }
 
 

@@ -49,9 +49,9 @@ def test_duration_over_six_months_at_its_edges(tmp_path: Path) -> None:
         qip_row(3, **{DURATION: "", STARTED: date(2018, 3, 15), ENDED: date(2018, 9, 15)}),
         qip_row(4, **{DURATION: "", STARTED: date(2018, 3, 15), ENDED: date(2018, 9, 16)}),
         # 31 August + 6 calendar months is the last day of February.
-        qip_row(5, **{DURATION: "", APPROVED: date(2018, 8, 1), STARTED: date(2018, 8, 31),
+        qip_row(5, **{DURATION: "", APPROVED: date(2018, 6, 1), STARTED: date(2018, 8, 31),
                       ENDED: date(2019, 2, 28)}),
-        qip_row(6, **{DURATION: "", APPROVED: date(2018, 8, 1), STARTED: date(2018, 8, 31),
+        qip_row(6, **{DURATION: "", APPROVED: date(2018, 6, 1), STARTED: date(2018, 8, 31),
                       ENDED: date(2019, 3, 1)}),
         # A duration the unit stated is the duration, whatever the dates say.
         qip_row(7, **{DURATION: 5, STARTED: date(2018, 3, 15), ENDED: date(2019, 3, 15)}),

@@ -82,6 +82,9 @@ class Month:
     changes: pd.DataFrame  # marts.monthly_changes rows of the month
     donors: list[str]  # marts.donors of the month, as the bulletin names them
     provenance: Provenance
+    # Tracker files of the month that feed none of its figures (marts.data_quality): fund,
+    # source_file, status (superseded, copy, refused), superseded_by, refused.
+    unused: pd.DataFrame | None = None
 
     @property
     def label(self) -> str:
@@ -129,7 +132,20 @@ def load_month(
     return Month(
         as_of=as_of, funds=ordered, breakdown=breakdown, changes=changes, donors=donors,
         provenance=Provenance(warehouse, version, trackers),
+        unused=frame(con, "reads/bulletin_unused_versions", params),
     )  # fmt: skip
+
+
+def unused_sentence(row: dict) -> str:
+    """Why a tracker file of the month feeds none of its figures, in a sentence."""
+    name = row["source_file"]
+    if row["status"] == "superseded":
+        return f"{name}: superseded by {row['superseded_by']}, a later revision of the same date."
+    if row["status"] == "copy" and row["superseded_by"] == name:
+        return f"{name}: a copy of the same file in another folder, read once."
+    if row["status"] == "copy":
+        return f"{name}: the same content as {row['superseded_by']}, read once as that file."
+    return f"refused: {row['refused']}"  # the refusal starts with the file's name
 
 
 def fund_name(fund: str) -> str:

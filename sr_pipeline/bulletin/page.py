@@ -17,6 +17,7 @@ from sr_pipeline.bulletin.content import (
     fund_name,
     main_figures,
     signed_usd,
+    unused_sentence,
     usd,
 )
 from sr_pipeline.reference import load_reference
@@ -128,6 +129,20 @@ def _pbf_windows(month: Month) -> str:
     return f"<ul class='windows'>{items}</ul>"
 
 
+def _unused(month: Month) -> str:
+    """The month's tracker files that feed no figure (superseded, copies, refused), if any."""
+    if month.unused is None or month.unused.empty:
+        return ""
+    items = "".join(
+        f"<li>{_e(row['fund'] or 'unknown fund')}: {_e(unused_sentence(row))}</li>"
+        for row in month.unused.to_dict("records")
+    )
+    return (
+        "<p id='unused-trackers'>Tracker files of this month not used for its figures "
+        f"(see marts.data_quality):</p><ul>{items}</ul>\n"
+    )
+
+
 def render_page(month: Month, charts: list[Chart], xlsx_name: str) -> str:
     """The whole page as text (UTF-8 when written)."""
     by_name = {chart.name: chart for chart in charts}
@@ -165,6 +180,7 @@ def render_page(month: Month, charts: list[Chart], xlsx_name: str) -> str:
         f"(data as of {_e(t['data_as_of'])}; sha256 <code>{_e(t['sha256'][:12])}</code>…)</li>"
         for t in month.provenance.rows()
     )
+    unused = _unused(month)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -190,7 +206,7 @@ marts.budget_breakdown, marts.monthly_changes, marts.donors) for the month endin
 <span id="warehouse-version">{_e(month.provenance.text())}</span>
 (recorded in marts.publications). Source trackers (this month's and last month's):</p>
 <ul>{sources}</ul>
-<p>The month's public tables in Excel: <a href="{_e(xlsx_name)}">{_e(xlsx_name)}</a>.</p>
+{unused}<p>The month's public tables in Excel: <a href="{_e(xlsx_name)}">{_e(xlsx_name)}</a>.</p>
 </footer>
 </body>
 </html>

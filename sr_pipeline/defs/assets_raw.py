@@ -86,9 +86,24 @@ def folder_rows(
             "revision": t.revision,
             "sha256": reader.sha256(t),
             "problem": None,
+            "copy_of": None,
         }
         for t in versions
     ]
+    for t in versions:  # the same content under other names: listed, not versions of their own
+        rows += [
+            {
+                "source_file": copy.name,
+                "path": str(copy.relative_to(folder)),
+                "fund": t.fund,
+                "report_date": t.report_date,
+                "revision": t.revision,
+                "sha256": reader.sha256(t),
+                "problem": None,
+                "copy_of": t.name,
+            }
+            for copy in t.copies
+        ]
     for refusal in refused:
         dated = recognise(refusal.path)  # a duplicate version still has a date and revision
         dated = dated if isinstance(dated, TrackerFile) else None
@@ -101,12 +116,11 @@ def folder_rows(
                 "revision": dated.revision if dated else None,
                 "sha256": None,
                 "problem": refusal.problem,
+                "copy_of": None,
             }
         )
-    df = pd.DataFrame(
-        rows,
-        columns=["source_file", "path", "fund", "report_date", "revision", "sha256", "problem"],
-    )
+    columns = ["source_file", "path", "fund", "report_date", "revision", "sha256", "problem"]
+    df = pd.DataFrame(rows, columns=[*columns, "copy_of"])
     df["report_date"] = pd.to_datetime(df["report_date"])
     df["revision"] = df["revision"].astype("Int64")
     return df
@@ -205,7 +219,7 @@ def raw_trackers(
                 "flagged": sum(len(r.rule_flags) for r in new if r.rule_flags is not None),
                 "structure_rows_skipped": ", ".join(
                     f"{kind}: {sum(r.rows_skipped.get(kind, 0) for r in new)}"
-                    for kind in ("blank", "group_header", "total")
+                    for kind in ("blank", "group_header", "total", "after_total")
                 ),
                 "refused": checks.markdown(pd.DataFrame({"problem": refusals})),
                 "source_file": chosen.name if chosen else "",

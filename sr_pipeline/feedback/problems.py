@@ -28,7 +28,7 @@ class Problem:
     """One line of the summary sheet, and the comment on one cell of the reproduced sheet."""
 
     sheet: str
-    row: int
+    row: int | None  # None: about the whole file (a copy of it under another name)
     column: str | None  # Excel letter; None for a row-level problem without a column
     header: str
     project_code: str | None
@@ -36,8 +36,14 @@ class Problem:
     message: str  # in the unit's language
     accepted: str
     suggestion: str | None
-    rejected: bool  # False: a business-rule flag (the row was loaded)
+    rejected: bool  # False: a business-rule flag (the row was loaded), or a note
     cell: str | None = None  # where the comment went, e.g. "C6" (set when reproduced)
+    noted: bool = False  # a reading note: the rows were read; the unit should know
+
+    @property
+    def outcome(self) -> str:
+        """The label key of what happened: ``rejected``, ``flagged`` or ``noted``."""
+        return "rejected" if self.rejected else "noted" if self.noted else "flagged"
 
 
 def feedback_counts(record: RecordedVersion) -> dict[str, int]:
@@ -126,7 +132,32 @@ def problems_of(record: RecordedVersion, reference: Reference, language: str) ->
         # sheet and row here, keeping the reader's order within a row.
         lines.sort(key=lambda p: (order.get(fold(p.sheet), len(order)), p.row))
         problems += lines
-    return problems
+    return problems + notes_of(record, language)
+
+
+def notes_of(record: RecordedVersion, language: str) -> list[Problem]:
+    """The reading notes (an unknown column, a subtotal, a merged range, a copy of the file
+    under another name), in ``language``: the rows were read, the unit should know."""
+    if record.notes is None or record.notes.empty:
+        return []
+    return [
+        Problem(
+            sheet=_text(row.get("sheet")) or "",
+            row=None if _missing(row.get("source_row")) else int(row["source_row"]),
+            column=_text(row.get("excel_column")),
+            header=_text(row.get("header")) or "",
+            project_code=None,
+            value=None,
+            message=_render(
+                row.get("note_code"), row.get("note_params"), language, _text(row.get("note"))
+            ),
+            accepted="",
+            suggestion=None,
+            rejected=False,
+            noted=True,
+        )  # fmt: skip
+        for row in record.notes.to_dict("records")
+    ]
 
 
 def _field(sheet: SheetContract | None, name: str | None) -> Field | None:
@@ -178,6 +209,9 @@ def _accepted(
     if code in ("budget_over_cap", "budget_over_cap_converted"):
         cap = money(float(params["cap"]), language)
         return accepted_text("budget_over_cap", language, cap=cap)
+    if code in ("budget_over_limit", "budget_over_limit_converted"):
+        limit = money(float(params["limit"]), language)
+        return accepted_text("budget_over_limit", language, limit=limit)
     if code == "amount_currency_agrees":
         column = currency_header(sheet) or "?"
         return accepted_text(code, language, currency=params.get("currency", ""), column=column)

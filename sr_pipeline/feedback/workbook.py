@@ -36,6 +36,7 @@ SUMMARY_HEADER_ROW = 8  # Excel row of the summary table's header (problems star
 FILL_REJECTED = "#FFC7CE"  # Excel's "Bad" red: the row was not loaded
 FILL_FLAGGED = "#FFEB9C"  # Excel's "Neutral" amber: loaded, but breaks a business rule
 FILL_SUGGESTION = "#C6EFCE"  # Excel's "Good" green
+FILL_NOTED = "#DDEBF7"  # a light blue: read as written, to know
 
 _EXCEL_MAX_ROWS = 1_048_576
 _EXCEL_MAX_TEXT = 32_767
@@ -84,7 +85,12 @@ class _Formats:
         "time": "hh:mm",
         "duration": "[h]:mm",
     }
-    FILLS = {"rejected": FILL_REJECTED, "flagged": FILL_FLAGGED, "suggestion": FILL_SUGGESTION}
+    FILLS = {
+        "rejected": FILL_REJECTED,
+        "flagged": FILL_FLAGGED,
+        "noted": FILL_NOTED,
+        "suggestion": FILL_SUGGESTION,
+    }
 
     def __init__(self, book: xlsxwriter.Workbook) -> None:
         self.book = book
@@ -178,6 +184,8 @@ def _write_summary(
         sheet.write_string(2, 0, label("note", language))
         sheet.write_string(3, 0, label("legend_rejected", language), formats.get(fill="rejected"))
         sheet.write_string(4, 0, label("legend_flagged", language), formats.get(fill="flagged"))
+        if any(p.noted for p in problems):
+            sheet.write_string(4, 6, label("legend_noted", language), formats.get(fill="noted"))
     if note:
         sheet.write_string(5, 0, note, formats.get(bold=True))
     # Where the unit's next file should start from (the template of its fund, its language).
@@ -204,7 +212,7 @@ def _write_summary(
     links = 0
     for problem in problems[:room]:
         row += 1
-        outcome = "rejected" if problem.rejected else "flagged"
+        outcome = problem.outcome
         cells = (
             problem.sheet, problem.row, problem.project_code, problem.column, problem.header,
             problem.value, problem.message, problem.accepted, problem.suggestion,
@@ -284,7 +292,8 @@ def _reproduce(
     so each row's comments are written before the next row)."""
     by_row: dict[int, list[Problem]] = defaultdict(list)
     for problem in problems:
-        by_row[problem.row].append(problem)
+        if problem.row is not None:
+            by_row[problem.row].append(problem)
     # As in the reader: calamine's rows start at row 1, its columns at the first used one.
     offset = source.start[1] if source.height else 0
     rows = source.iter_rows()
@@ -360,9 +369,10 @@ class _SheetWriter:
             here = cells.get(col, [])
             fill = None
             if here:
-                fill = "rejected" if any(p.rejected for p in here) else "flagged"
+                outcomes = {p.outcome for p in here}
+                fill = next(o for o in ("rejected", "flagged", "noted") if o in outcomes)
                 for problem in here:  # a flag's value is the cell's (dq.rule_flags has none)
-                    if not problem.rejected and problem.column and problem.value is None:
+                    if problem.outcome == "flagged" and problem.column and problem.value is None:
                         problem.value = None if _empty(value) else show(value, 200)
             _write_value(self.target, self.formats, r, col, value, fill, bold)
         for col, here in cells.items():
@@ -387,7 +397,7 @@ class _SheetWriter:
 
 
 def _comment(problem: Problem, language: str) -> str:
-    outcome = label("rejected" if problem.rejected else "flagged", language)
+    outcome = label(problem.outcome, language)
     lines = [outcome[:1].upper() + outcome[1:]]
     message = problem.message
     if problem.column is None:  # commented away from its column: say which one

@@ -23,7 +23,7 @@ from sr_pipeline.feedback import FEEDBACK_SUFFIX
 from sr_pipeline.feedback_text import label
 from sr_pipeline.reader import column_letter
 from sr_pipeline.reference import Reference, fund_facts, load_reference
-from sr_pipeline.rules import QIP_BUDGET_CAP_USD, QIP_MAX_MONTHS
+from sr_pipeline.rules import QIP_BUDGET_CAP_USD, QIP_BUDGET_LIMIT_USD, QIP_MAX_MONTHS
 from sr_pipeline.templates.shape import shape_formula
 from sr_pipeline.templates.text import fund_words, meaning, words
 from sr_pipeline.wording import MONTH_NAMES
@@ -427,6 +427,7 @@ def _rules(sheet_contract: SheetContract, sheet: SheetSpec, language: str) -> li
         headers,
         completed=display_label("status", "completed", language),
         cap=_money(QIP_BUDGET_CAP_USD, language),
+        ceiling=_money(QIP_BUDGET_LIMIT_USD, language),
         limit=QIP_MAX_MONTHS,
     )
     out = []

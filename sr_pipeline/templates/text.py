@@ -282,6 +282,16 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "An amount that names a currency ('USD 41,970') names the row's own currency.",
         "fr": "Un montant qui mentionne une devise (« 41 970 USD ») mentionne celle de la ligne.",
     },
+    "rule:approval_not_after_report_date": {
+        "en": "'{approval_date}' is on or before the report date of the tracker.",
+        "fr": "« {approval_date} » est égale ou antérieure à la date de situation du suivi.",
+    },
+    "rule:budget_within_ten_times_cap": {
+        "en": "'{budget}' is at most {ceiling} USD after conversion (ten times the ceiling): "
+        "above that, the amount is taken for one whose currency is missing.",
+        "fr": "« {budget} » vaut au plus {ceiling} USD après conversion (dix fois le plafond) : "
+        "au-delà, le montant est pris pour un montant dont la devise manque.",
+    },
     "conversion": {
         "en": "'{amount}' is converted to USD at the UN operational rate of exchange of the "
         "month of '{date}'{override}.",

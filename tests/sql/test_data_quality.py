@@ -60,7 +60,7 @@ def test_a_refused_version_has_its_line_before_any_month_is_built() -> None:
     )
     w.version("QIP", JUNE, refused=title)
     w.con.execute(
-        "INSERT INTO raw.tracker_folder VALUES (?, ?, 'TF', ?, 1, NULL, ?)",
+        "INSERT INTO raw.tracker_folder VALUES (?, ?, 'TF', ?, 1, NULL, ?, NULL)",
         ["TF_Project_Tracker_Jun2018.xlsx", "a/TF_Project_Tracker_Jun2018.xlsx", JUNE,
          "TF_Project_Tracker_Jun2018.xlsx: several files claim the same report date and "
          "revision (a/..., b/...)"],
@@ -76,3 +76,19 @@ def test_a_refused_version_has_its_line_before_any_month_is_built() -> None:
          "TF_Project_Tracker_Jun2018.xlsx: several files claim the same report date and "
          "revision (a/..., b/...)"),
     ]  # fmt: skip
+
+
+def test_a_version_read_then_replaced_by_its_v2_is_superseded_not_loaded() -> None:
+    # June was read and built from its first version; then the unit sent a _v2 and June was
+    # built again. The first version, read once, feeds no month any more: it says so and names
+    # the file that replaced it, rather than "loaded" with no month.
+    w = Warehouse()
+    w.version("QIP", JUNE)
+    w.version("QIP", JUNE, revision=2)
+    w.build(JUNE)
+    assert w.rows(
+        "SELECT source_file, status, superseded_by, months_used FROM marts.data_quality"
+    ) == [
+        ("QIPs_Suivi_2018-06-30.xlsx", "superseded", "QIPs_Suivi_2018-06-30_v2.xlsx", 0),
+        ("QIPs_Suivi_2018-06-30_v2.xlsx", "loaded", None, 1),
+    ]

@@ -26,7 +26,7 @@ def load(w: Warehouse, path: Path) -> None:
     tracker = recognise(path)
     result = read_tracker(tracker)
     w.con.execute(
-        "INSERT INTO raw.tracker_folder VALUES (?, ?, ?, ?, ?, ?, NULL)",
+        "INSERT INTO raw.tracker_folder VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
         [tracker.name, tracker.name, tracker.fund, tracker.report_date, tracker.revision,
          result.sha256],
     )  # fmt: skip

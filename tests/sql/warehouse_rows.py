@@ -48,7 +48,7 @@ class Warehouse:
         sha = hashlib.sha256(name.encode()).hexdigest()
         if in_folder:
             self.con.execute(
-                "INSERT INTO raw.tracker_folder VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                "INSERT INTO raw.tracker_folder VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
                 [name, f"{fund}/{name}", fund, report_date, revision, sha],
             )
         if read:
@@ -63,7 +63,7 @@ class Warehouse:
     def unrecognised(self, name: str, problem: str) -> None:
         """A file discovery refused without knowing its fund or date."""
         self.con.execute(
-            "INSERT INTO raw.tracker_folder VALUES (?, ?, NULL, NULL, NULL, NULL, ?)",
+            "INSERT INTO raw.tracker_folder VALUES (?, ?, NULL, NULL, NULL, NULL, ?, NULL)",
             [name, name, problem],
         )
 

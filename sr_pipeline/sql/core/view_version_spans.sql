@@ -17,6 +17,7 @@ WITH versions AS (
         coalesce(folder.problem, files.refused) AS refusal
     FROM raw.tracker_folder AS folder
     LEFT JOIN raw.tracker_files AS files ON files.sha256 = folder.sha256
+    WHERE folder.copy_of IS NULL  -- a copy under another name is its version, listed once
 ),
 ordered AS (
     SELECT

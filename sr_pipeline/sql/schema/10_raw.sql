@@ -28,11 +28,13 @@ CREATE TABLE IF NOT EXISTS raw.tracker_folder (
     report_date DATE,
     revision INTEGER,
     sha256 VARCHAR,
-    problem VARCHAR
+    problem VARCHAR,
+    copy_of VARCHAR
 );
 COMMENT ON TABLE raw.tracker_folder IS 'The trackers folder as last scanned: every file found, recognised or refused at discovery. Snapshots choose among these versions only.';
 COMMENT ON COLUMN raw.tracker_folder.path IS 'Path relative to the trackers folder (SR_TRACKERS_DIR).';
-COMMENT ON COLUMN raw.tracker_folder.problem IS 'Why discovery refused the file (unrecognised name, not .xlsx, duplicate version); NULL for a tracker version.';
+COMMENT ON COLUMN raw.tracker_folder.problem IS 'Why discovery refused the file (unrecognised name, not .xlsx, a month not written as the contract writes it, a report date later than the day of reading, two different files claiming one version); NULL for a tracker version.';
+COMMENT ON COLUMN raw.tracker_folder.copy_of IS 'For a file whose content is identical to a version of the same report date and revision under another name (an archived copy, a _v1 beside the plain name): that version''s file name. A copy is no version of its own: it is read once, as that version.';
 
 CREATE TABLE IF NOT EXISTS raw.qip_projects (
     sha256 VARCHAR NOT NULL,
@@ -88,3 +90,13 @@ CREATE TABLE IF NOT EXISTS raw.rule_flags (
     field VARCHAR, detail_code VARCHAR, detail_params VARCHAR, excel_column VARCHAR, header VARCHAR
 );
 COMMENT ON TABLE raw.rule_flags IS 'Business-rule breaches of accepted rows of each tracker version (the row still counts).';
+
+CREATE TABLE IF NOT EXISTS raw.reading_notes (
+    sha256 VARCHAR NOT NULL,
+    fund VARCHAR, source_file VARCHAR, sheet VARCHAR, source_row INTEGER, excel_column VARCHAR,
+    header VARCHAR, note_code VARCHAR, note_params VARCHAR, note VARCHAR
+);
+COMMENT ON TABLE raw.reading_notes IS 'What the reader did with each tracker version''s layout that the unit should know, the rows being read all the same: a column the contract does not know (note_code unknown_column, unnamed_column), a total row read past as a subtotal (subtotal_row), a merged range whose value counts for every row it covers (merged_cells).';
+COMMENT ON COLUMN raw.reading_notes.source_row IS 'The Excel row the note is about (an unknown column: its header row); NULL when about no row.';
+COMMENT ON COLUMN raw.reading_notes.note_code IS 'The note as a stable message code (the feedback workbook renders it in the unit''s language from note_params).';
+COMMENT ON COLUMN raw.reading_notes.note IS 'The note in English.';
