@@ -38,6 +38,7 @@ class Problem:
     suggestion: str | None
     rejected: bool  # False: a business-rule flag (the row was loaded)
     cell: str | None = None  # where the comment went, e.g. "C6" (set when reproduced)
+    field: str | None = None  # the contract's field name (the portal's API reports it)
 
 
 def feedback_counts(record: RecordedVersion) -> dict[str, int]:
@@ -120,6 +121,7 @@ def problems_of(record: RecordedVersion, reference: Reference, language: str) ->
                 accepted=accepted,
                 suggestion=suggestion,
                 rejected=rejected,
+                field=field.name if field is not None else _text(row.get("field")),
             )
             lines.append(problem)
         # Rejections come in the reader's order (by row, then field); flags by rule: both by
