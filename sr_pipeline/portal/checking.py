@@ -178,17 +178,23 @@ def _would_be_figures(con, read, as_of: date) -> list[dict[str, Any]]:
 
 
 def run_check(
-    upload: Path, folder: Path, account_fund: str, trackers_dir: Path, timeout: float | None = None
+    upload: Path,
+    folder: Path,
+    account_fund: str,
+    trackers_dir: Path,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
 ) -> dict[str, Any]:
     """Check ``upload`` in a child process with time and memory limits; what it found, or a
     refusal saying the check went over its limits."""
     timeout = CHECK_SECONDS if timeout is None else timeout
+    memory_mb = CHECK_MEMORY_MB if memory_mb is None else memory_mb
     request = folder / "request.json"
     request.write_text(
         json.dumps(
             {
                 "upload": str(upload), "folder": str(folder), "account_fund": account_fund,
-                "trackers_dir": str(trackers_dir), "memory_mb": CHECK_MEMORY_MB,
+                "trackers_dir": str(trackers_dir), "memory_mb": memory_mb,
                 "cpu_seconds": max(1, int(timeout)),
             }
         )
@@ -202,7 +208,7 @@ def run_check(
     result_file = folder / "result.json"
     if done.returncode != 0 or not result_file.is_file():
         (folder / "worker.log").write_bytes(done.stdout + done.stderr)
-        return _over_limits(account_fund, language, f"{CHECK_MEMORY_MB} MB, {timeout:.0f} s")
+        return _over_limits(account_fund, language, f"{memory_mb} MB, {timeout:.0f} s")
     return json.loads(result_file.read_text())
 
 

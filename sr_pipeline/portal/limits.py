@@ -1,11 +1,15 @@
 """Uploads over 25 MB get 413, before the body is read.
 
-A request that announces a larger body (``Content-Length``) is answered at once; one that
-does not (chunked) is counted as it streams in and stopped at the limit. Every file part is
-written to a temporary file on disk as it arrives (never held whole in memory).
+A request that announces a larger body (``Content-Length``) is answered at once
+(:class:`UploadLimitMiddleware`); one that does not (``Transfer-Encoding: chunked``) is
+spooled to a temporary file as it streams in and stopped at the limit (:func:`limit_body`,
+around the WSGI application: Django itself reads no body without a length). Every file part
+is written to a temporary file on disk as it arrives (never held whole in memory).
 """
 
 from __future__ import annotations
+
+import tempfile
 
 from django.conf import settings
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
@@ -54,3 +58,28 @@ class UploadLimitMiddleware:
         if isinstance(exception, UploadTooLarge):
             return too_large(request)
         return None
+
+
+def limit_body(application, limit: int | None = None):
+    """WSGI: a body sent without a length is read here, at most ``limit`` bytes (413 past
+    it), and handed on with its length, so Django parses it like any other."""
+
+    def wrapped(environ, start_response):
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if not chunked or environ.get("CONTENT_LENGTH"):
+            return application(environ, start_response)
+        most = limit if limit is not None else settings.MAX_UPLOAD_BYTES + 64 * 1024
+        spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)
+        size = 0
+        while block := environ["wsgi.input"].read(1 << 16):
+            size += len(block)
+            if size > most:
+                spool.close()
+                start_response("413 Request Entity Too Large", [("Content-Type", "text/plain")])
+                return [b"upload larger than 25 MB / fichier de plus de 25 Mo"]
+            spool.write(block)
+        spool.seek(0)
+        environ = {**environ, "wsgi.input": spool, "CONTENT_LENGTH": str(size)}
+        return application(environ, start_response)
+
+    return wrapped

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -142,8 +143,8 @@ def state(submission: Submission, language: str) -> dict[str, Any]:
     bulletins), or refused by the build."""
     found = _published("reads/portal_version_state", {"sha256": submission.sha256})
     row = None if found is None or found.empty else found.iloc[0]
-    months = [] if row is None else sorted(row["months"] or [])
-    bulletins = [] if row is None else sorted(row["bulletins"] or [])
+    months = [] if row is None else _dates(row["months"])
+    bulletins = [] if row is None else _dates(row["bulletins"])
     if bulletins:
         key, shown = "published", bulletins
     elif months:
@@ -163,6 +164,13 @@ def state(submission: Submission, language: str) -> dict[str, Any]:
         "months": [d.isoformat() for d in months],
         "bulletins": [d.isoformat() for d in bulletins],
     }
+
+
+def _dates(values) -> list[date]:
+    """A DuckDB list of dates as a frame cell (None, or an array of datetime64)."""
+    if values is None:
+        return []
+    return sorted(pd.Timestamp(v).date() for v in values)
 
 
 def published_figures(fund: str | None, as_of: str | None) -> tuple[str | None, dict]:

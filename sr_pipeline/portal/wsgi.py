@@ -5,4 +5,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sr_pipeline.portal.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from sr_pipeline.portal.limits import limit_body  # noqa: E402 - needs the settings above
+
+application = limit_body(django_application)
