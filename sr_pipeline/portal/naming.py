@@ -25,9 +25,9 @@ from sr_pipeline.contracts import CONTRACTS
 from sr_pipeline.discovery import recognise
 from sr_pipeline.model import TrackerFile
 from sr_pipeline.safety import sha256_of
+from sr_pipeline.templates.spec import tracker_file_name
 from sr_pipeline.text import fold
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 RECEIVED_FOLDER = "received"  # under the trackers folder: received/<FUND>/<contract name>
 
 
@@ -42,16 +42,9 @@ def sheet_names(path: Path) -> list[str]:
 
 
 def contract_name(fund: str, report_date: date, revision: int) -> str:
-    """``QIPs_Suivi_2018-06-30.xlsx``, ``TF_Project_Tracker_Jun2018_v2.xlsx``, ... (the form of
-    ``Contract.file_name``), checked against the contract's own pattern."""
-    contract = CONTRACTS[fund]
-    stem = contract.file_name.removesuffix(".xlsx")
-    stem = (
-        stem.replace("<YYYY-MM-DD>", report_date.isoformat())
-        .replace("<YYYYMMDD>", report_date.strftime("%Y%m%d"))
-        .replace("<Mon><YYYY>", f"{_MONTHS[report_date.month - 1]}{report_date.year}")
-    )
-    name = f"{stem}_v{revision}.xlsx" if revision > 1 else f"{stem}.xlsx"
+    """``QIPs_Suivi_2018-06-30.xlsx``, ``TF_Project_Tracker_Jun2018_v2.xlsx``, ... (the names
+    the templates tell the units to use), read back by the pipeline's recogniser."""
+    name = tracker_file_name(fund, report_date, f"v{revision}" if revision > 1 else "")
     tracker = recognise(Path(name))
     if not isinstance(tracker, TrackerFile) or (tracker.fund, tracker.revision) != (
         fund,
