@@ -4,6 +4,8 @@ account's fund's language; without a session every page redirects to sign-in."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from sr_pipeline.messages import month_term
 from sr_pipeline.portal import service
 from sr_pipeline.portal.checking import language_of
 from sr_pipeline.portal.text import label, labels
+from sr_pipeline.wording import long_date, money
 
 
 def _context(request: HttpRequest, **extra) -> dict:
@@ -74,9 +77,18 @@ def _check_context(request: HttpRequest, check, message: str | None = None) -> d
     language = language_of(service.account_of(request.user).fund)
     published_as_of, published = service.published_figures(result["fund"], result["as_of"])
     figures = [
-        {"figure": f["figure"], "value": f["value"], "published": published.get(f["figure"])}
+        {
+            "figure": f["figure"],
+            "value": money(f["value"], language),
+            "published": _shown(published.get(f["figure"]), language),
+        }
         for f in result["figures"]
     ]
+    report_date = (
+        long_date(date.fromisoformat(result["report_date"]), language)
+        if result["report_date"]
+        else None
+    )
     submission = check.submissions.first()
     month = None
     if result["as_of"]:
@@ -108,7 +120,7 @@ def _check_context(request: HttpRequest, check, message: str | None = None) -> d
         figures_heading=label("figures_heading", language, month=month) if month else None,
         published_heading=label("published", language, as_of=published_as_of or "-"),
         published_as_of=published_as_of,
-        confirm=label("confirm", language, report_date=result["report_date"]),
+        confirm=label("confirm", language, report_date=report_date),
         submission=submission,
         state=service.state(submission, language) if submission else None,
         sent=label("sent", language, file=submission.stored_as) if submission else None,
@@ -116,6 +128,10 @@ def _check_context(request: HttpRequest, check, message: str | None = None) -> d
         result_heading=label("result_heading", language, file=check.upload_name),
         has_feedback=service.feedback_file(check) is not None,
     )
+
+
+def _shown(value: float | None, language: str) -> str:
+    return "" if value is None else money(value, language)
 
 
 @login_required
