@@ -8,7 +8,7 @@ check's folder: ``reader.read_tracker``, the raw record (``raw.insert_version`` 
 ``load_version`` into an in-memory DuckDB), ``feedback.problems_of`` and ``write_feedback``,
 and the month's snapshot and marts SQL for the figures this file would give. Nothing is
 written to the trackers folder. :func:`run_check` is the portal's side: it starts the child
-with its limits and reads what it wrote.
+(``sr_pipeline.portal.worker``) with its limits and reads what it wrote.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from calendar import monthrange
 from dataclasses import asdict
 from datetime import date
@@ -27,6 +25,7 @@ from typing import Any
 from sr_pipeline.contracts import CONTRACTS
 from sr_pipeline.messages import Message
 from sr_pipeline.portal.naming import contract_name, funds_in, next_revision, sheet_names
+from sr_pipeline.portal.worker import check_in_child
 
 CHECK_SECONDS = float(os.environ.get("SR_PORTAL_CHECK_SECONDS", "120"))
 CHECK_MEMORY_MB = int(os.environ.get("SR_PORTAL_CHECK_MEMORY_MB", "3072"))
@@ -199,15 +198,12 @@ def run_check(
             }
         )
     )  # fmt: skip
-    argv = [sys.executable, "-m", "sr_pipeline.portal.worker", str(request)]
     language = language_of(account_fund)
-    try:
-        done = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
+    exit_code = check_in_child(request, timeout)
+    if exit_code is None:
         return _over_limits(account_fund, language, f"{timeout:.0f} s")
     result_file = folder / "result.json"
-    if done.returncode != 0 or not result_file.is_file():
-        (folder / "worker.log").write_bytes(done.stdout + done.stderr)
+    if exit_code != 0 or not result_file.is_file():
         return _over_limits(account_fund, language, f"{memory_mb} MB, {timeout:.0f} s")
     return json.loads(result_file.read_text())
 
