@@ -19,6 +19,10 @@
 | ``SR_PROXY_PORT`` | 8080 | nginx → the webserver, for editors |
 | ``SR_PROXY_VIEW_PORT`` | 8081 | nginx → the read-only webserver, for viewers |
 | ``SR_STOP_RUN_TIMEOUT`` | 120 | seconds ``stop`` lets a run in progress finish |
+| ``SR_PORTAL_PORT`` | 8090 | the fund units' portal (gunicorn, on 127.0.0.1) |
+| ``SR_PROXY_PORTAL_PORT`` | 8082 | nginx → the portal (its own accounts: no htpasswd) |
+| ``SR_PORTAL_DIR`` | ``.service/portal`` | the portal's uploads being checked, secret key |
+| ``SR_PORTAL_DB_URL`` | (private cluster) | the portal's PostgreSQL database, if not private |
 
 ``SR_TRACKERS_DIR``, ``SR_WAREHOUSE`` (with ``SR_LAKE_DATA`` and ``SR_WORK_DIR`` for a lake)
 and the alert settings (``SR_SMTP_*``, ``SR_ALERT_*``) are passed to every process unchanged.
@@ -67,6 +71,9 @@ class ServiceConfig:
     proxy_port: int
     proxy_view_port: int
     stop_run_timeout: float
+    portal_port: int = 8090
+    proxy_portal_port: int = 8082
+    portal_dir: Path = Path(".service/portal")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServiceConfig:
@@ -95,6 +102,9 @@ class ServiceConfig:
             proxy_port=int(get("SR_PROXY_PORT", "8080")),
             proxy_view_port=int(get("SR_PROXY_VIEW_PORT", "8081")),
             stop_run_timeout=float(get("SR_STOP_RUN_TIMEOUT", "120")),
+            portal_port=int(get("SR_PORTAL_PORT", "8090")),
+            proxy_portal_port=int(get("SR_PROXY_PORTAL_PORT", "8082")),
+            portal_dir=_path(get("SR_PORTAL_DIR", str(service_dir / "portal"))),
         )
 
     @property
@@ -116,6 +126,10 @@ class ServiceConfig:
     @property
     def proxy_enabled(self) -> bool:
         return self.proxy_htpasswd is not None
+
+    @property
+    def portal_url(self) -> str:
+        return f"http://127.0.0.1:{self.portal_port}"
 
     @property
     def ui_url(self) -> str:

@@ -29,6 +29,8 @@ def render_site(config: ServiceConfig) -> str:
         "UI_HOST": "127.0.0.1" if config.ui_host in ("0.0.0.0", "") else config.ui_host,
         "UI_PORT": str(config.ui_port),
         "READONLY_PORT": str(config.readonly_port),
+        "PROXY_PORTAL_PORT": str(config.proxy_portal_port),
+        "PORTAL_PORT": str(config.portal_port),
     }
     text = SITE_TEMPLATE.read_text()
     for name, value in values.items():

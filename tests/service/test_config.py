@@ -72,6 +72,8 @@ def test_rendered_workspace_and_nginx_site(tmp_path):
             "SR_PROXY_HTPASSWD": str(editors),
             "SR_PROXY_PORT": "8100",
             "SR_PROXY_VIEW_PORT": "8101",
+            "SR_PROXY_PORTAL_PORT": "8102",
+            "SR_PORTAL_PORT": "8190",
         }
     )
     stack.render(config)
@@ -84,5 +86,8 @@ def test_rendered_workspace_and_nginx_site(tmp_path):
     assert "listen 127.0.0.1:8100;" in site and "listen 127.0.0.1:8101;" in site
     assert "proxy_pass http://127.0.0.1:3100;" in site
     assert "proxy_pass http://127.0.0.1:3101;" in site
-    # The viewers' file defaults to the editors' one.
+    # The viewers' file defaults to the editors' one; the portal has its own accounts.
     assert site.count(f"auth_basic_user_file {editors};") == 2
+    portal_door = site[site.index("listen 127.0.0.1:8102;") :]
+    assert "proxy_pass http://127.0.0.1:8190;" in portal_door
+    assert "client_max_body_size 25m;" in portal_door
