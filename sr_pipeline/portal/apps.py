@@ -1,3 +1,5 @@
+"""The portal as a Django application (its models, migrations and templates)."""
+
 from django.apps import AppConfig
 
 
