@@ -9,7 +9,6 @@ A submission's state comes from the published warehouse (read-only, as an analys
 
 from __future__ import annotations
 
-import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -159,7 +158,7 @@ def state(submission: Submission, language: str) -> dict[str, Any]:
     words = ", ".join(month_term(d.year * 100 + d.month).render(language) for d in shown)
     text = label(f"state:{key}", language, months=words, file=submission.stored_as)
     return {
-        "state": "built" if key == "read" else key,
+        "state": "received" if key == "read" else key,
         "text": text,
         "months": [d.isoformat() for d in months],
         "bulletins": [d.isoformat() for d in bulletins],
@@ -182,7 +181,3 @@ def published_figures(fund: str | None, as_of: str | None) -> tuple[str | None, 
         return None, {}
     month = found["as_of"].iloc[0]
     return month.date().isoformat(), dict(zip(found["figure"], found["value"], strict=True))
-
-
-def remove_upload(check: Check) -> None:
-    shutil.rmtree(check_folder(check.id), ignore_errors=True)
