@@ -88,6 +88,11 @@ LABELS: dict[str, dict[str, str]] = {
     "result": {"en": "Result", "fr": "Résultat"},
     "state": {"en": "State", "fr": "État"},
     "not_sent": {"en": "checked, not sent", "fr": "contrôlé, non envoyé"},
+    "outcome": {
+        "en": "{rejected} rejected, {flagged} flagged, of {read} rows",
+        "fr": "{rejected} rejetées, {flagged} signalées, sur {read} lignes",
+    },
+    "outcome_refused": {"en": "refused", "fr": "refusé"},
     "state:received": {
         "en": "received as {file}, waiting for the build",
         "fr": "reçu sous {file}, en attente du calcul",

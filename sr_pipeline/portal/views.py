@@ -61,9 +61,22 @@ def checks(request: HttpRequest) -> HttpResponse:
     history = []
     for check in service.visible_checks(request.user)[:100]:
         submission = check.submissions.first()
+        result = check.result
+        outcome = (
+            label("outcome_refused", language)
+            if check.refused
+            else label(
+                "outcome",
+                language,
+                rejected=result["rows_rejected"],
+                flagged=result["rows_flagged"],
+                read=result["rows_read"],
+            )  # fmt: skip
+        )
         history.append(
             {
                 "check": check,
+                "outcome": outcome,
                 "state": service.state(submission, language)["text"]
                 if submission
                 else label("not_sent", language),
@@ -90,10 +103,7 @@ def _check_context(request: HttpRequest, check, message: str | None = None) -> d
         else None
     )
     submission = check.submissions.first()
-    month = None
-    if result["as_of"]:
-        year, month_number = int(result["as_of"][:4]), int(result["as_of"][5:7])
-        month = month_term(year * 100 + month_number).render(language)
+    month = _month_words(result["as_of"], language)
     return _context(
         request,
         check=check,
@@ -102,7 +112,7 @@ def _check_context(request: HttpRequest, check, message: str | None = None) -> d
             "identity",
             language,
             fund=result["fund"],
-            report_date=result["report_date"],
+            report_date=report_date,
             file=result["file"],
         )
         if result["file"]
@@ -118,7 +128,9 @@ def _check_context(request: HttpRequest, check, message: str | None = None) -> d
         ),  # fmt: skip
         figures=figures,
         figures_heading=label("figures_heading", language, month=month) if month else None,
-        published_heading=label("published", language, as_of=published_as_of or "-"),
+        published_heading=label(
+            "published", language, as_of=_month_words(published_as_of, language) or "-"
+        ),
         published_as_of=published_as_of,
         confirm=label("confirm", language, report_date=report_date),
         submission=submission,
@@ -128,6 +140,13 @@ def _check_context(request: HttpRequest, check, message: str | None = None) -> d
         result_heading=label("result_heading", language, file=check.upload_name),
         has_feedback=service.feedback_file(check) is not None,
     )
+
+
+def _month_words(as_of: str | None, language: str) -> str | None:
+    """``2018-06-30`` as "June 2018" / "juin 2018"."""
+    if not as_of:
+        return None
+    return month_term(int(as_of[:4]) * 100 + int(as_of[5:7])).render(language)
 
 
 def _shown(value: float | None, language: str) -> str:
