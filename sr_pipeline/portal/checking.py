@@ -101,6 +101,7 @@ def check_upload(upload: Path, folder: Path, account_fund: str, trackers_dir: Pa
     read = read_tracker(recognise(named))
     result.update(file=name, report_date=report_date.isoformat(), revision=revision)
     result.update(_as_the_pipeline_sees_it(read, folder, language))
+    named.unlink()  # the feedback is written; the upload itself is kept for sending
     return result
 
 
