@@ -125,22 +125,33 @@ def submit(check: Check, user) -> Submission:
     )  # fmt: skip
 
 
-def _published(query: str, params: dict[str, Any]):
-    """A query on the published warehouse, or None when nothing is published yet."""
+def _published(queries: list[tuple[str, dict[str, Any]]]) -> list:
+    """Queries on the published warehouse, through one read-only connection; None for each
+    when nothing is published yet."""
     target = sr_settings.warehouse()
     if target.published is not None and not target.published.exists():
-        return None
+        return [None] * len(queries)
     try:
         with target.read_published() as con:
-            return frame(con, query, params)
+            return [frame(con, query, params) for query, params in queries]
     except (duckdb.IOException, duckdb.CatalogException):
-        return None
+        return [None] * len(queries)
+
+
+def states(submissions: list[Submission], language: str) -> list[dict[str, Any]]:
+    """Where each submission stands (one connection to the published warehouse for all)."""
+    queries = [("reads/portal_version_state", {"sha256": s.sha256}) for s in submissions]
+    results = _published(queries)
+    return [_state(s, found, language) for s, found in zip(submissions, results, strict=True)]
 
 
 def state(submission: Submission, language: str) -> dict[str, Any]:
     """Where a submission stands: received, built (the months it feeds), published (the
     bulletins), or refused by the build."""
-    found = _published("reads/portal_version_state", {"sha256": submission.sha256})
+    return states([submission], language)[0]
+
+
+def _state(submission: Submission, found, language: str) -> dict[str, Any]:
     row = None if found is None or found.empty else found.iloc[0]
     months = [] if row is None else _dates(row["months"])
     bulletins = [] if row is None else _dates(row["bulletins"])
@@ -176,7 +187,7 @@ def published_figures(fund: str | None, as_of: str | None) -> tuple[str | None, 
     """The last published figures of the fund for that month (or the latest month before)."""
     if not fund or not as_of:
         return None, {}
-    found = _published("reads/portal_published_figures", {"fund": fund, "as_of": as_of})
+    (found,) = _published([("reads/portal_published_figures", {"fund": fund, "as_of": as_of})])
     if found is None or found.empty:
         return None, {}
     month = found["as_of"].iloc[0]

@@ -59,8 +59,11 @@ def checks(request: HttpRequest) -> HttpResponse:
             check = service.new_check(request.user, uploaded)
             return redirect("portal:check", check_id=check.id)
     history = []
-    for check in service.visible_checks(request.user)[:100]:
-        submission = check.submissions.first()
+    shown = list(service.visible_checks(request.user)[:100])
+    sent = {c.id: c.submissions.first() for c in shown}
+    sent = {check_id: s for check_id, s in sent.items() if s is not None}
+    found = dict(zip(sent, service.states(list(sent.values()), language), strict=True))
+    for check in shown:
         result = check.result
         outcome = (
             label("outcome_refused", language)
@@ -73,15 +76,8 @@ def checks(request: HttpRequest) -> HttpResponse:
                 read=result["rows_read"],
             )  # fmt: skip
         )
-        history.append(
-            {
-                "check": check,
-                "outcome": outcome,
-                "state": service.state(submission, language)["text"]
-                if submission
-                else label("not_sent", language),
-            }
-        )
+        where = found[check.id]["text"] if check.id in found else label("not_sent", language)
+        history.append({"check": check, "outcome": outcome, "state": where})
     return render(request, "portal/checks.html", _context(request, history=history, error=error))
 
 
