@@ -22,8 +22,9 @@ BULLETIN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 DEBIAN_PACKAGES := $(SERVICE_PACKAGES) $(BULLETIN_PACKAGES) chromium libreoffice-calc-nogui \
 	poppler-utils openssl iproute2 python3
 
-.PHONY: setup debian-packages service-packages bulletin-packages browser demo ui serve serve-stop serve-status \
-	test lint format demo-trackers bench bench-month mutation clean templates
+.PHONY: setup debian-packages service-packages bulletin-packages browser demo ui serve serve-stop \
+	serve-status test lint format demo-trackers bench bench-month mutation clean templates \
+	portal portal-stop bench-portal
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +86,14 @@ serve-stop:
 serve-status:
 	DAGSTER_HOME=$(SERVICE_DAGSTER_HOME) $(BIN)/python -m sr_pipeline.service status
 
+## The fund units' portal on http://127.0.0.1:$${SR_PORTAL_PORT:-8090} (embedded SQLite store in
+## .portal/); add accounts with python -m sr_pipeline.portal add-user. portal-stop stops it.
+portal: setup
+	$(BIN)/python -m sr_pipeline.portal start
+
+portal-stop:
+	$(BIN)/python -m sr_pipeline.portal stop
+
 ## Lint, format check and the whole test suite.
 test: setup debian-packages
 	$(BIN)/ruff check .
@@ -106,6 +115,10 @@ demo-trackers: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_reader.py
 
+## How long the portal takes to check a demo-size and a 100,000-row tracker (README, Portal).
+bench-portal: setup
+	$(BIN)/python benchmarks/bench_portal.py
+
 ## The performance table in one run (benchmarks/bench_month.py: month, memory, floor, backfill,
 ## rows and versions scaling, DuckLake against file; ~20 minutes on 2 cores). Pass options with
 ## BENCH_ARGS, e.g. make bench-month BENCH_ARGS=--quick (one repeat, a few minutes).
@@ -118,4 +131,4 @@ mutation: setup
 	$(BIN)/python benchmarks/mutation.py
 
 clean:
-	rm -rf $(VENV) $(DAGSTER_HOME) warehouse/*.duckdb *.egg-info
+	rm -rf $(VENV) $(DAGSTER_HOME) warehouse/*.duckdb *.egg-info .portal

@@ -394,6 +394,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "plusieurs fichiers ont la même date de situation et la même révision ({names}) ; "
         "n'en gardez qu'un, ou ajoutez le suffixe _v2 à la correction",
     },
+    # --- the portal: what a check or a submission says about the file as a whole ---
+    "portal_wrong_fund": {
+        "en": "this workbook is a {found} tracker; this account may check and send {allowed} "
+        "trackers only",
+        "fr": "ce classeur est un suivi {found} ; ce compte ne peut contrôler et envoyer que des "
+        "suivis {allowed}",
+    },
+    "portal_fund_unknown": {
+        "en": "no sheet of this workbook is a tracker's data sheet ({expected}); sheets found: "
+        "{found}",
+        "fr": "aucune feuille de ce classeur n'est la feuille de données d'un suivi ({expected}) ; "
+        "feuilles trouvées : {found}",
+    },
+    "portal_over_limits": {
+        "en": "checking this file went over the limits of a check ({limit}); a tracker that "
+        "size cannot be right: send it to the data team",
+        "fr": "le contrôle de ce fichier a dépassé les limites d'un contrôle ({limit}) ; un "
+        "suivi de cette taille ne peut pas être correct : envoyez-le à l'équipe des données",
+    },
+    "portal_already_received": {
+        "en": "this very file was already received as {name}; nothing to send",
+        "fr": "ce fichier a déjà été reçu sous le nom {name} ; rien à envoyer",
+    },
 }
 
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain, islice
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -287,12 +288,10 @@ def _layout(
     return Layout(index, columns, headers, extras, col_offset)
 
 
-def check_title_date(
-    rows: list[list[Any]], header_row: int, tracker: TrackerFile, sheet_name: str
-) -> None:
-    """The report date stated above the header must be the file name's. A title that says
-    "situation au" / "as of" wins over other dates up there (e.g. "mis à jour le ...").
-    The date may also sit in a cell of its own after such a title (``Situation au`` |
+def stated_report_date(rows: list[list[Any]], header_row: int, sheet_name: str) -> tuple[date, str]:
+    """The report date stated above the header, and the title text that states it. A title
+    that says "situation au" / "as of" wins over other dates up there (e.g. "mis à jour le
+    ..."). The date may also sit in a cell of its own after such a title (``Situation au`` |
     ``30/06/2018``, as the tracker templates lay it out), typed as a date or as text."""
     found: list[tuple[bool, date, str]] = []
     for row in rows[:header_row]:
@@ -311,6 +310,15 @@ def check_title_date(
     if not found:
         raise Refused(Message.of("title_date_missing", sheet=sheet_name))
     _, stated, title = next((f for f in found if f[0]), found[0])
+    return stated, title
+
+
+def check_title_date(
+    rows: list[list[Any]], header_row: int, tracker: TrackerFile, sheet_name: str
+) -> None:
+    """The report date stated above the header (:func:`stated_report_date`) must be the file
+    name's."""
+    stated, title = stated_report_date(rows, header_row, sheet_name)
     if stated != tracker.report_date:
         raise Refused(
             Message.of(
@@ -1135,6 +1143,27 @@ def _open(tracker: TrackerFile) -> tuple[CalamineWorkbook, frozenset[str]]:
         except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
             detail = f"{type(exc).__name__}: {exc}"
             raise Refused(Message.of("file_unreadable", detail=detail)) from exc
+
+
+def report_date_in(path: Path, fund: str) -> date:
+    """The report date a workbook of ``fund`` states in the title of its data sheet, for a
+    file that has no contract name yet (a tracker uploaded to the portal). The workbook goes
+    through the same safety checks and header search as :func:`read_tracker`; raises
+    ``Refused`` or ``UnsafeWorkbook`` with the sentence the pipeline would give."""
+    sheet = next(s for s in CONTRACTS[fund].sheets if s.has_title_date)
+    check_workbook(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
+        raise Refused(Message.of("file_unreadable", detail=f"{type(exc).__name__}: {exc}")) from exc
+    sheet_name = _sheet_name(book, sheet)
+    try:
+        head = list(islice(book.get_sheet_by_name(sheet_name).iter_rows(), HEADER_SCAN_ROWS))
+    except Exception as exc:  # noqa: BLE001 - as in read_rows
+        detail = f"sheet '{sheet_name}': {type(exc).__name__}: {exc}"
+        raise Refused(Message.of("file_unreadable", detail=detail)) from exc
+    layout = find_header(head, sheet, sheet_name)
+    return stated_report_date(head, layout.header_row, sheet_name)[0]
 
 
 def read_tracker(tracker: TrackerFile, reference: Reference | None = None) -> ReadResult:

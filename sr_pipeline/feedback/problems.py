@@ -39,6 +39,7 @@ class Problem:
     rejected: bool  # False: a business-rule flag (the row was loaded), or a note
     cell: str | None = None  # where the comment went, e.g. "C6" (set when reproduced)
     noted: bool = False  # a reading note: the rows were read; the unit should know
+    field: str | None = None  # the contract's field name (the portal's API reports it)
 
     @property
     def outcome(self) -> str:
@@ -126,6 +127,7 @@ def problems_of(record: RecordedVersion, reference: Reference, language: str) ->
                 accepted=accepted,
                 suggestion=suggestion,
                 rejected=rejected,
+                field=field.name if field is not None else _text(row.get("field")),
             )
             lines.append(problem)
         # Rejections come in the reader's order (by row, then field); flags by rule: both by

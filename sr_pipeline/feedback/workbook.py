@@ -109,6 +109,8 @@ class _Formats:
             spec: dict[str, Any] = {"valign": "top"}
             if kind in self.NUMBER_FORMATS:
                 spec["num_format"] = self.NUMBER_FORMATS[kind]
+            if kind == "link":
+                spec.update(font_color="blue", underline=1)
             if fill:
                 spec.update(pattern=1, bg_color=self.FILLS[fill])
             if bold:
@@ -194,6 +196,8 @@ def _write_summary(
 
     header_row = SUMMARY_HEADER_ROW - 1
     header_format = formats.get(bold=True, wrap=True, fill=None)
+    print_setup(sheet, header_row)
+    sheet.set_row(header_row, _LINE_POINTS * 2)
     for col, (key, width) in enumerate(_SUMMARY_COLUMNS):
         sheet.set_column(col, col, width)
         sheet.write_string(header_row, col, label(key, language), header_format)
@@ -217,6 +221,7 @@ def _write_summary(
             problem.sheet, problem.row, problem.project_code, problem.column, problem.header,
             problem.value, problem.message, problem.accepted, problem.suggestion,
         )  # fmt: skip
+        sheet.set_row(row, _row_height(cells))
         for col, value in enumerate(cells):
             if isinstance(value, int):
                 sheet.write_number(row, col, value, wrap)
@@ -227,7 +232,7 @@ def _write_summary(
         if problem.cell:
             target = f"internal:{_quote_sheet(problem.sheet)}!{problem.cell}"
             if links < _MAX_LINKS:
-                sheet.write_url(row, 10, target, string=problem.cell)
+                sheet.write_url(row, 10, target, formats.get("link"), string=problem.cell)
                 links += 1
             else:
                 sheet.write_string(row, 10, problem.cell)
@@ -235,6 +240,37 @@ def _write_summary(
         row += 1
         sheet.write_string(row, 6, label("truncated", language, count=len(problems) - room))
     sheet.autofilter(header_row, 0, max(row, header_row), len(_SUMMARY_COLUMNS) - 1)
+
+
+# Printing: a clerk prints the feedback and works from paper. Landscape A4, the columns fitted
+# to the page width (as many pages down as needed), the table's header row repeated on each
+# page, page numbers in the footer. Wrapped cells get a row height that holds their lines:
+# LibreOffice and Excel do not grow a row for wrapped text written by a program, and long
+# sentences were otherwise drawn over the rows below.
+_LINE_POINTS = 15.0
+_A4 = 9
+
+
+def print_setup(sheet: Any, repeat_row: int | None) -> None:
+    """Landscape A4, fitted to one page wide, ``repeat_row`` (0-based) on every page."""
+    sheet.set_landscape()
+    sheet.set_paper(_A4)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.set_footer("&L&A&R&P / &N")
+    if repeat_row is not None:
+        sheet.repeat_rows(repeat_row)
+
+
+def _row_height(cells: tuple[Any, ...]) -> float:
+    """Points for a summary row whose wrapped cells hold ``cells`` (in column order)."""
+    lines = 1
+    for (_, width), value in zip(_SUMMARY_COLUMNS, cells, strict=False):
+        if isinstance(value, str) and value:
+            # a column of width w holds about w average characters of the default font
+            wrapped = sum(math.ceil(max(len(part), 1) / (width - 1)) for part in value.split("\n"))
+            lines = max(lines, wrapped)
+    return _LINE_POINTS * min(lines, 27)  # Excel's highest row is 409 points
 
 
 def _quote_sheet(name: str) -> str:
@@ -318,6 +354,7 @@ def _reproduce(
         target.set_column(col, col, width)
     if header_row is not None:
         target.freeze_panes(header_row, 0)
+    print_setup(target, header_row - 1 if header_row is not None else None)
 
 
 class _SheetWriter:

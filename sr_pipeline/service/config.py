@@ -21,6 +21,10 @@
 | ``SR_PROXY_TLS_CERT`` | (none) | nginx's certificate (PEM chain): both doors speak HTTPS |
 | ``SR_PROXY_TLS_KEY`` | (none) | its private key |
 | ``SR_STOP_RUN_TIMEOUT`` | 120 | seconds ``stop`` lets a run in progress finish |
+| ``SR_PORTAL_PORT`` | 8090 | the fund units' portal (gunicorn, on 127.0.0.1) |
+| ``SR_PROXY_PORTAL_PORT`` | 8082 | nginx → the portal (its own accounts: no htpasswd) |
+| ``SR_PORTAL_DIR`` | ``.service/portal`` | the portal's uploads being checked, secret key |
+| ``SR_PORTAL_DB_URL`` | (private cluster) | the portal's PostgreSQL database, if not private |
 
 Who can reach what: the code server listens on a Unix socket in a folder only the service's
 user can open; with a proxy, so do both webservers, in a folder only that user and nginx's
@@ -79,6 +83,9 @@ class ServiceConfig:
     proxy_tls_key: Path | None
     web_socket_dir: Path | None  # SR_WEB_SOCKET_DIR; None: <run dir>/web
     stop_run_timeout: float
+    portal_port: int = 8090
+    proxy_portal_port: int = 8082
+    portal_dir: Path = Path(".service/portal")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServiceConfig:
@@ -109,6 +116,9 @@ class ServiceConfig:
             proxy_tls_key=_path(get("SR_PROXY_TLS_KEY")) if get("SR_PROXY_TLS_KEY") else None,
             web_socket_dir=_path(get("SR_WEB_SOCKET_DIR")) if get("SR_WEB_SOCKET_DIR") else None,
             stop_run_timeout=float(get("SR_STOP_RUN_TIMEOUT", "120")),
+            portal_port=int(get("SR_PORTAL_PORT", "8090")),
+            proxy_portal_port=int(get("SR_PROXY_PORTAL_PORT", "8082")),
+            portal_dir=_path(get("SR_PORTAL_DIR", str(service_dir / "portal"))),
         )
 
     @property
@@ -181,6 +191,10 @@ class ServiceConfig:
     @property
     def proxy_enabled(self) -> bool:
         return self.proxy_htpasswd is not None
+
+    @property
+    def portal_url(self) -> str:
+        return f"http://127.0.0.1:{self.portal_port}"
 
     @property
     def ui_url(self) -> str:

@@ -33,6 +33,8 @@ def render_site(config: ServiceConfig) -> str:
         "VIEWERS_HTPASSWD": str(config.viewers_htpasswd),
         "UI_SOCKET": str(config.ui_endpoint),
         "READONLY_SOCKET": str(config.readonly_endpoint),
+        "PROXY_PORTAL_PORT": str(config.proxy_portal_port),
+        "PORTAL_PORT": str(config.portal_port),
     }
     lines = []
     for line in SITE_TEMPLATE.read_text().splitlines(keepends=True):

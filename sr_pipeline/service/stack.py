@@ -46,11 +46,14 @@ PROJECT_ROOT = project_root()
 BIN = Path(sys.executable).parent
 PG_ROLE = PG_DATABASE = "dagster"
 PASSWORD_FILE = "dagster-pg-password"
+# The fund units' portal keeps its accounts and record in a database of its own.
+PORTAL_ROLE = PORTAL_DATABASE = "portal"
+PORTAL_PASSWORD_FILE = "portal-pg-password"
 ADMIN_PASSWORD_FILE = "pg-admin-password"
 READY_TIMEOUT_S = 120
 UMASK = 0o027  # as the systemd units' UMask=
 # Settings the Dagster processes do not need: the password is already in SR_DAGSTER_PG_URL.
-_NOT_PASSED = ("SR_DAGSTER_PG_PASSWORD", "SR_PG_ADMIN_PASSWORD")
+_NOT_PASSED = ("SR_DAGSTER_PG_PASSWORD", "SR_PG_ADMIN_PASSWORD", "SR_PORTAL_PG_PASSWORD")
 
 Say = Callable[[str], None]
 
@@ -81,9 +84,27 @@ def pg_url(config: ServiceConfig) -> str:
     return cluster(config).url(PG_ROLE, password, PG_DATABASE)
 
 
+def portal_db_url(config: ServiceConfig) -> str | None:
+    """The portal's database: ``SR_PORTAL_DB_URL``, or its database in the private cluster
+    (None with an external PostgreSQL and no URL: the portal's embedded SQLite)."""
+    if config.environ.get("SR_PORTAL_DB_URL"):
+        return config.environ["SR_PORTAL_DB_URL"]
+    if not config.private_postgres:
+        return None
+    password = config.secret(PORTAL_PASSWORD_FILE, "SR_PORTAL_PG_PASSWORD")
+    return cluster(config).url(PORTAL_ROLE, password, PORTAL_DATABASE)
+
+
 def process_env(config: ServiceConfig) -> dict[str, str]:
     env = {k: v for k, v in config.environ.items() if k not in _NOT_PASSED}
     env.update(DAGSTER_HOME=str(config.dagster_home), SR_DAGSTER_PG_URL=pg_url(config))
+    env.update(
+        SR_PORTAL_HOST="127.0.0.1", SR_PORTAL_PORT=str(config.portal_port),
+        SR_PORTAL_DIR=str(config.portal_dir),
+    )  # fmt: skip
+    portal_db = portal_db_url(config)
+    if portal_db:
+        env["SR_PORTAL_DB_URL"] = portal_db
     return env
 
 
@@ -159,6 +180,9 @@ def components(config: ServiceConfig) -> list[Component]:
             [*_webserver(config, config.readonly_endpoint, config.readonly_port), "--read-only"],
             str(config.readonly_endpoint),
         ),
+        Component(
+            "portal", [sys.executable, "-m", "sr_pipeline.portal", "serve"], config.portal_url
+        ),  # fmt: skip
     ]
     if config.proxy_enabled:
         conf = config.run_dir / "nginx" / "nginx.conf"
@@ -168,7 +192,9 @@ def components(config: ServiceConfig) -> list[Component]:
                 proxy.argv(config, conf),
                 f"{config.proxy_scheme}://{config.proxy_address}:{config.proxy_port} (editors), "
                 f"{config.proxy_scheme}://{config.proxy_address}:{config.proxy_view_port} "
-                "(viewers)",
+                "(viewers), "
+                f"{config.proxy_scheme}://{config.proxy_address}:{config.proxy_portal_port} "
+                "(fund units' portal)",
             )
         )
     return found
@@ -203,6 +229,8 @@ def start_postgres(config: ServiceConfig, say: Say) -> None:
     private.start()
     password = config.secret(PASSWORD_FILE, "SR_DAGSTER_PG_PASSWORD")
     private.ensure_database(PG_ROLE, password, PG_DATABASE)
+    portal_password = config.secret(PORTAL_PASSWORD_FILE, "SR_PORTAL_PG_PASSWORD")
+    private.ensure_database(PORTAL_ROLE, portal_password, PORTAL_DATABASE)
     say(
         f"postgres: private cluster on 127.0.0.1:{config.pg_port} "
         f"(pid {private.postmaster_pid()}, data {private.folder})"
@@ -271,7 +299,7 @@ def stop(config: ServiceConfig, say: Say = print) -> None:
     if processes.running("webserver", config.run_dir):
         _finish_runs(config, say)
     for name in processes.stop_many(
-        ["proxy", "webserver-readonly", "webserver", "code-server"], config.run_dir
+        ["proxy", "portal", "webserver-readonly", "webserver", "code-server"], config.run_dir
     ):
         say(f"{name}: stopped")
     if config.private_postgres and cluster(config).running():
@@ -361,6 +389,7 @@ def _wait_ready(config: ServiceConfig, component: Component) -> None:
         "daemon": lambda: True,
         "webserver": lambda: _http_status(config.ui_endpoint, "/server_info") == 200,
         "webserver-readonly": lambda: _http_status(config.readonly_endpoint, "/server_info") == 200,
+        "portal": lambda: _http_status(config.portal_url, "/login/") == 200,
         "proxy": lambda: _accepts(connectable(config.proxy_address), config.proxy_port),
     }
 

@@ -82,6 +82,8 @@ def test_rendered_workspace_and_nginx_site(tmp_path):
             "SR_PROXY_HTPASSWD": str(editors),
             "SR_PROXY_PORT": "8100",
             "SR_PROXY_VIEW_PORT": "8101",
+            "SR_PROXY_PORTAL_PORT": "8102",
+            "SR_PORTAL_PORT": "8190",
         }
     )
     stack.render(config)
@@ -97,8 +99,11 @@ def test_rendered_workspace_and_nginx_site(tmp_path):
     assert f"server unix:{web / 'webserver.sock'};" in site
     assert f"server unix:{web / 'webserver-readonly.sock'};" in site
     assert "ssl" not in site.replace("ssl_", "")  # plain HTTP on loopback: no TLS lines
-    # The viewers' file defaults to the editors' one.
+    # The viewers' file defaults to the editors' one; the portal has its own accounts.
     assert site.count(f"auth_basic_user_file {editors};") == 2
+    portal_door = site[site.index("listen 127.0.0.1:8102;") :]
+    assert "proxy_pass http://127.0.0.1:8190;" in portal_door
+    assert "client_max_body_size 25m;" in portal_door
 
 
 def test_a_reused_secret_file_that_others_could_read_is_refused(tmp_path):
@@ -170,7 +175,7 @@ def test_the_tls_doors_answer_https_only(tmp_path):
     )
     site = proxy.render_site(config)
     assert f"listen 0.0.0.0:{port} ssl;" in site and f"listen 0.0.0.0:{view_port} ssl;" in site
-    assert site.count(f"ssl_certificate {tmp_path / 'cert.pem'};") == 2
+    assert site.count(f"ssl_certificate {tmp_path / 'cert.pem'};") == 3  # the portal's door too
     config.log_dir.mkdir(parents=True)
     conf = proxy.write_private_config(config)
     nginx = subprocess.Popen(proxy.argv(config, conf), stdout=subprocess.DEVNULL,

@@ -271,6 +271,8 @@ def service() -> Iterator[Service]:
                 "SR_PROXY_VIEWERS_HTPASSWD": str(viewers),
                 "SR_PROXY_PORT": str(free_port()),
                 "SR_PROXY_VIEW_PORT": str(free_port()),
+                "SR_PORTAL_PORT": str(free_port()),
+                "SR_PROXY_PORTAL_PORT": str(free_port()),
                 "SR_SMTP_HOST": "127.0.0.1",
                 "SR_SMTP_PORT": str(mailbox.port),
                 "SR_ALERT_FROM": "sr-pipeline@mission.example",
@@ -547,6 +549,50 @@ def test_the_daemon_runs_the_schedule_sensors_and_run_queue(service):
     # 06:00 on the 5th in Bamako, which keeps UTC all year.
     next_tick = datetime.fromtimestamp(tick["timestamp"], tz=UTC)
     assert (next_tick.day, next_tick.hour, next_tick.minute) == (5, 6, 0)
+
+
+def test_the_portal_is_behind_the_same_proxy_and_keeps_its_record_in_postgres(service, tmp_path):
+    """The fund units' portal runs with the service: reached through nginx (which refuses an
+    upload over 25 MB itself), its accounts and record in its own PostgreSQL database."""
+    import psycopg2
+
+    password = tmp_path / "password"
+    password.write_text("mot de passe du service 41\n")
+    env = stack.process_env(service.config)
+    done = subprocess.run(
+        [sys.executable, "-m", "sr_pipeline.portal", "add-user", "clerk@qip.example",
+         "--fund", "QIP", "--password-file", str(password)],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    token = done.stdout.strip().splitlines()[-1]
+    door = f"http://127.0.0.1:{service.config.proxy_portal_port}"
+    assert http_status(f"{door}/checks/") == 200  # redirected to sign-in, no htpasswd asked
+    tracker = qip_workbook(tmp_path, [qip_row(1)], name="upload.xlsx")
+    boundary = "sr-service-test"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="u.xlsx"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + tracker.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {"Authorization": f"Bearer {token}",
+               "Content-Type": f"multipart/form-data; boundary={boundary}"}  # fmt: skip
+    request = urllib.request.Request(f"{door}/api/v1/checks", data=body, headers=headers)
+    with urllib.request.urlopen(request, timeout=120) as response:
+        assert response.status == 201
+    big = urllib.request.Request(f"{door}/api/v1/checks", data=b"x" * (26 * 2**20), headers=headers)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(big, timeout=60)
+    assert refused.value.code == 413
+    con = psycopg2.connect(env["SR_PORTAL_DB_URL"].replace("+psycopg2", ""))
+    try:
+        with con.cursor() as cur:
+            cur.execute("SELECT upload_name, refused FROM portal_check")
+            assert cur.fetchall() == [("u.xlsx", False)]
+    finally:
+        con.close()
 
 
 def test_postgres_listens_on_loopback_and_every_account_needs_its_password(service):
