@@ -17,14 +17,16 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from sr_pipeline.acceptance import Acceptance, refused_fallbacks, removals
 from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_sources import tracker_files
 from sr_pipeline.defs.partitions import months_label, run_months
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
-from sr_pipeline.discovery import discover, feeding_version, recognise
+from sr_pipeline.discovery import MissingInput, feeding_version, recognise, scan
 from sr_pipeline.model import FUNDS, ReadResult, RefusedFile, TrackerFile
 from sr_pipeline.raw import distinct_rows, insert_version, rows_loaded
 from sr_pipeline.reader import read_tracker
+from sr_pipeline.reading import reading_digest
 from sr_pipeline.reference import fund_facts
 from sr_pipeline.safety import sha256_of
 from sr_pipeline.warehouse import frame, run, run_with, transaction
@@ -72,6 +74,39 @@ def load_needed(versions: list[TrackerFile], months: list[date] | None, reader: 
     for fund in FUNDS:
         for as_of in months:
             feeding_version(versions, fund, as_of, reader.accepted)
+
+
+def guard(
+    months: list[date] | None,
+    versions: list[TrackerFile],
+    refused: list[RefusedFile],
+    reader: VersionReader,
+    published: pd.DataFrame,
+    acceptance: Acceptance,
+) -> list[str]:
+    """What the run would do in silence and may not (sr_pipeline.acceptance): a published
+    fund-month whose version left the folder, a month whose own trackers were all refused."""
+    if not months:
+        return []
+    feeding = {
+        (fund, as_of): feeding_version(versions, fund, as_of, reader.known_accepted)
+        for fund in FUNDS
+        for as_of in months
+    }
+    dated_refusals = [recognise(r.path) for r in refused]
+    files = [(t, reader.known_accepted(t)) for t in versions]
+    files += [(t, False) for t in dated_refusals if isinstance(t, TrackerFile)]
+    dated = {
+        (fund, as_of): [
+            (t.name, ok)
+            for t, ok in files
+            if t.fund == fund and as_of.replace(day=1) <= t.report_date <= as_of
+        ]
+        for fund in FUNDS
+        for as_of in months
+    }
+    contents = {reader.sha256(t) for t in versions}
+    return removals(published, contents, feeding, acceptance) + refused_fallbacks(dated, acceptance)
 
 
 def folder_rows(
@@ -162,14 +197,32 @@ def raw_trackers(
     """Read the tracker versions the run's months need, once each, into raw."""
     folder = trackers.folder()
     months = run_months(context)
-    versions, refused = discover(folder) if folder.is_dir() else ([], [])
+    try:
+        versions, refused = scan(folder)
+    except MissingInput as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
     target = warehouse.warehouse()
     for path in target.remove_leftovers():  # a run killed before it could clean up
         context.log.info(f"removed {path}, left by an interrupted run")
     with target.connect() as con:
-        known = dict(frame(con, "raw/select_tracker_files").itertuples(index=False, name=None))
+        # Months published before that this work database lacks (lost, or moved aside after
+        # an upgrade) are read too: the publication rebuilds them (Warehouse.publish).
+        lacking = target.unbuilt_months(con, target.published_months()) if months else []
+        if lacking:
+            context.log.warning(f"the work database lacks {months_label(lacking)} published "
+                                "before: their versions are read to rebuild them")  # fmt: skip
+        wanted = sorted({*months, *lacking}) if months else months
+        published = target.published_month_versions(wanted or [])
+        current = {"reading_digest": reading_digest()}
+        stored = frame(con, "raw/select_tracker_files", current)
+        known = dict(stored.itertuples(index=False, name=None))
         reader = VersionReader(known)
-        load_needed(versions, months, reader)
+        load_needed(versions, wanted, reader)
+        silent = guard(wanted, versions, refused, reader, published, trackers.acceptance())
+        if silent:
+            raise dg.Failure(
+                description="Nothing is published: " + " ".join(silent), allow_retries=False
+            )
         inventory = folder_rows(folder, versions, refused, reader)
         lost = unaccounted(list(reader.new.values()))
         with transaction(con):
