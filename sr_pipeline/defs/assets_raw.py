@@ -37,12 +37,27 @@ def raw_key(fund: str) -> dg.AssetKey:
 
 
 class VersionReader:
-    """Reads a version at most once per run, and not at all when raw already has it."""
+    """Reads a version at most once per run, and not at all when raw already has a reading of
+    its content made for the same fund and report date.
 
-    def __init__(self, known: dict[str, str | None]) -> None:
-        self.known = known  # sha256 -> refusal (None: accepted)
+    A reading depends on the file's name in one way: the fund and report date the name states
+    (the contract chosen, the title date checked against it). The same content under a name
+    stating another fund or date is read again for that name: a copy of May's file saved as
+    June's is refused for its title date (that name alone: ``name_refusals``), and a file
+    refused for the date in its name and then renamed correctly is accepted (the new reading
+    replaces the stored one)."""
+
+    def __init__(self, stored: pd.DataFrame) -> None:
+        # sha256 -> refusal (None: accepted), and the (fund, report date) it was read for
+        self.known: dict[str, str | None] = {}
+        self.read_as: dict[str, tuple[str, date]] = {}
+        for sha, refused, fund, day in stored.itertuples(index=False, name=None):
+            self.known[sha] = refused if isinstance(refused, str) else None
+            self.read_as[sha] = (fund, pd.Timestamp(day).date())
         self.hashes: dict[Path, str] = {}
         self.new: dict[str, ReadResult] = {}
+        self.name_refusals: dict[Path, str] = {}
+        self.renamed: set[Path] = set()
 
     def sha256(self, tracker: TrackerFile) -> str:
         if tracker.path not in self.hashes:
@@ -50,16 +65,42 @@ class VersionReader:
         return self.hashes[tracker.path]
 
     def accepted(self, tracker: TrackerFile) -> bool:
-        """Read the version if raw does not know it yet; True unless it is refused."""
+        """Read the version if raw does not know it yet (or knows it only under a name of
+        another fund or date); True unless it is refused."""
         sha = self.sha256(tracker)
         if sha not in self.known:
-            result = read_tracker(tracker)
-            self.new[sha] = result
-            self.known[sha] = result.refused
-        return self.known[sha] is None
+            self._keep(self.sha256(tracker), read_tracker(tracker))
+        elif self.read_as[sha] != (tracker.fund, tracker.report_date):
+            self._read_for_name(tracker, sha)
+        return self.known_accepted(tracker)
+
+    def _keep(self, sha: str, result: ReadResult) -> None:
+        self.new[sha] = result
+        self.known[sha] = result.refused
+        self.read_as[sha] = (result.file.fund, result.file.report_date)
+
+    def _read_for_name(self, tracker: TrackerFile, sha: str) -> None:
+        if tracker.path in self.renamed:
+            return
+        self.renamed.add(tracker.path)
+        result = read_tracker(tracker)
+        if result.refused is None and self.known[sha] is not None:
+            self._keep(sha, result)  # refused under its old name, accepted under this one
+        elif result.refused is not None:
+            self.name_refusals[tracker.path] = result.refused
+
+    def check_names(self, versions: list[TrackerFile]) -> None:
+        """Make the name-dependent checks for every name whose content raw read under
+        another fund or date (so no month shows such a copy as accepted)."""
+        for tracker in versions:
+            sha = self.sha256(tracker)
+            if sha in self.known and self.read_as[sha] != (tracker.fund, tracker.report_date):
+                self._read_for_name(tracker, sha)
 
     def known_accepted(self, tracker: TrackerFile) -> bool:
         """True when the version is known to be accepted (reads nothing new)."""
+        if tracker.path in self.name_refusals:
+            return False
         return self.known.get(self.sha256(tracker), "") is None
 
 
@@ -120,7 +161,7 @@ def folder_rows(
             "report_date": t.report_date,
             "revision": t.revision,
             "sha256": reader.sha256(t),
-            "problem": None,
+            "problem": reader.name_refusals.get(t.path),
         }
         for t in versions
     ]
@@ -214,10 +255,9 @@ def raw_trackers(
         wanted = sorted({*months, *lacking}) if months else months
         published = target.published_month_versions(wanted or [])
         current = {"reading_digest": reading_digest()}
-        stored = frame(con, "raw/select_tracker_files", current)
-        known = dict(stored.itertuples(index=False, name=None))
-        reader = VersionReader(known)
+        reader = VersionReader(frame(con, "raw/select_tracker_files", current))
         load_needed(versions, wanted, reader)
+        reader.check_names(versions)
         silent = guard(wanted, versions, refused, reader, published, trackers.acceptance())
         if silent:
             raise dg.Failure(
