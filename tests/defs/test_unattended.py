@@ -18,6 +18,7 @@ for byte where nothing may change.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -25,8 +26,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
+from sr_pipeline.defs.partitions import monthly_partitions
 from sr_pipeline.reference import REFERENCE_DIR
 from tests import ROOT as PROJECT_ROOT
 from tests.builders import qip_row, qip_workbook
@@ -226,3 +229,58 @@ def test_a_month_that_cannot_be_built_gets_one_sentence(month):
     assert shown.returncode == 2
     assert "Traceback" not in shown.stderr
     assert shown.stderr.strip().splitlines()[-1].count(".") <= 1
+
+
+def tick(folder: Path, published: Path, cursor: str | None):
+    """One evaluation of the trackers-folder sensor through Dagster's sensor API."""
+    from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
+    from sr_pipeline.defs.sensors import tracker_folder_sensor
+
+    resources = {"trackers": TrackersFolder(path=str(folder)),
+                 "warehouse": WarehouseResource(path=str(published))}  # fmt: skip
+    context = dg.build_sensor_context(cursor=cursor, resources=resources)
+    return tracker_folder_sensor.evaluate_tick(context)
+
+
+def test_the_sensor_skips_a_vanished_folder_and_builds_a_file_put_back_again(copy, tmp_path):
+    trackers, published = copy
+    stock = tick(trackers, published, None)
+    assert not stock.run_requests
+
+    # The drive is unmounted: the tick is skipped with the reason, no month is requested and
+    # the cursor is kept (when the drive is back, nothing has changed).
+    aside = trackers.rename(tmp_path / "unmounted")
+    vanished = tick(trackers, published, stock.cursor)
+    assert not vanished.run_requests
+    assert f"The trackers folder {trackers} does not exist" in vanished.skip_message
+    assert vanished.cursor in (None, stock.cursor)
+    aside.rename(trackers)
+    assert not tick(trackers, published, stock.cursor).run_requests
+
+    # June removed, put back, removed again: three changes, three runs, three new keys.
+    june = (trackers / JUNE_NAME).read_bytes()
+    cursor, keys = stock.cursor, []
+    for step in ("remove", "put back", "remove"):
+        if step == "remove":
+            (trackers / JUNE_NAME).unlink()
+        else:
+            (trackers / JUNE_NAME).write_bytes(june)
+        evaluated = tick(trackers, published, cursor)
+        assert [r.tags.get("dagster/asset_partition_range_start") or r.partition_key
+                for r in evaluated.run_requests] == ["2018-06-01"], step  # fmt: skip
+        keys += [r.run_key for r in evaluated.run_requests]
+        cursor = evaluated.cursor
+    assert len(set(keys)) == 3
+
+
+def test_the_sensor_asks_for_every_fed_month_after_a_reference_change(copy):
+    trackers, published = copy
+    stock = tick(trackers, published, None)
+    state = json.loads(stock.cursor)
+    state["reading"] = "read with yesterday's status list"
+    evaluated = tick(trackers, published, json.dumps(state))
+    (request,) = evaluated.run_requests
+    assert request.tags["dagster/asset_partition_range_start"] == "2018-05-01"
+    last = monthly_partitions.get_last_partition_key()
+    assert request.tags["dagster/asset_partition_range_end"] == last
+    assert not tick(trackers, published, evaluated.cursor).run_requests
