@@ -65,7 +65,7 @@ CREATE TABLE IF NOT EXISTS raw.tf_contributions (
     usd_equivalent DOUBLE, earmarked_for VARCHAR, amount_usd DOUBLE, donor_key VARCHAR,
     fund VARCHAR, source_file VARCHAR, sheet VARCHAR, source_row INTEGER, extras VARCHAR
 );
-COMMENT ON TABLE raw.tf_contributions IS 'Accepted rows of each Trust Fund tracker version, sheet Contributions (amount_usd: the recorded USD equivalent, else converted at the UN rate of the month received).';
+COMMENT ON TABLE raw.tf_contributions IS 'Accepted rows of each Trust Fund tracker version, sheet Contributions (amount_usd: the recorded USD equivalent, else converted at the reference rate of the month received: an approximate market average, reference/fx_rates.csv).';
 COMMENT ON COLUMN raw.tf_contributions.donor_key IS 'Who the donor is: the name compared as headers are, a leading "the" ignored (the Netherlands = NETHERLANDS).';
 
 CREATE TABLE IF NOT EXISTS raw.pbf_projects (
