@@ -20,6 +20,7 @@ _DATE_COLUMNS = ("as_of", "approval_date", "start_date", "end_date", "data_as_of
 # The schema is checked a slice at a time: memory stays bounded whatever a month or a run
 # holds (100,000 rows of a month in one frame took 112 MB; a backfill holds every month).
 SLICE_ROWS = 25_000
+STALE = f"{checks.STALE_AFTER_MONTHS} months"
 
 
 def month_slices(con, counts: pd.DataFrame) -> Iterator[pd.DataFrame]:
@@ -124,7 +125,10 @@ def snapshot_projects(context: dg.AssetExecutionContext, warehouse: WarehouseRes
                 checks.DATA_FRESH,
                 SNAPSHOT_PROJECTS,
                 stale,
-                f"fund-months with data more than {checks.STALE_AFTER_MONTHS} months old",
+                (
+                    f"fund-month with data more than {checks.STALE_AFTER_MONTHS} months old",
+                    f"fund-months with data more than {checks.STALE_AFTER_MONTHS} months old",
+                ),  # fmt: skip
             ),
         ],
     )
