@@ -31,7 +31,7 @@ CHANGE_WORDS = {
     "completed": "newly completed",
     "cancelled": "cancelled",
     "removed": "no longer in the tracker",
-    "rejected": "still in the tracker, row rejected",
+    "rejected": "hidden by a rejected row",
 }
 
 

@@ -97,7 +97,11 @@ def _changes(month: Month, fund: str) -> str:
     total = "cost of approved projects" if fund == "TF" else "budget"
     parts = [
         f"<p>Compared with the tracker as of {_e(long_date(previous))}: "
-        + ", ".join(f"{int(counts.get(c, 0))} {w}" for c, w in CHANGE_WORDS.items())
+        + ", ".join(
+            f"{int(counts.get(c, 0))} {w}"
+            for c, w in CHANGE_WORDS.items()
+            if c != "rejected" or counts.get(c, 0)  # said only when a row hides one
+        )
         + f"; {total} {_e(signed_usd(delta))}.</p>"
     ]
     for change, words in CHANGE_WORDS.items():

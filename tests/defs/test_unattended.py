@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 from datetime import date
+from html import escape
 from pathlib import Path
 
 import dagster as dg
@@ -185,7 +186,14 @@ def test_a_lost_work_database_is_rebuilt_for_every_published_month(copy, tmp_pat
     assert public_content(published) == before  # June is still there, row for row
 
 
-def test_a_rejected_row_hides_a_project_and_a_spelling_added_counts_it(copy, tmp_path):
+def test_a_rejected_row_hides_a_project_and_a_spelling_added_counts_it(built, copy, tmp_path):
+    page = (built[1].parent / "bulletins" / "2018-06" / "index.html").read_text("utf-8")
+    assert "1 no longer in the tracker" not in page
+    assert "0 no longer in the tracker, 1 hidden by a rejected row;" in page
+    assert escape(f"1 row of {JUNE_NAME} was rejected and counts in no figure this month; "
+                  f"it hides 1 project counted last month: {MISSPELT} (") in page  # fmt: skip
+    assert "feedback/QIP/QIPs_Suivi_2018-06-30_feedback.xlsx" in page
+    assert "Trust Fund (TF)</strong>: no tracker on or before 30 June 2018" in page
     trackers, published = copy
     assert rows(published, "SELECT change, project_code, value FROM marts.monthly_changes "
                 "WHERE as_of = '2018-06-30' AND change IN ('removed', 'rejected')") == [
