@@ -102,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     if said:
         print("\nWhat the figures leave out\n")
         print("\n".join(said))
+    page = target.folder / "bulletins" / f"{args.as_of:%Y-%m}" / "index.html"
+    if page.exists():
+        print(f"\nThe bulletin page: {page}")
+        print(f"The fund units' feedback workbooks: {target.folder / 'feedback'}")
     return 0
 
 
