@@ -46,6 +46,9 @@ SQL_ROOT = resources.files("sr_pipeline") / "sql"
 # The layers in the order data flows; views and macros are defined in this order too.
 LAYERS = ("raw", "core", "snapshots", "marts", "dq")
 PUBLISHED_MODE = 0o444  # the published file is never written in place
+# Reading what is published finds nothing yet: no tables (CatalogException), or a lake whose
+# catalog was never created (InvalidInputException: "Existing DuckLake ... does not exist").
+NOTHING_PUBLISHED = (duckdb.CatalogException, duckdb.InvalidInputException)
 
 
 @cache
@@ -280,7 +283,7 @@ class Warehouse:
         try:
             with self.read_published() as con:
                 return _dates(frame(con, "reads/published_months")["as_of"])
-        except duckdb.CatalogException:
+        except NOTHING_PUBLISHED:
             return []
 
     def unbuilt_months(self, con: duckdb.DuckDBPyConnection, months: list) -> list:
@@ -381,7 +384,7 @@ class Warehouse:
         try:
             with self.read_published() as con:
                 return frame(con, "reads/published_month_versions", {"months": months})
-        except duckdb.CatalogException:  # published by nothing yet
+        except NOTHING_PUBLISHED:
             return pd.DataFrame(columns=columns)
 
     @contextmanager
