@@ -82,29 +82,36 @@ def removals(
             continue
         now = feeding[(row.fund, as_of)]
         before = (pd.Timestamp(row.report_date).date(), int(row.revision))
-        if now is not None and (now.report_date, now.revision) > before:
-            continue  # a newer version takes over anyway
+        if now is not None and (now.report_date, now.revision) >= before:
+            continue  # the same version saved again with new content, or a newer one
         if row.source_file in acceptance.removed:
             continue
         instead = f"from {now.name}" if now else "with no figures for this fund"
         found.append(
             f"{row.fund} {_month_name(as_of)}: the published figures come from "
-            f"{row.source_file}, which is no longer in the trackers folder; the month would be "
-            f"published {instead}. Put the file back, or accept the removal with "
+            f"{row.source_file}, whose content is no longer in the trackers folder; the month "
+            f"would be published {instead}. Put the file back, or accept the removal with "
             f"SR_ACCEPT='removed:{row.source_file}'."
         )
     return found
 
 
 def refused_fallbacks(
-    dated: dict[tuple[str, date], list[tuple[str, bool]]], acceptance: Acceptance
+    dated: dict[tuple[str, date], list[tuple[str, bool]]],
+    feeding: dict[tuple[str, date], TrackerFile | None],
+    acceptance: Acceptance,
 ) -> list[str]:
-    """A sentence per fund-month whose trackers dated within the month were all refused.
+    """A sentence per fund-month whose trackers dated within the month were all refused while
+    an older month's tracker would feed it (with none, the fund has no figures that month, and
+    the page says so).
 
-    ``dated``: (fund, as_of) -> [(file name, accepted)] of the files dated within the month."""
+    ``dated``: (fund, as_of) -> [(file name, accepted)] of the files dated within the month;
+    ``feeding``: (fund, as_of) -> the version that would feed the month now."""
     found = []
     for (fund, as_of), files in sorted(dated.items()):
         if not files or any(accepted for _, accepted in files):
+            continue
+        if feeding.get((fund, as_of)) is None:
             continue
         names = sorted(name for name, _ in files)
         if all(name in acceptance.refused for name in names):

@@ -281,7 +281,7 @@ class Warehouse:
         if self.published is not None and not self.published.exists():
             return []
         try:
-            with self.read_published() as con:
+            with self.read_published_for_checks() as con:
                 return _dates(frame(con, "reads/published_months")["as_of"])
         except NOTHING_PUBLISHED:
             return []
@@ -382,10 +382,33 @@ class Warehouse:
         if self.published is not None and not self.published.exists():
             return pd.DataFrame(columns=columns)
         try:
-            with self.read_published() as con:
+            with self.read_published_for_checks() as con:
                 return frame(con, "reads/published_month_versions", {"months": months})
         except NOTHING_PUBLISHED:
             return pd.DataFrame(columns=columns)
+
+    @contextmanager
+    def read_published_for_checks(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """What is published, to check a run against it: :meth:`read_published`, or when a
+        read-write session holds the file's lock (an analyst, see the README), a private copy
+        of the file beside it (the publication is its main file; the session's log is not)."""
+        if self.lake is not None:
+            with self.read_published() as con:
+                yield con
+            return
+        copy = None
+        try:
+            con = duckdb.connect(str(self.published), read_only=True)
+        except duckdb.IOException:
+            copy = self.published.with_name(f"{self.published.name}.{os.getpid()}.duckdb.tmp")
+            shutil.copyfile(self.published, copy)
+            con = duckdb.connect(str(copy), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+            if copy is not None:
+                copy.unlink(missing_ok=True)
 
     @contextmanager
     def read_published(self, version: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:

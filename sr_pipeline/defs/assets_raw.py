@@ -147,7 +147,9 @@ def guard(
         for as_of in months
     }
     contents = {reader.sha256(t) for t in versions}
-    return removals(published, contents, feeding, acceptance) + refused_fallbacks(dated, acceptance)
+    return removals(published, contents, feeding, acceptance) + refused_fallbacks(
+        dated, feeding, acceptance
+    )
 
 
 def folder_rows(

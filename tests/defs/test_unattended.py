@@ -115,6 +115,12 @@ def test_a_missing_or_empty_trackers_folder_fails_and_publishes_nothing(copy, tm
     assert not result.success
     assert f"The trackers folder {empty} holds no tracker" in failure_text(result)
     assert sha(published) == before
+
+    a_file = tmp_path / "a-file"
+    a_file.write_text("a mount point left as a file\n")
+    result = build(a_file, published, "2018-06-01", raise_on_error=False)
+    assert f"The trackers folder {a_file} is not a folder" in failure_text(result)
+    assert sha(published) == before
     assert figures(published, "2018-06-30")[("QIP", "projects_total")] == 3
 
 
@@ -292,3 +298,25 @@ def test_the_sensor_asks_for_every_fed_month_after_a_reference_change(copy):
     last = monthly_partitions.get_last_partition_key()
     assert request.tags["dagster/asset_partition_range_end"] == last
     assert not tick(trackers, published, evaluated.cursor).run_requests
+
+
+def test_a_tracker_saved_again_with_new_content_is_no_removal(copy):
+    # The unit saves over June's file (same name, corrected content): an update, not a loss.
+    trackers, published = copy
+    qip_workbook(trackers, [qip_row(1), qip_row(2), qip_row(3), qip_row(4), qip_row(5)],
+                 name=JUNE_NAME)  # fmt: skip
+    assert build(trackers, published, "2018-06-01").success
+    assert figures(published, "2018-06-30")[("QIP", "projects_total")] == 5
+
+
+def test_a_refused_first_tracker_with_nothing_older_publishes_no_figures_and_says_so(tmp_path):
+    # A unit's first tracker is still being copied (half a file): there is no older tracker
+    # to fall back on, so nothing is published in its place; the refusal is listed.
+    trackers = write_trackers(tmp_path / "trackers")
+    (trackers / MAY_NAME).unlink()
+    june = (trackers / JUNE_NAME).read_bytes()
+    (trackers / JUNE_NAME).write_bytes(june[: len(june) // 2])
+    published = tmp_path / "sr.duckdb"
+    assert build(trackers, published, "2018-06-01").success
+    assert rows(published, "SELECT count(*) FROM snapshots.projects") == [(0,)]
+    assert rows(published, "SELECT source_file FROM dq.rejected_files") == [(JUNE_NAME,)]
