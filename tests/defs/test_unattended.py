@@ -317,6 +317,11 @@ def test_a_refused_first_tracker_with_nothing_older_publishes_no_figures_and_say
     june = (trackers / JUNE_NAME).read_bytes()
     (trackers / JUNE_NAME).write_bytes(june[: len(june) // 2])
     published = tmp_path / "sr.duckdb"
-    assert build(trackers, published, "2018-06-01").success
+    result = build(trackers, published, "2018-06-01")
+    assert result.success
+    (snapshot,) = [m for m in result.get_asset_materialization_events()
+                   if m.asset_key.to_user_string() == "snapshots/projects"]  # fmt: skip
+    metadata = snapshot.materialization.metadata["funds_without_tracker_last_month"]
+    assert metadata.value == "QIP, TF, PBF: no tracker on or before 2018-06-30"
     assert rows(published, "SELECT count(*) FROM snapshots.projects") == [(0,)]
     assert rows(published, "SELECT source_file FROM dq.rejected_files") == [(JUNE_NAME,)]
