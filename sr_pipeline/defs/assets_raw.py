@@ -4,8 +4,16 @@ The raw layer is not monthly: it holds tracker *versions*, keyed by the sha256 o
 so these assets are unpartitioned. Inside a monthly run they read only the versions those
 months need (``discovery.feeding_version``: per fund and month, the newest version on or
 before the month's end that is accepted, and on the way any newer ones that are refused); a
-version already in ``raw`` is never read again, so a backfill of every month parses each file
-once. Materialized on their own they load every version in the folder. Everything later steps
+version already in ``raw`` is not read again (unless its reading was made with other reference
+lists or reader code, ``sr_pipeline.reading``, or under a name stating another fund or date),
+so a backfill of every month parses each file once. Materialized on their own they load every
+version in the folder.
+
+Before anything is written the step refuses, with a sentence, what would publish less in
+silence (``sr_pipeline.acceptance``): a trackers folder missing, unreadable or empty; a
+published month whose version left the folder; a month whose own trackers were all refused.
+Months the current publication holds and the work database lacks are read too, so that
+publishing can rebuild them (``Warehouse.publish``). Everything later steps
 need about a version (accepted rows, each rejection and flag with its message code,
 parameters, column letter and header, the refusal, the counts) is recorded here, so nothing
 downstream parses a tracker again.
