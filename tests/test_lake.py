@@ -205,8 +205,10 @@ READER = textwrap.dedent(
 )
 
 
-def test_readers_see_whole_months_while_runs_write(lake, tmp_path):
+def test_readers_see_whole_months_while_runs_write(lake, tmp_path, monkeypatch):
     target, _ = lake
+    # Withdrawing the published revision is a removal the data team accepts explicitly.
+    monkeypatch.setenv("SR_ACCEPT", "removed:QIPs_Suivi_2018-06-30_v2.xlsx")
     trackers = write_small_trackers(tmp_path / "trackers")
     assert build(trackers, target, "2018-06-01").success
     readers = [
@@ -257,8 +259,10 @@ def writer_command(target: Warehouse, trackers: Path) -> list[str]:
             str(target.folder), str(trackers)]  # fmt: skip
 
 
-def test_sigkill_during_a_lake_run_leaves_the_last_committed_snapshot(lake, tmp_path):
+def test_sigkill_during_a_lake_run_leaves_the_last_committed_snapshot(lake, tmp_path, monkeypatch):
     target, _ = lake
+    # Withdrawing the published revision is a removal the data team accepts explicitly.
+    monkeypatch.setenv("SR_ACCEPT", "removed:QIPs_Suivi_2018-06-30_v2.xlsx")
     trackers = write_small_trackers(tmp_path / "trackers")
     assert build(trackers, target, "2018-06-01").success
     before = public_content(target)
