@@ -40,9 +40,12 @@ $(DAGSTER_HOME)/dagster.yaml: sr_pipeline/defs/dagster.yaml
 
 setup: $(VENV)/.installed $(DAGSTER_HOME)/dagster.yaml
 
+# Dagster's console logger at WARNING: a run that works prints nothing, a failure its error.
+QUIET_RUN = '{"loggers": {"console": {"config": {"log_level": "WARNING"}}}}'
+
 ## Build the June 2018 snapshot from the shipped demo trackers and print its figures.
 demo: setup bulletin-packages
-	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg launch --assets '*' --partition 2018-06-01
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg launch --assets '*' --partition 2018-06-01 --config-json $(QUIET_RUN)
 	$(BIN)/python -m sr_pipeline.figures 2018-06-30
 
 ## The Dagster UI (http://127.0.0.1:3000) with everything ready to materialize.

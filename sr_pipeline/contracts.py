@@ -25,7 +25,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Conversion:
-    """How a sheet's amount becomes USD: at the UN rate of the month of ``date``, unless
+    """How a sheet's amount becomes USD: at the reference rate (``fx_rates.csv``, an
+    approximate market average) of the month of ``date``, unless
     ``override`` (an amount the fund itself recorded in USD) is filled in."""
 
     amount: str

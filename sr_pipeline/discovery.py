@@ -133,6 +133,33 @@ def recognise(path: Path, today: date | None = None) -> TrackerFile | RefusedFil
     return _refuse(path, None, Message.of("name_not_tracker", kind=kind))
 
 
+class MissingInput(Exception):
+    """The trackers folder is not there, cannot be read or holds no tracker: input that is
+    not there is an error, never an empty month (nothing may be published from it)."""
+
+
+def scan(trackers_dir: Path) -> tuple[list[TrackerFile], list[RefusedFile]]:
+    """:func:`discover`, or :class:`MissingInput` with a sentence naming the folder when it
+    is missing, unreadable or holds no tracker at all (a drive that failed to mount looks
+    exactly like a folder whose trackers were all removed)."""
+    nothing = "nothing was read and nothing is published"
+    if not trackers_dir.exists():
+        raise MissingInput(f"The trackers folder {trackers_dir} does not exist: {nothing}.")
+    if not trackers_dir.is_dir():
+        raise MissingInput(f"The trackers folder {trackers_dir} is not a folder: {nothing}.")
+    try:
+        if not os.access(trackers_dir, os.R_OK | os.X_OK):
+            raise PermissionError("permission denied")
+        versions, refused = discover(trackers_dir)
+    except OSError as exc:
+        raise MissingInput(
+            f"The trackers folder {trackers_dir} cannot be read ({exc}): {nothing}."
+        ) from exc
+    if not versions and not any(r.fund for r in refused):
+        raise MissingInput(f"The trackers folder {trackers_dir} holds no tracker: {nothing}.")
+    return versions, refused
+
+
 def _entries(folder: Path) -> Iterator[Path]:
     """Every entry under ``folder`` that is not a real folder (links to folders included),
     descending into real folders only; hidden folders (.git, .DS_Store dirs) are skipped."""

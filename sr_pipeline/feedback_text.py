@@ -72,6 +72,17 @@ LABELS: dict[str, dict[str, str]] = {
         "listes déroulantes, formats et contrôles acceptent exactement ce que ce contrôle "
         "accepte. Demandez-le à l'équipe des données S&R.",
     },
+    "template_pointer_clean": {
+        "en": "Keep starting from the template {file}: its drop-down lists, formats and checks "
+        "accept exactly what this check accepts. Ask the S&R data team for its latest version.",
+        "fr": "Continuez à partir du modèle {file} : ses listes déroulantes, formats et "
+        "contrôles acceptent exactement ce que ce contrôle accepte. Demandez-en la dernière "
+        "version à l'équipe des données S&R.",
+    },
+    "truncated_one": {
+        "en": "… and 1 more problem not listed (the sheet is full).",
+        "fr": "… et 1 autre problème non listé (la feuille est pleine).",
+    },
     "truncated": {
         "en": "… and {count} more problems not listed (the sheet is full).",
         "fr": "… et {count} autres problèmes non listés (la feuille est pleine).",

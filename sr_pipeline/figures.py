@@ -1,18 +1,23 @@
 """Print a month's bulletin figures from the published warehouse (what ``make demo`` shows).
 
-    python -m sr_pipeline.figures [AS_OF]        # AS_OF: last day of a month, default 2018-06-30
+    python -m sr_pipeline.figures [MONTH]   # 2018-06-30, 2018-06-01 or 2018-06; default June 2018
 
-Reads the public tables only (``marts.*``, ``dq.*``), read-only, like an analyst would.
+Reads the public tables only (``marts.*``, ``dq.*``), read-only, like an analyst would, and
+says per fund how many rows were rejected, which projects counted the month before they hide,
+and where the unit's feedback workbook is.
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import sys
 from datetime import date
 
+from sr_pipeline.bulletin.content import fallback_sentence, rejection_sentence
+from sr_pipeline.model import FUNDS, MISSION_START
 from sr_pipeline.settings import warehouse
-from sr_pipeline.warehouse import run
+from sr_pipeline.warehouse import frame, run
 from sr_pipeline.wording import money
 
 
@@ -32,9 +37,48 @@ def _table(headers: list[str], rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
+def month_end(text: str) -> date:
+    """The last day of the month ``text`` names (``2018-06``, ``2018-06-01``, ``2018-06-30``),
+    or one sentence saying why it names no month that can be built."""
+    try:
+        day = date.fromisoformat(f"{text}-01" if len(text) == 7 else text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a month: write it 2018-06 or 2018-06-30"
+        ) from None
+    end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if day < MISSION_START:
+        raise argparse.ArgumentTypeError(
+            f"{text}: the months start in {MISSION_START:%B %Y} (the mission's start)"
+        )
+    if day.replace(day=1) > date.today().replace(day=1):
+        raise argparse.ArgumentTypeError(f"{text}: this month has not begun yet")
+    return end
+
+
+def notes(con, as_of: date) -> list[str]:
+    """Per fund: a missing tracker, an accepted fallback, rejected rows and what they hide."""
+    params = {"as_of": as_of}
+    rejections = frame(con, "reads/bulletin_rejections", params)
+    changes = frame(con, "reads/bulletin_changes", params)
+    fallbacks = frame(con, "reads/bulletin_fallbacks", params)
+    lines = []
+    for fund in FUNDS:
+        if fund not in set(rejections["fund"]):
+            lines.append(f"{fund}: no tracker on or before {as_of}, so no figures for it.")
+            continue
+        for text in (
+            fallback_sentence(fallbacks, fund),
+            rejection_sentence(rejections, changes, fund),
+        ):
+            if text:
+                lines.append(f"{fund}: {text}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("as_of", nargs="?", default="2018-06-30", type=date.fromisoformat)
+    parser.add_argument("as_of", nargs="?", default="2018-06-30", type=month_end)
     args = parser.parse_args(argv)
     target = warehouse()
     if target.published is not None and not target.published.exists():
@@ -45,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = run(con, "reads/cli_figures", params).fetchall()
         reconciliation = run(con, "reads/cli_reconciliation", params).fetchall()
         dq = run(con, "reads/cli_data_quality", params).fetchall()
+        said = notes(con, args.as_of) if figures else []
     if not figures:
         print(f"No figures for {args.as_of} in {target.label}", file=sys.stderr)
         return 1
@@ -54,6 +99,13 @@ def main(argv: list[str] | None = None) -> int:
         print("\nAgainst the published bulletin\n")
         print(_table(["fund", "figure", "published", "computed", "status"], reconciliation))
     print("\nData quality of the trackers behind it: " + ", ".join(f"{n} {k}" for k, n in dq))
+    if said:
+        print("\nWhat the figures leave out\n")
+        print("\n".join(said))
+    page = target.folder / "bulletins" / f"{args.as_of:%Y-%m}" / "index.html"
+    if page.exists():
+        print(f"\nThe bulletin page: {page}")
+        print(f"The fund units' feedback workbooks: {target.folder / 'feedback'}")
     return 0
 
 

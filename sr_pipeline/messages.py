@@ -134,10 +134,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "unique dans le fichier, et le pipeline ne peut pas savoir quelle ligne est la bonne",
     },
     "missing_rate": {
-        "en": "no UN exchange rate is on file for {currency} in {month} (the month of the "
-        "{date_field}); the data team must add it to the reference exchange rates (fx_rates.csv)",
-        "fr": "aucun taux de change ONU n'est enregistré pour {currency} en {month} (mois de la "
-        "{date_field}) ; l'équipe des données doit l'ajouter",
+        "en": "no reference exchange rate is on file for {currency} in {month} (the month of "
+        "the {date_field}); the data team must add it to the reference exchange rates "
+        "(fx_rates.csv)",
+        "fr": "aucun taux de change de référence n'est enregistré pour {currency} en {month} "
+        "(mois de la {date_field}) ; l'équipe des données doit l'ajouter",
     },
     # --- row rules ---
     "start_not_before_approval": {
@@ -193,10 +194,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "le budget de {budget_usd:money} USD dépasse le plafond des QIP ({cap:money} USD)",
     },
     "budget_over_cap_converted": {
-        "en": "budget of {amount:money} {currency} is {budget_usd:money} USD at the UN rate of "
-        "{month} ({rate:rate} {currency} per USD), above the QIP ceiling of {cap:money} USD",
-        "fr": "le budget de {amount:money} {currency} vaut {budget_usd:money} USD au taux ONU de "
-        "{month} ({rate:rate} {currency} pour 1 USD) et dépasse le plafond des QIP "
+        "en": "budget of {amount:money} {currency} is {budget_usd:money} USD at the reference "
+        "rate of {month} ({rate:rate} {currency} per USD), above the QIP ceiling of "
+        "{cap:money} USD",
+        "fr": "le budget de {amount:money} {currency} vaut {budget_usd:money} USD au taux de "
+        "référence de {month} ({rate:rate} {currency} pour 1 USD) et dépasse le plafond des QIP "
         "({cap:money} USD)",
     },
     "duration_over_6_months": {

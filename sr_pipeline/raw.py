@@ -17,6 +17,7 @@ import pandas as pd
 
 from sr_pipeline.messages import Message
 from sr_pipeline.model import ReadResult, TrackerFile
+from sr_pipeline.reading import reading_digest
 from sr_pipeline.warehouse import frame, run, run_with
 
 # (fund, table of the contract) -> the raw table holding its accepted rows
@@ -39,10 +40,17 @@ def rows_loaded(result: ReadResult) -> int:
     return sum(len(df) for df in result.tables.values())
 
 
+# Every raw table holding rows of a version (an earlier reading is replaced whole).
+VERSION_TABLES = ("tracker_files", *RAW_TABLES.values(), "rejected_rows", "rule_flags")
+
+
 def insert_version(con: duckdb.DuckDBPyConnection, result: ReadResult) -> None:
-    """Record one version read (in the caller's transaction)."""
+    """Record one version read (in the caller's transaction), replacing an earlier reading of
+    the same content made with another contract, reference data or reader."""
     refusal = result.refused_message
     sha = result.sha256
+    for table in VERSION_TABLES:
+        run(con, f"raw/delete_version_{table}", {"sha256": sha})
     run(
         con,
         "raw/insert_tracker_file",
@@ -59,6 +67,7 @@ def insert_version(con: duckdb.DuckDBPyConnection, result: ReadResult) -> None:
             "rows_accepted": rows_loaded(result),
             "rows_rejected": distinct_rows(result.rejected_rows),
             "rule_flags": 0 if result.rule_flags is None else len(result.rule_flags),
+            "reading_digest": reading_digest(),
         },
     )
     # One thread scans the frames: as fast for these sizes, and a third less memory held by

@@ -30,7 +30,7 @@ import time
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -46,6 +46,9 @@ SQL_ROOT = resources.files("sr_pipeline") / "sql"
 # The layers in the order data flows; views and macros are defined in this order too.
 LAYERS = ("raw", "core", "snapshots", "marts", "dq")
 PUBLISHED_MODE = 0o444  # the published file is never written in place
+# Reading what is published finds nothing yet: no tables (CatalogException), or a lake whose
+# catalog was never created (InvalidInputException: "Existing DuckLake ... does not exist").
+NOTHING_PUBLISHED = (duckdb.CatalogException, duckdb.InvalidInputException)
 
 
 @cache
@@ -111,8 +114,8 @@ def _table_columns(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str, 
 
 
 def is_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """False when a table of this database has other columns than the definitions give it
-    (a work database built by an earlier version of the pipeline)."""
+    """False when a table of this database has other columns than the definitions give it,
+    more or fewer (a work database built by an earlier version of the pipeline)."""
     try:
         if run(con, "core/select_schema_digest").fetchall() == [(ddl_scripts()[1],)]:
             return True
@@ -120,8 +123,8 @@ def is_current(con: duckdb.DuckDBPyConnection) -> bool:
         return True  # empty: everything will be created
     existing = _table_columns(con)
     expected = _expected_columns()
-    tables = {(schema, table) for schema, table, _, _ in expected}
-    return {c for c in existing if c[:2] in tables} <= expected
+    shared = {c[:2] for c in existing} & {c[:2] for c in expected}
+    return {c for c in existing if c[:2] in shared} == {c for c in expected if c[:2] in shared}
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -139,6 +142,11 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(script)
         run(con, "core/delete_schema_digest")
         run(con, "core/insert_schema_digest", {"digest": digest})
+
+
+def _dates(values: pd.Series) -> list:
+    """A DATE column as sorted ``datetime.date`` values."""
+    return sorted(pd.to_datetime(values).dt.date)
 
 
 def _fsync(path: Path) -> None:
@@ -207,10 +215,16 @@ def rebuild_layer(con: duckdb.DuckDBPyConnection, layer: str, months: list) -> N
 @dataclass(frozen=True)
 class Publication:
     """What a publication did: the months it completed (a failed run had left them with a new
-    snapshot but old marts or dq) and, for a lake, the snapshot it created."""
+    snapshot but old marts or dq), the published months it rebuilt (the work database had
+    lost them) and, for a lake, the snapshot it created."""
 
     completed: list
     version: int | None = None
+    restored: list = field(default_factory=list)  # published months the work database lacked
+
+
+class FewerMonths(Exception):
+    """A publication would hold fewer months than the one it replaces."""
 
 
 class Warehouse:
@@ -262,11 +276,42 @@ class Warehouse:
         finally:
             con.close()
 
+    def published_months(self) -> list:
+        """The months the current publication holds (as_of dates; empty: nothing yet)."""
+        if self.published is not None and not self.published.exists():
+            return []
+        try:
+            with self.read_published_for_checks() as con:
+                return _dates(frame(con, "reads/published_months")["as_of"])
+        except NOTHING_PUBLISHED:
+            return []
+
+    def unbuilt_months(self, con: duckdb.DuckDBPyConnection, months: list) -> list:
+        """Which of ``months`` the work database has no snapshot of (lost, or moved aside)."""
+        built = set(_dates(frame(con, "core/select_built_months")["as_of"]))
+        return [m for m in months if m not in built]
+
     def publish(self) -> Publication:
-        """Complete any month a failed run left pending, then publish: atomically replace the
+        """Rebuild every month the current publication holds and the work database lacks,
+        complete any month a failed run left pending, then publish: atomically replace the
         published file by a copy of the work database, or copy what changed into the lake in
-        one transaction."""
+        one transaction. Refused (:class:`FewerMonths`) when a month published before would
+        be missing or empty: a publication never holds fewer months than the one it
+        replaces."""
+        before = self.published_months()
         with self.connect() as con:
+            restored = self.unbuilt_months(con, before)
+            for layer in ("snapshots", "marts", "dq") if restored else ():
+                rebuild_layer(con, layer, restored)
+            counts = frame(con, "snapshots/count_projects", {"months": before})
+            lost = sorted(set(before) - set(_dates(counts["as_of"])))
+            if lost:
+                raise FewerMonths(
+                    f"Not published: the publication holds {len(before)} months and this one "
+                    f"would have no projects for {', '.join(str(m) for m in lost)} (their "
+                    "trackers are not in the trackers folder, or were not read). Put the "
+                    "trackers back and run again; the publication is left as it was."
+                )
             pending = [row[0] for row in run(con, "core/select_pending_months").fetchall()]
             if pending:
                 rebuild_layer(con, "marts", pending)
@@ -274,7 +319,7 @@ class Warehouse:
             refresh_data_quality(con)
             if self.lake is not None:
                 _, version = self.lake.publish(con)
-                return Publication(pending, version)
+                return Publication(pending, version, restored)
             con.execute("CHECKPOINT")
         staging = self.published.with_name(f"{self.published.name}.tmp")
         staging.unlink(missing_ok=True)  # left by a run killed while publishing
@@ -289,7 +334,7 @@ class Warehouse:
         # one replaces: every reader would replay it into the new file. It is not ours: drop it.
         self.published.with_name(f"{self.published.name}.wal").unlink(missing_ok=True)
         _fsync(self.published.parent)
-        return Publication(pending)
+        return Publication(pending, restored=restored)
 
     def remove_leftovers(self) -> list[Path]:
         """Temporary files and folders a killed run left beside the published file (the
@@ -330,6 +375,40 @@ class Warehouse:
         except (duckdb.IOException, duckdb.CatalogException):  # held read-write, or empty
             return frozenset()
         return frozenset(row[0] for row in rows)
+
+    def published_month_versions(self, months: list) -> pd.DataFrame:
+        """core.month_versions as published, for ``months`` (empty: nothing published yet)."""
+        columns = ["as_of", "fund", "sha256", "source_file", "report_date", "revision"]
+        if self.published is not None and not self.published.exists():
+            return pd.DataFrame(columns=columns)
+        try:
+            with self.read_published_for_checks() as con:
+                return frame(con, "reads/published_month_versions", {"months": months})
+        except NOTHING_PUBLISHED:
+            return pd.DataFrame(columns=columns)
+
+    @contextmanager
+    def read_published_for_checks(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """What is published, to check a run against it: :meth:`read_published`, or when a
+        read-write session holds the file's lock (an analyst, see the README), a private copy
+        of the file beside it (the publication is its main file; the session's log is not)."""
+        if self.lake is not None:
+            with self.read_published() as con:
+                yield con
+            return
+        copy = None
+        try:
+            con = duckdb.connect(str(self.published), read_only=True)
+        except duckdb.IOException:
+            copy = self.published.with_name(f"{self.published.name}.{os.getpid()}.duckdb.tmp")
+            shutil.copyfile(self.published, copy)
+            con = duckdb.connect(str(copy), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+            if copy is not None:
+                copy.unlink(missing_ok=True)
 
     @contextmanager
     def read_published(self, version: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -42,3 +42,8 @@ def money(amount: float, language: str = "en", cents: bool = False) -> str:
 def millions(amount: float, decimals: int = 1) -> str:
     """15.9: an amount in millions, as the bulletin prints it (English)."""
     return f"{amount / 1e6:,.{decimals}f}"
+
+
+def counted(number: int, one: str, many: str) -> str:
+    """1 refused file, 2 refused files: the noun phrase agrees with the number."""
+    return f"{number} {one if number == 1 else many}"

@@ -228,8 +228,10 @@ READER = textwrap.dedent(
 )
 
 
-def test_readers_see_whole_months_while_runs_write(lake, tmp_path):
+def test_readers_see_whole_months_while_runs_write(lake, tmp_path, monkeypatch):
     target, _ = lake
+    # Withdrawing the published revision is a removal the data team accepts explicitly.
+    monkeypatch.setenv("SR_ACCEPT", "removed:QIPs_Suivi_2018-06-30_v2.xlsx")
     trackers = write_small_trackers(tmp_path / "trackers")
     assert build(trackers, target, "2018-06-01").success
     readers = [
@@ -280,8 +282,10 @@ def writer_command(target: Warehouse, trackers: Path) -> list[str]:
             str(target.folder), str(trackers)]  # fmt: skip
 
 
-def test_sigkill_during_a_lake_run_leaves_the_last_committed_snapshot(lake, tmp_path):
+def test_sigkill_during_a_lake_run_leaves_the_last_committed_snapshot(lake, tmp_path, monkeypatch):
     target, _ = lake
+    # Withdrawing the published revision is a removal the data team accepts explicitly.
+    monkeypatch.setenv("SR_ACCEPT", "removed:QIPs_Suivi_2018-06-30_v2.xlsx")
     trackers = write_small_trackers(tmp_path / "trackers")
     assert build(trackers, target, "2018-06-01").success
     before = public_content(target)
@@ -436,3 +440,15 @@ def test_expiring_old_snapshots_keeps_every_published_one(lake, tmp_path, monkey
     assert (
         lines[str(version)].endswith("2018-06") and set(lines) & {str(v) for v in expired} == set()
     )
+
+
+def test_a_lost_work_database_never_publishes_fewer_months_to_the_lake(lake, tmp_path):
+    # The work database is lost (or moved aside after an upgrade) and May is built alone:
+    # June, published before, is read and rebuilt, not dropped from the lake.
+    target, _ = lake
+    trackers = write_small_trackers(tmp_path / "trackers")
+    assert build(trackers, target, "2018-05-01", "2018-06-01").success
+    before = public_content(target)
+    target.work.unlink()
+    assert build(trackers, target, "2018-05-01").success
+    assert public_content(target) == before

@@ -65,11 +65,11 @@ def test_a_converted_budget_over_the_cap_shows_the_conversion(tmp_path: Path) ->
     (flag,) = read_tracker(recognise(path)).rule_flags.to_dict("records")
     message = stored(flag)
     assert message.render("en") == (
-        "budget of 47,500 EUR is 58,570 USD at the UN rate of March 2018 (0.811 EUR per USD), "
-        "above the QIP ceiling of 50,000 USD"
+        "budget of 47,500 EUR is 58,570 USD at the reference rate of March 2018 "
+        "(0.811 EUR per USD), above the QIP ceiling of 50,000 USD"
     )
     assert message.render("fr") == (
-        "le budget de 47\u202f500 EUR vaut 58\u202f570 USD au taux ONU de mars 2018 "
+        "le budget de 47\u202f500 EUR vaut 58\u202f570 USD au taux de référence de mars 2018 "
         "(0,811 EUR pour 1 USD) et dépasse le plafond des QIP (50\u202f000 USD)"
     )
     assert flag["detail"] == message.render("en")

@@ -140,7 +140,7 @@ def test_tf_two_header_rows_and_contributions(tmp_path: Path) -> None:
     contributions = result.tables["contributions"]
     assert contributions["donor"].tolist() == ["Germany", "Italy", "Norway"]
     assert contributions["earmarked_for"].tolist() == ["5", None, "5"]
-    # USD equivalent wins when given; otherwise the UN rate of the month received applies.
+    # USD equivalent wins when given; otherwise the reference rate of the month received applies.
     assert contributions.loc[2, "amount_usd"] == 1_234_567.5
     assert contributions.loc[1, "amount_usd"] == 1_000_000
     # December 2016: 0.9488 EUR per USD in the rates file; 3,500,000 / 0.9488, to the cent.
@@ -276,7 +276,7 @@ REJECTIONS = [
     ({"Date de clôture": ""}, "end_date", "completed but has no end date"),
     ({"Durée (mois)": "4,5"}, "duration_months", "whole number"),
     ({"Date d'approbation": date(2012, 5, 2), "Date de démarrage": "", "Devise": "EUR"},
-     "currency", "no UN exchange rate is on file for EUR in 2012-05"),
+     "currency", "no reference exchange rate is on file for EUR in 2012-05"),
 ]  # fmt: skip
 
 
@@ -654,10 +654,10 @@ def test_a_contribution_without_a_rate_is_a_row_error_never_converted_at_one(
     result = read(tf_workbook(tmp_path, [tf_row(1)], contributions=contributions))
     rates = "the data team must add it to the reference exchange rates (fx_rates.csv)"
     assert problems(result) == [
-        (2, "currency", "Currency: no UN exchange rate is on file for NOK in 2012-11 (the month "
-                        f"of the date received); {rates}"),
-        (3, "currency", "Currency: no UN exchange rate is on file for GBP in 2019-01 (the month "
-                        f"of the date received); {rates}"),
+        (2, "currency", "Currency: no reference exchange rate is on file for NOK in 2012-11 "
+                        f"(the month of the date received); {rates}"),
+        (3, "currency", "Currency: no reference exchange rate is on file for GBP in 2019-01 "
+                        f"(the month of the date received); {rates}"),
     ]  # fmt: skip
     assert result.tables["contributions"]["amount_usd"].tolist() == [1_700_000, 400_000]
 

@@ -79,10 +79,10 @@ def test_budget_cap_at_its_edge_after_conversion(tmp_path: Path) -> None:
     result = read(qip_workbook(tmp_path, rows))
     assert flags(result) == [
         (6, "budget_over_cap", "budget of 50,000.01 USD is above the QIP ceiling of 50,000 USD"),
-        (8, "budget_over_cap", "budget of 40,551 EUR is 50,001 USD at the UN rate of March "
+        (8, "budget_over_cap", "budget of 40,551 EUR is 50,001 USD at the reference rate of March "
                                "2018 (0.811 EUR per USD), above the QIP ceiling of 50,000 USD"),
         # Amounts are whole in a sentence unless two would then read the same.
-        (9, "budget_over_cap", "budget of 40,550.30 EUR is 50,000.37 USD at the UN rate of "
+        (9, "budget_over_cap", "budget of 40,550.30 EUR is 50,000.37 USD at the reference rate of "
                                "March 2018 (0.811 EUR per USD), above the QIP ceiling of "
                                "50,000 USD"),
     ]  # fmt: skip

@@ -18,7 +18,7 @@ import pandas as pd
 from sr_pipeline.model import FUNDS, MISSION_START
 from sr_pipeline.reference import fund_facts
 from sr_pipeline.warehouse import frame
-from sr_pipeline.wording import millions, money
+from sr_pipeline.wording import long_date, millions, money
 
 DIMENSION_TITLES = {
     ("QIP", "region_group"): "QIPs Budget Breakdown by Region",
@@ -31,6 +31,7 @@ CHANGE_WORDS = {
     "completed": "newly completed",
     "cancelled": "cancelled",
     "removed": "no longer in the tracker",
+    "rejected": "hidden by a rejected row",
 }
 
 
@@ -82,6 +83,8 @@ class Month:
     changes: pd.DataFrame  # marts.monthly_changes rows of the month
     donors: list[str]  # marts.donors of the month, as the bulletin names them
     provenance: Provenance
+    rejections: pd.DataFrame  # per fund: source_file, rows_rejected, feedback_file
+    fallbacks: pd.DataFrame  # per fund: refused files of the month, accepted by the data team
     # Tracker files of the month that feed none of its figures (marts.data_quality): fund,
     # source_file, status (superseded, copy, refused), superseded_by, refused.
     unused: pd.DataFrame | None = None
@@ -132,6 +135,8 @@ def load_month(
     return Month(
         as_of=as_of, funds=ordered, breakdown=breakdown, changes=changes, donors=donors,
         provenance=Provenance(warehouse, version, trackers),
+        rejections=frame(con, "reads/bulletin_rejections", params),
+        fallbacks=frame(con, "reads/bulletin_fallbacks", params),
         unused=frame(con, "reads/bulletin_unused_versions", params),
     )  # fmt: skip
 
@@ -146,6 +151,49 @@ def unused_sentence(row: dict) -> str:
     if row["status"] == "copy":
         return f"{name}: the same content as {row['superseded_by']}, read once as that file."
     return f"refused: {row['refused']}"  # the refusal starts with the file's name
+
+
+def rejection_sentence(rejections: pd.DataFrame, changes: pd.DataFrame, fund: str) -> str:
+    """How many of the fund's rows were rejected this month, which projects counted last month
+    they hide, and where the unit's feedback workbook is ("" when nothing was rejected).
+    ``rejections``: reads/bulletin_rejections; ``changes``: the month's monthly_changes."""
+    found = rejections[rejections["fund"] == fund]
+    if found.empty or int(found["rows_rejected"].iloc[0]) == 0:
+        return ""
+    row = found.iloc[0]
+    rejected = int(row["rows_rejected"])
+    verb = "was" if rejected == 1 else "were"
+    text = (
+        f"{count(rejected, 'row')} of {row['source_file']} {verb} rejected and "
+        f"{'counts' if rejected == 1 else 'count'} in no figure this month"
+    )
+    hidden = changes[(changes["fund"] == fund) & (changes["change"] == "rejected")]
+    if not hidden.empty:
+        codes = listing([f"{r.project_code} ({r.title})" for r in hidden.itertuples()])
+        text += f"; {'it hides' if rejected == 1 else 'they hide'} {count(len(hidden))} "
+        text += f"counted last month: {codes}"
+    feedback = row["feedback_file"]
+    where = f"the feedback workbook {feedback}" if isinstance(feedback, str) else "dq.rejected_rows"
+    return f"{text}. The unit's corrections are listed in {where}."
+
+
+def fallback_sentence(fallbacks: pd.DataFrame, fund: str) -> str:
+    """The data team accepted publishing the month from an older tracker ("" otherwise)."""
+    found = fallbacks[fallbacks["fund"] == fund]
+    if found.empty:
+        return ""
+    names = listing(sorted(set(found["source_file"])))
+    day = found["data_as_of"].iloc[0]
+    older = f"the tracker as of {long_date(_day(day))}" if pd.notna(day) else "no tracker"
+    return (
+        f"Every tracker of this month was refused ({names}); the data team accepted publishing "
+        f"the month from {older}."
+    )
+
+
+def missing_funds(month: Month) -> list[str]:
+    """The funds with no tracker on or before the month's end (no figures, said so)."""
+    return [fund for fund in FUNDS if fund not in month.funds]
 
 
 def fund_name(fund: str) -> str:

@@ -14,8 +14,11 @@ from sr_pipeline.bulletin.content import (
     CHANGE_WORDS,
     Month,
     count,
+    fallback_sentence,
     fund_name,
     main_figures,
+    missing_funds,
+    rejection_sentence,
     signed_usd,
     unused_sentence,
     usd,
@@ -30,6 +33,7 @@ h1 { color: #0b4f8a; margin-bottom: 0.2rem; }
 h2 { color: #0b4f8a; border-bottom: 2px solid #0b4f8a; padding-bottom: 0.2rem;
      margin-top: 2.2rem; }
 h3 { margin-bottom: 0.3rem; }
+.note { background: #fff6e0; border-left: 4px solid #c77700; padding: 0.3rem 0.8rem; }
 .as-of { color: #555; font-weight: normal; font-size: 0.9em; }
 .main-figures { background: #eaf2fa; border-left: 6px solid #0b4f8a; padding: 0.6rem 1.2rem; }
 .main-figures p { margin: 0.6rem 0; }
@@ -94,7 +98,11 @@ def _changes(month: Month, fund: str) -> str:
     total = "cost of approved projects" if fund == "TF" else "budget"
     parts = [
         f"<p>Compared with the tracker as of {_e(long_date(previous))}: "
-        + ", ".join(f"{int(counts.get(c, 0))} {w}" for c, w in CHANGE_WORDS.items())
+        + ", ".join(
+            f"{int(counts.get(c, 0))} {w}"
+            for c, w in CHANGE_WORDS.items()
+            if c != "rejected" or counts.get(c, 0)  # said only when a row hides one
+        )
         + f"; {total} {_e(signed_usd(delta))}.</p>"
     ]
     for change, words in CHANGE_WORDS.items():
@@ -112,6 +120,29 @@ def _changes(month: Month, fund: str) -> str:
             f"<th>Budget</th></tr>{items}</table>"
         )
     return "".join(parts)
+
+
+def _notes(month: Month, fund: str) -> str:
+    """What the figures leave out: rejected rows and the projects they hide, an accepted
+    fallback to an older tracker."""
+    sentences = [
+        fallback_sentence(month.fallbacks, fund),
+        rejection_sentence(month.rejections, month.changes, fund),
+    ]
+    return "".join(
+        f"<p class='note' data-note='{kind}'>{_e(text)}</p>"
+        for kind, text in zip(("fallback", "rejected"), sentences, strict=True)
+        if text
+    )
+
+
+def _missing(month: Month) -> str:
+    return "".join(
+        f"<p class='note' data-note='no-tracker' data-fund='{_e(fund)}'><strong>"
+        f"{_e(fund_name(fund))}</strong>: no tracker on or before "
+        f"{_e(long_date(month.as_of))}, so no figures for this fund this month.</p>"
+        for fund in missing_funds(month)
+    )
 
 
 def _pbf_windows(month: Month) -> str:
@@ -152,13 +183,13 @@ def render_page(month: Month, charts: list[Chart], xlsx_name: str) -> str:
         f"<span class='as-of'>as of {_e(long_date(month.funds[fund].data_as_of))}</span>: "
         f"{_e(text)}</p>"
         for fund, text in sentences.items()
-    )
+    ) + _missing(month)
     sections = []
     for fund, info in month.funds.items():
         charts_html = "".join(
             _chart(chart) for name, chart in by_name.items() if name.startswith(f"{fund.lower()}_")
         )
-        extra = _pbf_windows(month) if fund == "PBF" else ""
+        extra = _notes(month, fund) + (_pbf_windows(month) if fund == "PBF" else "")
         sections.append(
             f"<section id='fund-{_e(fund.lower())}'><h2>{_e(fund_name(fund))} "
             f"<span class='as-of'>as of {_e(long_date(info.data_as_of))}</span></h2>"
@@ -202,9 +233,9 @@ the latest tracker its unit sent on or before the end of the month.</p>
 <footer>
 <p>Rendered from the published warehouse's marts (marts.bulletin_figures,
 marts.budget_breakdown, marts.monthly_changes, marts.donors) for the month ending
-{_e(month.as_of)}. Warehouse version:
-<span id="warehouse-version">{_e(month.provenance.text())}</span>
-(recorded in marts.publications). Source trackers (this month's and last month's):</p>
+{_e(month.as_of)}. Warehouse version, as marts.publications records it:
+<span id="warehouse-version">{_e(month.provenance.text())}</span>.
+Source trackers (this month's and last month's):</p>
 <ul>{sources}</ul>
 {unused}<p>The month's public tables in Excel: <a href="{_e(xlsx_name)}">{_e(xlsx_name)}</a>.</p>
 </footer>

@@ -18,21 +18,21 @@ _DQ = {
     REJECTED_ROWS: (
         "rejected_rows",
         checks.NO_REJECTED_ROWS,
-        "rejected row problems",
+        ("rejected row problem", "rejected row problems"),
         "Rows of the month's tracker versions that failed validation (one line per problem); "
         "they count in no figure.",
     ),
     REJECTED_FILES: (
         "rejected_files",
         checks.NO_REJECTED_FILES,
-        "refused files",
+        ("refused file", "refused files"),
         "Files in the trackers folder refused for the month (the month falls back to the "
         "latest accepted version).",
     ),
     RULE_FLAGS: (
         "rule_flags",
         checks.NO_RULE_FLAGS,
-        "rule flags",
+        ("rule flag", "rule flags"),
         "Business-rule breaches in the month's tracker versions (rows still counted).",
     ),
 }
@@ -51,7 +51,7 @@ _DQ = {
         for key, (_, _, _, description) in _DQ.items()
     ],
     check_specs=[
-        checks.warn_spec(check, key, f"No {what} for the month.")
+        checks.warn_spec(check, key, f"No {what[1]} for the month.")
         for key, (_, check, what, _) in _DQ.items()
     ],
     partitions_def=monthly_partitions,

@@ -19,6 +19,7 @@ from sr_pipeline.model import FUNDS, TrackerFile
 from sr_pipeline.raw import load_version
 from sr_pipeline.safety import sha256_of
 from sr_pipeline.warehouse import frame, refresh_data_quality, run, transaction
+from sr_pipeline.wording import counted
 
 FEEDBACK = dg.AssetKey(["dq", "feedback_workbooks"])
 
@@ -63,7 +64,8 @@ def feedback_workbooks(
                      "feedback_file": relative, "problems": problems},
                 )  # fmt: skip
             written.append({"feedback_file": relative, **counts})
-            context.log.info(f"feedback for {tracker.name}: {relative} ({problems} problems)")
+            found = counted(problems, "problem", "problems")
+            context.log.info(f"feedback for {tracker.name}: {relative} ({found})")
         refresh_data_quality(con)
         quality = frame(con, "dq/select_data_quality")
     metadata: dict[str, dg.MetadataValue | int | str] = {

@@ -104,7 +104,10 @@ def marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
                 checks.PUBLISHED_FIGURES_MATCH,
                 RECONCILIATION,
                 mismatches,
-                "published figures that differ from the computed ones",
+                (
+                    "published figure that differs from the computed one",
+                    "published figures that differ from the computed ones",
+                ),  # fmt: skip
             )
         ],
     )

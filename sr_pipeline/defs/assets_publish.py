@@ -14,7 +14,7 @@ from sr_pipeline.defs.assets_marts import (
 )
 from sr_pipeline.defs.partitions import months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
-from sr_pipeline.warehouse import frame
+from sr_pipeline.warehouse import FewerMonths, frame
 
 PUBLISHED = dg.AssetKey(["warehouse", "published"])
 
@@ -39,11 +39,15 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     """Publish: the file analysts open replaced atomically, or one lake transaction."""
     months = run_months(context)
     target = warehouse.warehouse()
-    publication = target.publish()
+    try:
+        publication = target.publish()
+    except FewerMonths as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
     with target.read_published(publication.version) as con:
         months_present = frame(con, "reads/published_months")
     metadata: dict[str, object] = {
         "months_built": months_label(months),
+        "published_months_rebuilt": ", ".join(str(m) for m in publication.restored) or "none",
         "pending_months_completed": ", ".join(str(m) for m in publication.completed) or "none",
         "months_in_warehouse": checks.markdown(months_present, limit=12),
     }

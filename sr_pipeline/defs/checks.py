@@ -12,6 +12,8 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
+from sr_pipeline.wording import counted
+
 # On raw/<fund>: every data row of each newly read version is loaded or rejected with a reason.
 ROWS_ACCOUNTED_FOR = "rows_accounted_for"
 # On snapshots/projects.
@@ -41,15 +43,16 @@ def markdown(df: pd.DataFrame, limit: int = PREVIEW_ROWS) -> dg.MetadataValue:
 
 
 def warn_if_any(
-    name: str, asset_key: dg.AssetKey, found: pd.DataFrame, what: str
+    name: str, asset_key: dg.AssetKey, found: pd.DataFrame, what: tuple[str, str]
 ) -> dg.AssetCheckResult:
-    """Passes when ``found`` is empty; otherwise a WARN listing the rows."""
+    """Passes when ``found`` is empty; otherwise a WARN listing the rows. ``what``: the noun
+    phrase for one row and for several ("refused file", "refused files")."""
     return dg.AssetCheckResult(
         check_name=name,
         asset_key=asset_key,
         passed=found.empty,
         severity=dg.AssetCheckSeverity.WARN,
-        description=f"{len(found)} {what}" if len(found) else f"no {what}",
+        description=counted(len(found), *what) if len(found) else f"no {what[1]}",
         metadata={"count": len(found), "rows": markdown(found)},
     )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 
 from sr_pipeline import settings
+from sr_pipeline.acceptance import Acceptance
 from sr_pipeline.warehouse import Warehouse
 
 
@@ -18,9 +19,13 @@ class TrackersFolder(dg.ConfigurableResource):
     """The folder scanned, recursively, for tracker workbooks."""
 
     path: str = ""  # empty: SR_TRACKERS_DIR, default sources/trackers/
+    accept: str = ""  # empty: SR_ACCEPT (sr_pipeline.acceptance: what the data team accepts)
 
     def folder(self) -> Path:
         return Path(self.path) if self.path else settings.trackers_dir()
+
+    def acceptance(self) -> Acceptance:
+        return Acceptance.from_setting(self.accept or None)
 
 
 class WarehouseResource(dg.ConfigurableResource):

@@ -10,10 +10,19 @@ is not the same content before and after; refusals already known to the warehous
 an older version whose newer one is refused is seen to feed the later months. One run is
 requested per contiguous range of affected months (a single-run backfill, like the UI's).
 The first evaluation only takes stock (building history is the backfill's job).
+
+A folder that is missing, unreadable or holds no tracker (a shared drive that failed to mount)
+is never read as "every tracker removed": the tick is skipped with the reason logged, and the
+cursor kept. Run keys carry a sequence number kept in the cursor, so a state that recurs (a
+file removed and put back) requests its runs again: Dagster skips a run key used before. When
+the reading digest changes (``sr_pipeline.reading``: a spelling added, a rate corrected, a
+reader fix), every month a version in the folder feeds is requested: their readings are
+made again.
 """
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -28,8 +37,9 @@ from sr_pipeline.defs.partitions import (
     partition_key,
 )
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
-from sr_pipeline.discovery import discover, feeding_version
+from sr_pipeline.discovery import MissingInput, feeding_version, scan
 from sr_pipeline.model import FUNDS, TrackerFile
+from sr_pipeline.reading import reading_digest
 from sr_pipeline.safety import sha256_of
 
 # sha256 -> [[fund, report_date, revision, file name], ...]
@@ -37,10 +47,9 @@ FolderState = dict[str, list[list]]
 
 
 def folder_state(folder: Path) -> FolderState:
-    """Every tracker version in the folder, keyed by its content."""
-    if not folder.is_dir():
-        return {}
-    versions, _ = discover(folder)
+    """Every tracker version in the folder, keyed by its content (:class:`MissingInput` when
+    the folder is missing, unreadable or holds no tracker)."""
+    versions, _ = scan(folder)
     state: FolderState = {}
     for t in versions:
         entry = [t.fund, t.report_date.isoformat(), t.revision, t.name]
@@ -92,16 +101,55 @@ def contiguous_ranges(keys: list[str]) -> list[tuple[str, str]]:
     return ranges
 
 
-def _previous_state(cursor: str | None) -> FolderState | None:
-    """The state in the cursor; None on the first evaluation (or a cursor of another shape,
-    written by an earlier version of this sensor: take stock again)."""
-    try:
-        state = json.loads(cursor) if cursor else None
-        if state is not None:
-            _versions(state)
-        return state
-    except (TypeError, ValueError):
-        return None
+@dataclass(frozen=True)
+class Cursor:
+    """What the sensor remembers: the folder's state, the reading digest it was taken with,
+    and how many times it requested runs (a run key is never used twice, however often one
+    folder state recurs: a file removed and put back is built again each time)."""
+
+    state: FolderState
+    reading: str = ""
+    sequence: int = 0
+
+    def dumps(self) -> str:
+        value = {"state": self.state, "reading": self.reading, "sequence": self.sequence}
+        return json.dumps(value, sort_keys=True)
+
+    @classmethod
+    def loads(cls, text: str | None) -> "Cursor | None":
+        """None on the first evaluation, or a cursor of a shape this sensor cannot read
+        (take stock again). An earlier cursor that held the state alone is still read."""
+        try:
+            value = json.loads(text) if text else None
+            if value is None:
+                return None
+            if "state" not in value or "sequence" not in value:
+                value = {"state": value}
+            cursor = cls(value["state"], value.get("reading", ""), int(value.get("sequence", 0)))
+            _versions(cursor.state)
+            return cursor
+        except (TypeError, ValueError, AttributeError):
+            return None
+
+
+def _requests(keys: list[str], run_key: str) -> list[dg.RunRequest]:
+    requests = []
+    for start, end in contiguous_ranges(keys):
+        if start == end:
+            requests.append(dg.RunRequest(run_key=f"{run_key}-{start}", partition_key=start))
+        else:
+            tags = {RANGE_START_TAG: start, RANGE_END_TAG: end}
+            requests.append(dg.RunRequest(run_key=f"{run_key}-{start}-{end}", tags=tags))
+    return requests
+
+
+def every_fed_month(state: FolderState, last_key: str) -> list[str]:
+    """Every month a version in the folder feeds (its report date's month on)."""
+    days = [date.fromisoformat(e[1]) for entries in state.values() for e in entries]
+    if not days:
+        return []
+    first = partition_key(min(days))
+    return [k for k in monthly_partitions.get_partition_keys() if first <= k <= last_key]
 
 
 @dg.sensor(
@@ -112,29 +160,31 @@ def _previous_state(cursor: str | None) -> FolderState | None:
 def tracker_folder_sensor(
     context: dg.SensorEvaluationContext, trackers: TrackersFolder, warehouse: WarehouseResource
 ):
-    """Rebuild the months a new, revised or removed tracker version affects."""
-    current = folder_state(trackers.folder())
-    state = json.dumps(current, sort_keys=True)
-    previous = _previous_state(context.cursor)
+    """Rebuild the months a new, revised or removed tracker version affects, and every month
+    after a change of the contract, reference lists or reader. A folder that is missing,
+    unreadable or empty is never read as "every tracker removed": the tick is skipped."""
+    try:
+        current = folder_state(trackers.folder())
+    except MissingInput as exc:
+        context.log.warning(str(exc))
+        return dg.SkipReason(f"{exc} The tick is skipped; no month is requested.")
+    reading = reading_digest()
+    previous = Cursor.loads(context.cursor)
     if previous is None:
-        context.update_cursor(state)
+        context.update_cursor(Cursor(current, reading).dumps())
         return dg.SkipReason(f"took stock of {len(current)} tracker contents")
     last_key = monthly_partitions.get_last_partition_key()
     refused = warehouse.warehouse().known_refusals()
-    keys = affected_partitions(previous, current, last_key, refused) if last_key else []
-    context.update_cursor(state)
+    if not last_key:
+        keys = []
+    elif previous.reading != reading:  # every stored reading is read again
+        keys = every_fed_month(current, last_key)
+    else:
+        keys = affected_partitions(previous.state, current, last_key, refused)
+    sequence = previous.sequence + (1 if keys else 0)
+    context.update_cursor(Cursor(current, reading, sequence).dumps())
     if not keys:
         return dg.SkipReason("no month fed by a different tracker version")
+    state = json.dumps(current, sort_keys=True)
     digest = hashlib.sha256(state.encode()).hexdigest()[:16]
-    requests = []
-    for start, end in contiguous_ranges(keys):
-        if start == end:
-            requests.append(dg.RunRequest(run_key=f"{digest}-{start}", partition_key=start))
-        else:
-            requests.append(
-                dg.RunRequest(
-                    run_key=f"{digest}-{start}-{end}",
-                    tags={RANGE_START_TAG: start, RANGE_END_TAG: end},
-                )
-            )
-    return requests
+    return _requests(keys, f"{sequence}-{digest}")

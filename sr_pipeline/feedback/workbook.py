@@ -192,7 +192,8 @@ def _write_summary(
         sheet.write_string(5, 0, note, formats.get(bold=True))
     # Where the unit's next file should start from (the template of its fund, its language).
     template = CONTRACTS[record.file.fund].template
-    sheet.write_string(6, 0, label("template_pointer", language, file=template))
+    pointer = "template_pointer" if problems or record.refused else "template_pointer_clean"
+    sheet.write_string(6, 0, label(pointer, language, file=template))
 
     header_row = SUMMARY_HEADER_ROW - 1
     header_format = formats.get(bold=True, wrap=True, fill=None)
@@ -238,7 +239,9 @@ def _write_summary(
                 sheet.write_string(row, 10, problem.cell)
     if len(problems) > room:
         row += 1
-        sheet.write_string(row, 6, label("truncated", language, count=len(problems) - room))
+        more = len(problems) - room
+        key = "truncated_one" if more == 1 else "truncated"
+        sheet.write_string(row, 6, label(key, language, count=more))
     sheet.autofilter(header_row, 0, max(row, header_row), len(_SUMMARY_COLUMNS) - 1)
 
 

@@ -14,6 +14,7 @@ from the canonical value.
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -21,7 +22,9 @@ from pathlib import Path
 
 from sr_pipeline.text import fold
 
-REFERENCE_DIR = Path(str(resources.files(__name__)))
+# The package's own folder; ``SR_REFERENCE_DIR`` names a copy of it instead (a correction tried
+# before it is committed, or a test's copy: the package's files are never written).
+REFERENCE_DIR = Path(os.environ.get("SR_REFERENCE_DIR") or str(resources.files(__name__)))
 PUBLISHED_DIR = REFERENCE_DIR / "published"
 
 

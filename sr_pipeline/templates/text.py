@@ -293,10 +293,10 @@ WORDS: dict[str, dict[str, str]] = {
         "au-delà, le montant est pris pour un montant dont la devise manque.",
     },
     "conversion": {
-        "en": "'{amount}' is converted to USD at the UN operational rate of exchange of the "
+        "en": "'{amount}' is converted to USD at the reference rate of exchange of the "
         "month of '{date}'{override}.",
-        "fr": "« {amount} » est converti en USD au taux de change opérationnel des Nations "
-        "Unies du mois de « {date} »{override}.",
+        "fr": "« {amount} » est converti en USD au taux de change de référence "
+        "du mois de « {date} »{override}.",
     },
     "conversion_override": {
         "en": ", unless '{override}' is filled in",
@@ -430,9 +430,10 @@ MEANINGS: dict[str, dict[str, str]] = {
         "fr": "Montant reçu, dans la devise de la contribution",
     },
     "usd_equivalent": {
-        "en": "USD amount the Fund recorded; blank: converted at the UN rate of the month received",
-        "fr": "Montant en USD enregistré par le Fonds ; vide : converti au taux des Nations "
-        "Unies du mois de réception",
+        "en": "USD amount the Fund recorded; blank: converted at the reference rate of the "
+        "month received",
+        "fr": "Montant en USD enregistré par le Fonds ; vide : converti au taux de "
+        "référence du mois de réception",
     },
     "earmarked_for": {
         "en": "Objective the contribution is earmarked for; blank if it is not earmarked",

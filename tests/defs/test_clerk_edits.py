@@ -257,8 +257,8 @@ def test_the_june_feedback_says_what_was_read_as_written_in_french(edited) -> No
 
 
 def test_the_bulletin_page_lists_the_tracker_files_it_did_not_use(edited) -> None:
-    page = (edited["warehouse"].parent / "bulletins" / "2018-06").glob("*.html")
-    html = next(page).read_text(encoding="utf-8")
+    page = edited["warehouse"].parent / "bulletins" / "2018-06" / "index.html"
+    html = page.read_text(encoding="utf-8")
     assert "id='unused-trackers'" in html
     assert ("PBF_Portefeuille_20180228_corrigé.xlsx: superseded by "
             "PBF_Portefeuille_20180228_v3.xlsx") in html  # fmt: skip

@@ -233,7 +233,7 @@ def test_june_2018_from_the_ui(dagster_dev):
             expect(check).to_be_visible()
             check.click()
             expect(
-                page.get_by_text("1 published figures that differ from the computed ones").first
+                page.get_by_text("1 published figure that differs from the computed one").first
             ).to_be_visible()
             # A WARN-severity check that did not pass: "Failed" under a warning icon (an
             # ERROR-severity one has an error icon).

@@ -423,6 +423,9 @@ def test_a_clean_file_gets_a_short_thank_you_and_its_counts(tmp_path: Path) -> N
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["À corriger"]
     assert book["À corriger"]["A3"].value.startswith("Aucun problème trouvé")
+    # No "to avoid these problems next time" above an empty table.
+    assert book["À corriger"]["A7"].value.startswith("Continuez à partir du modèle")
+    assert "problème" not in book["À corriger"]["A7"].value
     assert summary_rows(book) == []
     assert feedback_counts(result) == {
         "rows_read": 2, "rows_loaded": 2, "rows_rejected": 0, "rows_flagged": 0,

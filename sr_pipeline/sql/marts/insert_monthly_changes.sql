@@ -37,6 +37,13 @@ previous_rows AS (
     JOIN core.projects AS projects
         ON projects.sha256 = baselines.previous_sha256 AND projects.fund = baselines.fund
 ),
+current_rejected AS (
+    -- Projects still in this month's tracker whose row was rejected: not "removed".
+    SELECT DISTINCT targets.as_of, targets.fund, rejected.project_code
+    FROM targets
+    JOIN raw.rejected_rows AS rejected ON rejected.sha256 = targets.sha256
+    WHERE rejected.project_code IS NOT NULL
+),
 current_projects AS (
     SELECT as_of, fund, project_code,
            first(title ORDER BY title) AS title, first(status ORDER BY status) AS status,
@@ -61,11 +68,16 @@ compared AS (
         cur.title, cur.status, cur.budget_usd, cur.approval_date, cur.region,
         prev.project_code IS NOT NULL AS was_there, prev.title AS previous_title,
         prev.status AS previous_status, prev.budget_usd AS previous_budget_usd,
-        prev.region AS previous_region, cur.project_code IS NOT NULL AS is_there
+        prev.region AS previous_region, cur.project_code IS NOT NULL AS is_there,
+        rejected.project_code IS NOT NULL AS is_rejected
     FROM current_projects AS cur
     FULL OUTER JOIN previous_projects AS prev
         ON prev.as_of = cur.as_of AND prev.fund = cur.fund
         AND prev.project_code = cur.project_code
+    LEFT JOIN current_rejected AS rejected
+        ON rejected.as_of = coalesce(cur.as_of, prev.as_of)
+        AND rejected.fund = coalesce(cur.fund, prev.fund)
+        AND rejected.project_code = coalesce(cur.project_code, prev.project_code)
 ),
 project_changes AS (
     SELECT as_of, fund, 'approved' AS change, project_code, title, region, budget_usd AS value
@@ -81,8 +93,9 @@ project_changes AS (
     FROM compared
     WHERE status = 'cancelled' AND coalesce(previous_status, '') <> 'cancelled'
     UNION ALL
-    SELECT as_of, fund, 'removed', project_code, previous_title, previous_region,
-           previous_budget_usd
+    SELECT as_of, fund,
+           CASE WHEN is_rejected THEN 'rejected' ELSE 'removed' END,
+           project_code, previous_title, previous_region, previous_budget_usd
     FROM compared
     WHERE NOT is_there
 ),

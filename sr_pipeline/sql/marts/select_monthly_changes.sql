@@ -5,6 +5,7 @@ SELECT
     count(*) FILTER (WHERE change = 'completed') AS completed,
     count(*) FILTER (WHERE change = 'cancelled') AS cancelled,
     count(*) FILTER (WHERE change = 'removed') AS removed,
+    count(*) FILTER (WHERE change = 'rejected') AS rejected,
     round(sum(value) FILTER (WHERE change = 'budget_delta'), 2) AS budget_delta_usd,
     any_value(previous_data_as_of) AS previous_data_as_of,
     any_value(data_as_of) AS data_as_of

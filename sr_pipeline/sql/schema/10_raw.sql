@@ -12,14 +12,19 @@ CREATE TABLE IF NOT EXISTS raw.tracker_files (
     rows_read INTEGER NOT NULL,
     rows_accepted INTEGER NOT NULL,
     rows_rejected INTEGER NOT NULL,
-    rule_flags INTEGER NOT NULL
+    rule_flags INTEGER NOT NULL,
+    reading_digest VARCHAR
 );
+-- A lake laid out before readings recorded their digest gains the column (its readings then
+-- count as made with another digest).
+ALTER TABLE raw.tracker_files ADD COLUMN IF NOT EXISTS reading_digest VARCHAR;
 COMMENT ON TABLE raw.tracker_files IS 'Every tracker version read, once, by content (sha256): accepted, or refused with the reason.';
 COMMENT ON COLUMN raw.tracker_files.sha256 IS 'SHA-256 of the workbook bytes: the identity of a version.';
 COMMENT ON COLUMN raw.tracker_files.source_file IS 'File name when first read.';
 COMMENT ON COLUMN raw.tracker_files.refused IS 'Why the whole file was refused; NULL when accepted.';
 COMMENT ON COLUMN raw.tracker_files.refused_code IS 'The refusal as a stable message code (the feedback workbook renders it in the unit''s language).';
 COMMENT ON COLUMN raw.tracker_files.refused_params IS 'The values the refusal sentence quotes, as JSON.';
+COMMENT ON COLUMN raw.tracker_files.reading_digest IS 'SHA-256 of the contract, reference lists and reader code the version was read with: a reading made with others is read again (a spelling added or a rate corrected reaches the figures).';
 
 CREATE TABLE IF NOT EXISTS raw.tracker_folder (
     source_file VARCHAR NOT NULL,
@@ -62,7 +67,7 @@ CREATE TABLE IF NOT EXISTS raw.tf_contributions (
     usd_equivalent DOUBLE, earmarked_for VARCHAR, amount_usd DOUBLE, donor_key VARCHAR,
     fund VARCHAR, source_file VARCHAR, sheet VARCHAR, source_row INTEGER, extras VARCHAR
 );
-COMMENT ON TABLE raw.tf_contributions IS 'Accepted rows of each Trust Fund tracker version, sheet Contributions (amount_usd: the recorded USD equivalent, else converted at the UN rate of the month received).';
+COMMENT ON TABLE raw.tf_contributions IS 'Accepted rows of each Trust Fund tracker version, sheet Contributions (amount_usd: the recorded USD equivalent, else converted at the reference rate of the month received: an approximate market average, reference/fx_rates.csv).';
 COMMENT ON COLUMN raw.tf_contributions.donor_key IS 'Who the donor is: the name compared as headers are, a leading "the" ignored (the Netherlands = NETHERLANDS).';
 
 CREATE TABLE IF NOT EXISTS raw.pbf_projects (

@@ -21,7 +21,7 @@ COMMENT ON COLUMN snapshots.projects.fund IS 'QIP, TF or PBF.';
 COMMENT ON COLUMN snapshots.projects.project_code IS 'The fund''s project code, exactly as text (PBF: 8-digit MPTF number).';
 COMMENT ON COLUMN snapshots.projects.title IS 'Project title as in the tracker.';
 COMMENT ON COLUMN snapshots.projects.status IS 'Canonical status: completed, ongoing, not_started, suspended or cancelled.';
-COMMENT ON COLUMN snapshots.projects.budget_usd IS 'Approved budget in USD to the cent (converted at the UN operational rate of the approval month).';
+COMMENT ON COLUMN snapshots.projects.budget_usd IS 'Approved budget in USD to the cent (converted at the reference rate of the approval month: an approximate market average, reference/fx_rates.csv).';
 COMMENT ON COLUMN snapshots.projects.approval_date IS 'Approval date (PBF trackers have none: NULL).';
 COMMENT ON COLUMN snapshots.projects.start_date IS 'Start date.';
 COMMENT ON COLUMN snapshots.projects.end_date IS 'End or completion date.';

@@ -79,7 +79,7 @@ COMMENT ON COLUMN marts.donors.fund IS 'TF (only the Trust Fund has donors).';
 COMMENT ON COLUMN marts.donors.donor IS 'The donor as first written in the tracker; names that differ only in case, accents, spaces or a leading "the" are one donor (the Netherlands = Netherlands).';
 COMMENT ON COLUMN marts.donors.donor_key IS 'Who the donor is: the name in lower case without accents, spaces collapsed, a leading "the" dropped (the same from month to month; the bulletin lists donors in this order).';
 COMMENT ON COLUMN marts.donors.contributions IS 'Contributions received from the donor by data_as_of.';
-COMMENT ON COLUMN marts.donors.amount_usd IS 'Their sum in USD (the recorded USD equivalent, else converted at the UN rate of the month received).';
+COMMENT ON COLUMN marts.donors.amount_usd IS 'Their sum in USD (the recorded USD equivalent, else converted at the reference rate of the month received).';
 COMMENT ON COLUMN marts.donors.first_received IS 'Date of the donor''s first contribution.';
 COMMENT ON COLUMN marts.donors.last_received IS 'Date of its latest contribution by data_as_of.';
 COMMENT ON COLUMN marts.donors.data_as_of IS 'Report date of the tracker version the row comes from.';

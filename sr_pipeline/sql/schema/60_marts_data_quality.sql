@@ -23,6 +23,11 @@ CREATE TABLE IF NOT EXISTS marts.data_quality (
     reading_notes INTEGER
 );
 COMMENT ON TABLE marts.data_quality IS 'Data quality over time: one row per tracker version known (ever read, or in the trackers folder now): rows read, loaded, rejected and flagged, the feedback workbook sent back to the unit, which built months use it, and why a version was never read.';
+COMMENT ON COLUMN marts.data_quality.fund IS 'QIP, TF or PBF (NULL when not even the fund is known from the file name).';
+COMMENT ON COLUMN marts.data_quality.report_date IS 'The report date its file name states (NULL when the name states none).';
+COMMENT ON COLUMN marts.data_quality.revision IS 'Its revision: 1 for a plain name, 2 for _rev/_corrigé, N for _vN.';
+COMMENT ON COLUMN marts.data_quality.source_file IS 'The file name, without its folder.';
+COMMENT ON COLUMN marts.data_quality.sha256 IS 'SHA-256 of the workbook bytes: the identity of the version (NULL when discovery refused the file unread).';
 COMMENT ON COLUMN marts.data_quality.refused IS 'Why the whole file was refused (NULL when it was read, or not read yet).';
 COMMENT ON COLUMN marts.data_quality.rows_read IS 'Data rows read (blank rows, region group headers and TOTAL rows are not data); NULL when the version was never read.';
 COMMENT ON COLUMN marts.data_quality.rows_loaded IS 'Rows accepted into the warehouse (flagged rows included).';
