@@ -3,7 +3,9 @@
 Guards against: a tracker touched by a script (openpyxl saves formulas without cached values)
 losing every formula budget as "blank" (441 QIP projects became 417 before this); a formula
 computed differently from a spreadsheet; a formula that cannot be computed here (another
-workbook, another sheet, a function) silently blank or silently guessed.
+workbook, another sheet, a function, text, a cycle, an error, a range so large it would exhaust
+memory or that the formula library shortens to its first cell) silently blank, silently
+guessed, or crashing the read.
 """
 
 from __future__ import annotations
@@ -82,6 +84,27 @@ def test_the_demo_june_tracker_saved_by_a_script_keeps_its_441_projects(tmp_path
          "elle utilise une fonction qui n'est pas un simple calcul"),
         # An error in Excel too (#DIV/0!).
         ("=1/0", "its result is an error", "son résultat est une erreur"),
+        # Several cells as the result: no one value (Excel would spill it or show #VALUE!).
+        ("=H6:H7", "its result is an error", "son résultat est une erreur"),
+        # Text joined: not a number, whatever it spells.
+        ('="41"&"970"', "it works on text, not numbers",
+         "elle porte sur du texte, pas sur des nombres"),
+        # The cell itself (a circular reference, 0 in Excel with a warning).
+        ("=H5+1", "it refers to itself", "elle fait référence à elle-même"),
+        # A range to the sheet's edge (17 billion cells): refused before anything is built.
+        ("=SUM(A1:XFD1048576)", "it refers to a whole column or row, or to more than "
+         "100,000 cells", "elle fait référence à une colonne ou une ligne entière, ou à plus "
+         "de 100\u202f000 cellules"),
+        # A whole column, the same range written Excel's short way.
+        ("=SUM(H:H)", "it refers to a whole column or row, or to more than 100,000 cells",
+         "elle fait référence à une colonne ou une ligne entière, ou à plus de 100\u202f000 "
+         "cellules"),
+        # A large rectangle, within the sheet's edges but over the limit (200 x 1,000 cells).
+        ("=SUM(A6:GR1005)", "it refers to a whole column or row, or to more than 100,000 "
+         "cells", "elle fait référence à une colonne ou une ligne entière, ou à plus de "
+         "100\u202f000 cellules"),
+        # Not a formula Excel could have saved: the parser gives up.
+        ("=1+*2", "it cannot be read", "elle ne peut pas être lue"),
     ],
 )  # fmt: skip
 def test_a_formula_that_cannot_be_computed_is_a_row_error_that_says_what_to_do(
