@@ -296,6 +296,11 @@ def _terms(tokens: list[Token], first: int) -> list[tuple[int, int, TokenType | 
     return out
 
 
+# Every SQL file's text when the run started: each mutant's copy is made from it, so an edit
+# of sql/ during a run changes nothing.
+SNAPSHOT = {str(p.relative_to(SQL)): p.read_text(encoding="utf-8") for p in SQL.rglob("*.sql")}
+
+
 def all_mutants(only: set[str] | None = None) -> tuple[list[Mutant], dict[str, str]]:
     texts = {
         str(p.relative_to(SQL)): p.read_text(encoding="utf-8")
@@ -361,10 +366,10 @@ def _child(mutant: Mutant, texts: dict[str, str], tests: list[str]) -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="sr-sql-mutant-"))
     try:
-        shutil.copytree(SQL, folder / "sql")
-        (folder / "sql" / mutant.path).write_text(
-            mutant.apply(texts[mutant.path]), encoding="utf-8"
-        )
+        for path, text in SNAPSHOT.items():  # sql/ as it was when the run started
+            target = folder / "sql" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(mutant.apply(text) if path == mutant.path else text, "utf-8")
         warehouse.SQL_ROOT = folder / "sql"
         for cached in (warehouse.sql, warehouse.ddl_scripts, warehouse._expected_columns):
             cached.cache_clear()
