@@ -60,6 +60,11 @@ SQL = ROOT / "sr_pipeline" / "sql"
 FAST_TESTS = [
     "tests/sql/",
     "tests/test_warehouse_layers.py",
+    "tests/test_warehouse.py",
+    "tests/defs/test_assets_raw.py",
+    "tests/defs/test_rows_accounted_for.py",
+    "tests/defs/test_assets_feedback.py",
+    "tests/feedback/test_workbook.py",
 ]
 MONTH_TESTS = ["tests/defs/test_demo_month.py"]
 
