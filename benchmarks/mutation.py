@@ -287,6 +287,8 @@ def copy_project(targets: list[Target]) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
     for folder in ("sr_pipeline", "tests"):
         shutil.copytree(ROOT / folder, WORK / folder, ignore=ignore)
+    for folder in ("sources", "docs"):  # the demo trackers and docs/rules.md, which tests read
+        shutil.copytree(ROOT / folder, WORK / folder)
     for target in targets:
         path = WORK / target.path
         path.write_text(prepare(path.read_text(encoding="utf-8"), target), encoding="utf-8")
@@ -299,6 +301,7 @@ def copy_project(targets: list[Target]) -> None:
         # Deterministic runs: no cache between runs, hypothesis derandomized in the tests.
         "pytest_add_cli_args": ["-p", "no:cacheprovider"],
         "use_git_change_detection": False,
+        "also_copy": ["sources", "docs"],
     }
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     lines = [f"{key} = {json.dumps(value)}" for key, value in config.items()]
@@ -540,12 +543,13 @@ def main(argv: list[str] | None = None) -> int:
             f"- {module} `{function}`: `{old}` → `{new}`" for module, function, old, new in stale
         ]
     WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "report.md").write_text("\n".join(report) + "\n", encoding="utf-8")
+    name = "report.md" if only is None else f"report-{'_'.join(sorted(only)).replace('/', '-')}.md"
+    (WORK / name).write_text("\n".join(report) + "\n", encoding="utf-8")
     print("\n".join(table))
     print(f"\n{scope}")
     print(f"\n{len(unexplained)} survivor(s) not judged equivalent, {len(explained)} judged "
           f"equivalent, {len(stale)} stale entr(ies) in {EQUIVALENTS.relative_to(ROOT)}; "
-          f"details: {(WORK / 'report.md').relative_to(ROOT)}; {minutes:.1f} min")  # fmt: skip
+          f"details: {(WORK / name).relative_to(ROOT)}; {minutes:.1f} min")  # fmt: skip
     return 0
 
 

@@ -256,6 +256,10 @@ class Evaluator:
         first, _, last = reference.partition(":")
         top, left = self._cell(first)
         bottom, right = self._cell(last) if last else (top, left)
+        # A range written corner to corner in any order (A4:A1, as a script may save it) is
+        # the rectangle between them, as in Excel.
+        top, bottom = sorted((top, bottom))
+        left, right = sorted((left, right))
         grid = [
             [self._value((row, col), path, EMPTY) for col in range(left, right + 1)]
             for row in range(top, bottom + 1)

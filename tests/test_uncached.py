@@ -5,12 +5,14 @@ losing every formula budget as "blank" (441 QIP projects became 417 before this)
 computed differently from a spreadsheet; a formula that cannot be computed here (another
 workbook, another sheet, a function, text, a cycle, an error, a range so large it would exhaust
 memory or that the formula library shortens to its first cell) silently blank, silently
-guessed, or crashing the read.
+guessed, or crashing the read; a range written bottom-up (A4:A1) summed as nothing; a date
+referred to by a formula not taken as Excel's serial number.
 """
 
 from __future__ import annotations
 
 import shutil
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -20,6 +22,7 @@ from sr_pipeline.discovery import recognise
 from sr_pipeline.messages import Message
 from sr_pipeline.model import ReadResult
 from sr_pipeline.reader import read_tracker
+from sr_pipeline.uncached import MAX_RANGE_CELLS, Evaluator, FormulaWithoutResult
 from tests import DEMO_TRACKERS
 from tests.builders import Formula, qip_row, qip_workbook
 
@@ -139,3 +142,48 @@ def test_formulas_with_their_result_are_not_recomputed(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(reader, "Evaluator", fail)
     assert read(path).tables["projects"]["budget"].tolist()[0] == 35_489
+
+
+# --- the evaluator on its own: cells given as a grid (row, column), 0-based ------------------
+
+
+def evaluate(formulas: dict, cells: dict, sheet: str = "Suivi QIPs") -> dict:
+    """The evaluator's results for ``formulas`` ({(row, col): text}) over ``cells``."""
+    return Evaluator(formulas, lambda r, c: cells.get((r, c)), sheet).all()
+
+
+def test_dates_referred_to_are_their_excel_serial_numbers() -> None:
+    cells = {
+        (0, 0): datetime(2018, 6, 30),
+        (1, 0): date(2018, 6, 30),
+        (2, 0): datetime(2018, 6, 30, 12),
+    }
+    assert evaluate({(0, 1): "A1+1", (1, 1): "A2*1", (2, 1): "A3*2"}, cells) == {
+        (0, 1): 43282.0, (1, 1): 43281.0, (2, 1): 86563.0,
+    }  # fmt: skip
+
+
+def test_ranges_empty_cells_blank_text_and_rectangles() -> None:
+    cells = {(0, 0): 1.5, (1, 0): None, (2, 0): "", (3, 0): 4, (0, 1): 10, (3, 1): 20}
+    results = evaluate(
+        {(5, 0): "SUM(A1:A4)", (5, 1): "SUM(A1:B4)", (5, 2): "SUM(A4:A1)",
+         (5, 3): "'Suivi QIPs'!A1*2", (5, 4): "SUM(A1,A4,B1)"},
+        cells,
+    )  # fmt: skip
+    assert results == {(5, 0): 5.5, (5, 1): 35.5, (5, 2): 5.5, (5, 3): 3.0, (5, 4): 15.5}
+
+
+def test_a_range_holding_a_formula_that_cannot_be_computed_is_not_computed() -> None:
+    results = evaluate({(0, 0): "TODAY()", (3, 0): "SUM(A1:A3)", (4, 0): "A1+1"}, {(1, 0): 2})
+    assert results[(3, 0)] == FormulaWithoutResult("SUM(A1:A3)", "function")
+    assert results[(4, 0)] == FormulaWithoutResult("A1+1", "function")
+
+
+def test_a_range_of_exactly_the_limit_is_computed_one_more_cell_is_not() -> None:
+    limit = MAX_RANGE_CELLS
+    assert limit == 100_000
+    wide = {(0, 5): f"SUM(A1:A{limit})", (1, 5): f"SUM(A1:A{limit + 1})",
+            (2, 5): "SUM(A1:B50000)", (3, 5): "SUM(B50001:A1)"}  # fmt: skip
+    results = evaluate(wide, {(0, 0): 7})
+    assert results[(0, 5)] == 7.0 and results[(2, 5)] == 7.0
+    assert results[(1, 5)].reason == "range" and results[(3, 5)].reason == "range"
