@@ -149,7 +149,7 @@ TARGETS = [
     Target(
         "uncached",  # the formula evaluator
         "sr_pipeline/uncached.py",
-        ["tests/test_uncached.py", "tests/test_rule_edges.py", "tests/test_safety.py"],
+        ["tests/test_uncached.py", "tests/test_rule_edges.py"],
     ),
     Target("safety", "sr_pipeline/safety.py", ["tests/test_safety.py", "tests/test_uncached.py"]),
     Target(
