@@ -187,3 +187,26 @@ def test_a_range_of_exactly_the_limit_is_computed_one_more_cell_is_not() -> None
     results = evaluate(wide, {(0, 0): 7})
     assert results[(0, 5)] == 7.0 and results[(2, 5)] == 7.0
     assert results[(1, 5)].reason == "range" and results[(3, 5)].reason == "range"
+
+
+@pytest.mark.parametrize(
+    ("formula", "reason"),
+    [
+        ("H6&H7", "text"),  # joining cells: text, even without a quoted string
+        ("H6>1", "function"),  # a comparison is not arithmetic
+        ("H6=H7", "function"),
+        ("IF(H6>1,1,2)", "function"),
+        ("{1,2}", "function"),  # an array constant
+    ],
+)
+def test_what_is_not_arithmetic_is_refused_with_its_reason(formula: str, reason: str) -> None:
+    (result,) = evaluate({(4, 7): formula}, {(5, 7): 2, (6, 7): 3}).values()
+    assert result == FormulaWithoutResult(formula, reason)
+
+
+def test_a_range_is_exactly_its_rectangle() -> None:
+    """Cells just outside a range (the row below, the column after) are not in it, and a
+    range two columns wide counts its cells as columns times rows (B1:C50000 is 100,000)."""
+    cells = {(0, 1): 1, (1, 1): 2, (0, 2): 10, (1, 2): 20, (2, 1): 1000, (0, 3): 5000}
+    results = evaluate({(9, 9): "SUM(B1:C2)", (9, 8): "SUM(B1:C50000)"}, cells)
+    assert results == {(9, 9): 33.0, (9, 8): 1033.0}
