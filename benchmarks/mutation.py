@@ -165,7 +165,12 @@ TARGETS = [
     Target(
         "warehouse",
         "sr_pipeline/warehouse.py",
-        ["tests/test_warehouse_layers.py", "tests/test_warehouse.py", "tests/sql/"],
+        [
+            "tests/test_warehouse_layers.py",
+            "tests/test_warehouse.py",
+            "tests/test_warehouse_leftovers.py",
+            "tests/sql/",
+        ],
         functions=[
             "rebuild_layer",
             "transaction",
