@@ -106,6 +106,9 @@ def test_the_demo_june_tracker_saved_by_a_script_keeps_its_441_projects(tmp_path
         ("=SUM(A6:GR1005)", "it refers to a whole column or row, or to more than 100,000 "
          "cells", "elle fait référence à une colonne ou une ligne entière, ou à plus de "
          "100\u202f000 cellules"),
+        # A comparison, stored in the XML as &lt; / &gt;: quoted back as the clerk typed it.
+        ("=IF(H6<1,1,2)+IF(H6>1,1,2)", "it uses a function that is not arithmetic",
+         "elle utilise une fonction qui n'est pas un simple calcul"),
         # Not a formula Excel could have saved: the parser gives up.
         ("=1+*2", "it cannot be read", "elle ne peut pas être lue"),
     ],
