@@ -131,7 +131,7 @@ bench-month: setup
 ## Mutation testing of the parsers, rules, discovery and the SQL's Python callers (slow: 5-10
 ## minutes on 2 cores; not part of `make test`). Scores in the README, "Test strength".
 mutation: setup
-	$(BIN)/python benchmarks/mutation.py
+	nice -n 19 $(BIN)/python benchmarks/mutation.py
 
 clean:
 	rm -rf $(VENV) $(DAGSTER_HOME) warehouse/*.duckdb *.egg-info .portal

@@ -1,10 +1,15 @@
 """Mutation testing: how many deliberately wrong versions of the code that decides what a value
-means and where it goes the fast tests catch (issue #11).
+means and where it goes the fast tests catch (issues #11 and #23).
 
-    make mutation     (or: .venv/bin/python benchmarks/mutation.py [--only values,rules] [-j N])
+    make mutation     (or: nice -n 19 .venv/bin/python benchmarks/mutation.py
+                       [--only reader,uncached,sql/core] [-j N])
 
-Slow (5 to 10 minutes on 2 cores, more while survivors are many): not part of ``make test``
-or CI. ``--only values,rules`` runs some targets only.
+Slow (an hour or more on 2 shared cores): not part of ``make test`` or CI. ``--only`` runs
+some targets only: Python targets by name, SQL by ``sql`` (every layer) or ``sql/<layer>``.
+The Python modules are mutated by mutmut (below); the SQL files in ``sr_pipeline/sql/`` by
+``benchmarks/sql_mutation.py`` (its own operators, judged by the SQL unit tests and then the
+month tests). One table gives both, per module and per SQL layer, with the scope: how many
+lines of the package the mutants were made from.
 
 For the modules in ``TARGETS`` it runs mutmut 3 (pinned in the dev extra) once, in a scratch
 copy of the project (``benchmarks/out/mutation/``, git-ignored): mutmut rewrites each function
@@ -38,6 +43,7 @@ same in ``benchmarks/out/mutation/report.md``.
 from __future__ import annotations
 
 import argparse
+import ast
 import fnmatch
 import json
 import os
@@ -64,6 +70,24 @@ READER_TESTS = [
     "tests/test_reader.py",
     "--deselect=tests/test_reader.py::test_a_100000_row_sheet_loads_every_row",  # 45 s, no new path
 ]
+# Everything that reads workbooks built in tmp_path (the reader as a whole).
+WORKBOOK_TESTS = [
+    *READER_TESTS,
+    "tests/test_uncached.py",
+    "tests/test_rule_edges.py",
+    "tests/test_rules_in_workbooks.py",
+    "tests/test_safety.py",
+]
+# Not measured, and why (printed with the table so the scope stays truthful).
+SQL_LEFT_OUT = {
+    "lake": "run only by the lake's tests (PostgreSQL and Dagster runs, 6 min a pass)",
+    "schema": "table definitions and their documentation: no condition, figure or literal to "
+    "mutate (every operator skips DDL constraints and COMMENT ON)",
+}
+LEFT_OUT = {
+    "sr_pipeline/lake.py": "its tests start PostgreSQL and Dagster runs (6 min a pass): "
+    "too slow to run per mutant",
+}
 
 
 @dataclass
@@ -118,14 +142,45 @@ TARGETS = [
             "tests/test_discovery.py",
             "tests/test_discovery_versions.py",
             "tests/sql/test_version_spans.py",
+            "tests/sql/test_version_rule_agrees.py",
+        ],
+    ),
+    Target("reader", "sr_pipeline/reader.py", WORKBOOK_TESTS),
+    Target(
+        "uncached",  # the formula evaluator
+        "sr_pipeline/uncached.py",
+        ["tests/test_uncached.py", "tests/test_rule_edges.py"],
+    ),
+    Target("safety", "sr_pipeline/safety.py", ["tests/test_safety.py", "tests/test_uncached.py"]),
+    Target(
+        "raw",
+        "sr_pipeline/raw.py",
+        [
+            "tests/sql/test_snapshots.py",
+            "tests/defs/test_assets_raw.py",
+            "tests/defs/test_rows_accounted_for.py",
+            "tests/feedback/test_workbook.py",
         ],
     ),
     Target(
         "warehouse",
         "sr_pipeline/warehouse.py",
-        ["tests/test_warehouse_layers.py", "tests/sql/"],
-        functions=["rebuild_layer", "transaction", "Warehouse.publish"],
-        undecorate=["transaction"],
+        [
+            "tests/test_warehouse_layers.py",
+            "tests/test_warehouse.py",
+            "tests/test_warehouse_leftovers.py",
+            "tests/sql/",
+        ],
+        functions=[
+            "rebuild_layer",
+            "transaction",
+            "refresh_data_quality",
+            "Warehouse.publish",
+            "Warehouse.remove_leftovers",
+            "Warehouse.connect",
+            "_fsync",
+        ],  # fmt: skip
+        undecorate=["transaction", "connect"],
     ),
     Target(
         "assets_raw",
@@ -192,23 +247,36 @@ class _Hoist(cst.CSTTransformer):
         return updated.with_changes(args=args)
 
 
+def _undecorated(statements, target: Target, module: cst.Module) -> list[cst.CSTNode]:
+    """The statements with the functions in ``target.undecorate`` undecorated (a decorator that
+    is not a cache is applied after the definition instead: ``f = contextmanager(f)``)."""
+    body: list[cst.CSTNode] = []
+    for statement in statements:
+        if isinstance(statement, cst.ClassDef):
+            inner = _undecorated(statement.body.body, target, module)
+            body.append(statement.with_changes(body=statement.body.with_changes(body=inner)))
+            continue
+        if not (
+            isinstance(statement, cst.FunctionDef) and statement.name.value in target.undecorate
+        ):
+            body.append(statement)
+            continue
+        after = [d for d in statement.decorators if _decorator_name(d) not in CACHING_DECORATORS]
+        body.append(statement.with_changes(decorators=[]))
+        for decorator in reversed(after):  # the innermost decorator applies first
+            name = statement.name.value
+            call = cst.parse_statement(
+                f"{name} = {module.code_for_node(decorator.decorator)}({name})"
+            )
+            body.append(call)
+    return body
+
+
 def prepare(source: str, target: Target) -> str:
     """The target's source as mutmut can mutate it, behaviour unchanged (see the docstring)."""
     module = cst.parse_module(source)
     body: list[cst.CSTNode] = []
-    for statement in module.body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value in target.undecorate:
-            after = [
-                d for d in statement.decorators if _decorator_name(d) not in CACHING_DECORATORS
-            ]
-            body.append(statement.with_changes(decorators=[]))
-            for decorator in reversed(after):  # the innermost decorator applies first
-                name = statement.name.value
-                call = cst.parse_statement(
-                    f"{name} = {module.code_for_node(decorator.decorator)}({name})"
-                )
-                body.append(call)
-            continue
+    for statement in _undecorated(module.body, target, module):
         if target.hoist and not isinstance(statement, cst.FunctionDef | cst.ClassDef):
             hoist = _Hoist(*target.hoist)
             statement = statement.visit(hoist)
@@ -224,6 +292,8 @@ def copy_project(targets: list[Target]) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
     for folder in ("sr_pipeline", "tests"):
         shutil.copytree(ROOT / folder, WORK / folder, ignore=ignore)
+    for folder in ("sources", "docs"):  # the demo trackers and docs/rules.md, which tests read
+        shutil.copytree(ROOT / folder, WORK / folder)
     for target in targets:
         path = WORK / target.path
         path.write_text(prepare(path.read_text(encoding="utf-8"), target), encoding="utf-8")
@@ -236,6 +306,7 @@ def copy_project(targets: list[Target]) -> None:
         # Deterministic runs: no cache between runs, hypothesis derandomized in the tests.
         "pytest_add_cli_args": ["-p", "no:cacheprovider"],
         "use_git_change_detection": False,
+        "also_copy": ["sources", "docs"],
     }
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     lines = [f"{key} = {json.dumps(value)}" for key, value in config.items()]
@@ -300,44 +371,71 @@ def equivalents() -> dict[tuple[str, str, str, str], str]:
     return found
 
 
+# --- the scope ------------------------------------------------------------------------------
+
+
+def package_lines() -> tuple[int, int]:
+    """Lines of Python and of SQL in the package."""
+    package = ROOT / "sr_pipeline"
+    count = lambda pattern: sum(  # noqa: E731
+        len(p.read_text(encoding="utf-8").splitlines()) for p in package.rglob(pattern)
+    )
+    return count("*.py"), count("*.sql")
+
+
+def lines_measured(target: Target) -> int:
+    """The lines mutmut mutates for a target: the whole module, or its functions' lines."""
+    source = (ROOT / target.path).read_text(encoding="utf-8")
+    if target.functions is None:
+        return len(source.splitlines())
+    spans = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef):
+                    spans[f"{node.name}.{item.name}"] = item.end_lineno - item.lineno + 1
+        elif isinstance(node, ast.FunctionDef):
+            spans.setdefault(node.name, node.end_lineno - node.lineno + 1)
+    return sum(spans[name] for name in target.functions)
+
+
 # --- the run --------------------------------------------------------------------------------
 
+HEADER = [
+    "| measured | lines | mutants | killed | survived | timeout | other | score "
+    "| equivalent | score without them |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+]
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--only", help="comma-separated target names: " + ", ".join(t.name for t in TARGETS)
-    )
-    parser.add_argument("-j", "--max-children", type=int, default=os.cpu_count() or 2)
-    args = parser.parse_args(argv)
-    targets = [t for t in TARGETS if not args.only or t.name in args.only.split(",")]
 
-    started = time.monotonic()
+def _row(name: str, lines: int, mutants: int, killed: int, survived: int, timeout: int,
+         other: int, equivalent: int) -> str:  # fmt: skip
+    caught = killed + timeout
+    rest = mutants - equivalent
+    score = caught / mutants if mutants else 1.0
+    return (f"| {name} | {lines} | {mutants} | {killed} | {survived} | {timeout} | {other} "
+            f"| {score:.1%} | {equivalent} | {caught / rest if rest else 1.0:.1%} |")  # fmt: skip
+
+
+def python_part(targets: list[Target], jobs: int, judged: dict):
+    """mutmut on the Python targets: table rows, survivors (unexplained, explained), the
+    judgements used, the lines measured."""
     copy_project(targets)
     log = WORK / "mutmut.log"
     patterns = [p for t in targets for p in t.patterns()]
     print(f"mutmut run on {', '.join(t.path for t in targets)} (log: {log.relative_to(ROOT)})")
     with log.open("w") as out:
         done = subprocess.run(
-            [str(BIN / "mutmut"), "run", "--max-children", str(args.max_children), *patterns],
+            [str(BIN / "mutmut"), "run", "--max-children", str(jobs), *patterns],
             cwd=WORK, stdout=out, stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         )  # fmt: skip
     if done.returncode != 0:
         print(log.read_text()[-3000:])
-        print(f"mutmut failed (exit {done.returncode})")
-        return 1
-    minutes = (time.monotonic() - started) / 60
-
-    judged = equivalents()
+        raise SystemExit(f"mutmut failed (exit {done.returncode})")
     used: set[tuple[str, str, str, str]] = set()
-    table = [
-        "| module | mutants | killed | survived | timeout | suspicious | no tests | score "
-        "| equivalent | score without them |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    unexplained: list[str] = []
-    explained: list[str] = []
+    rows, unexplained, explained = [], [], []
+    lines = 0
     for target in targets:
         statuses = {k: s for k, s in results(target).items() if s != "skipped"}  # pragma'd
         count = {c: 0 for c in COLUMNS}
@@ -357,23 +455,83 @@ def main(argv: list[str] | None = None) -> int:
                 explained.append(f"- {key}: `{old}` → `{new}` — {judged[judgement]}")
             else:
                 unexplained.append(f"### {key} ({status})\n\n```diff\n{shown.strip()}\n```\n")
-        caught = count["killed"] + count["timeout"]
-        total = count["mutants"]
-        score = caught / total if total else 1.0
-        rest = total - equivalent
-        table.append(
-            f"| {target.path.removeprefix('sr_pipeline/')}"
-            + ("" if target.functions is None else f" ({', '.join(target.functions)})")
-            + " | " + " | ".join(str(count[c]) for c in COLUMNS)
-            + f" | {score:.1%} | {equivalent} | {caught / rest if rest else 1.0:.1%} |"
-        )  # fmt: skip
-    stale = sorted(set(judged) - used)
+        measured = lines_measured(target)
+        lines += measured
+        name = target.path.removeprefix("sr_pipeline/")
+        if target.functions is not None:
+            name += f" ({', '.join(target.functions)})"
+        other = count["suspicious"] + count["no tests"]
+        rows.append(_row(name, measured, count["mutants"], count["killed"], count["survived"],
+                         count["timeout"], other, equivalent))  # fmt: skip
+    return rows, unexplained, explained, used, lines
 
+
+def sql_part(layers: set[str] | None, jobs: int, judged: dict):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import sql_mutation
+
+    scores, unexplained, explained, used = sql_mutation.measure(layers, jobs, judged)
+    rows = []
+    for s in scores:
+        rows.append(_row(
+            f"sql/{s.layer}/ ({s.files} files; killed: {s.counts['killed']} by the SQL tests, "
+            f"{s.counts['killed by month']} by the month tests)",
+            s.lines, s.mutants, s.counts["killed"] + s.counts["killed by month"],
+            s.counts["survived"], s.counts["timeout"], s.counts["no tests"], s.equivalent,
+        ))  # fmt: skip
+    return rows, unexplained, explained, used, sum(s.lines for s in scores)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--only",
+        help="comma-separated: " + ", ".join(t.name for t in TARGETS) + ", sql, sql/<layer>",
+    )
+    parser.add_argument("-j", "--max-children", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
+    targets = [t for t in TARGETS if only is None or t.name in only]
+    layers = None if only is None or "sql" in only else {
+        name.removeprefix("sql/") for name in only if name.startswith("sql/")
+    }  # fmt: skip
+    if layers is None:
+        layers = {p.name for p in (ROOT / "sr_pipeline" / "sql").iterdir() if p.is_dir()}
+        layers -= set(SQL_LEFT_OUT) if only is None else set()
+
+    started = time.monotonic()
+    judged = equivalents()
+    table, unexplained, explained, used = list(HEADER), [], [], set()
+    python_lines = sql_lines = 0
+    if targets:
+        rows, un, ex, us, python_lines = python_part(targets, args.max_children, judged)
+        table += rows
+        unexplained, explained, used = unexplained + un, explained + ex, used | us
+    if layers:
+        rows, un, ex, us, sql_lines = sql_part(layers, args.max_children, judged)
+        table += rows
+        unexplained, explained, used = unexplained + un, explained + ex, used | us
+    minutes = (time.monotonic() - started) / 60
+    measured = {t.path.removeprefix("sr_pipeline/") for t in targets} | {
+        f"sql/{layer}" for layer in layers
+    }
+    stale = sorted(k for k in set(judged) - used if any(k[0].startswith(m) or
+                   k[0] == Path(m).name for m in measured))  # fmt: skip
+    all_py, all_sql = package_lines()
+    scope = (
+        f"Scope: {python_lines + sql_lines:,} of the package's {all_py + all_sql:,} lines "
+        f"(Python {python_lines:,} of {all_py:,}; SQL {sql_lines:,} of {all_sql:,}). Not "
+        "measured: " + "; ".join(f"{k}: {v}" for k, v in {**LEFT_OUT, **{
+            f"sql/{layer}/": why for layer, why in SQL_LEFT_OUT.items()}}.items())
+        + "; every other module not in the table."
+    )  # fmt: skip
     report = [
         f"# Mutation testing, {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
         f"{minutes:.1f} min",
         "",
         *table,
+        "",
+        scope,
         "",
         f"## Survivors not judged equivalent ({len(unexplained)})",
         "",
@@ -389,11 +547,14 @@ def main(argv: list[str] | None = None) -> int:
         report += [
             f"- {module} `{function}`: `{old}` → `{new}`" for module, function, old, new in stale
         ]
-    (WORK / "report.md").write_text("\n".join(report) + "\n", encoding="utf-8")
+    WORK.mkdir(parents=True, exist_ok=True)
+    name = "report.md" if only is None else f"report-{'_'.join(sorted(only)).replace('/', '-')}.md"
+    (WORK / name).write_text("\n".join(report) + "\n", encoding="utf-8")
     print("\n".join(table))
+    print(f"\n{scope}")
     print(f"\n{len(unexplained)} survivor(s) not judged equivalent, {len(explained)} judged "
           f"equivalent, {len(stale)} stale entr(ies) in {EQUIVALENTS.relative_to(ROOT)}; "
-          f"details: {(WORK / 'report.md').relative_to(ROOT)}; {minutes:.1f} min")  # fmt: skip
+          f"details: {(WORK / name).relative_to(ROOT)}; {minutes:.1f} min")  # fmt: skip
     return 0
 
 

@@ -7,7 +7,8 @@ values although the clerk typed ``=14000+21489``. Such a cell is computed here w
 arithmetic on numbers and on cells of the same sheet (``=20000+21970``, ``=SUM(I5:I7)``,
 ``=I12*1.1``), with the ``formulas`` library (a maintained spreadsheet-formula engine, never
 ``eval``), rounded to Excel's 15 significant digits. Any other formula without a result
-(another workbook, another sheet, a function such as ``TODAY()``, an error) becomes a
+(another workbook, another sheet, a function such as ``TODAY()``, an error, a range of more
+than ``MAX_RANGE_CELLS`` cells, which would hold the whole grid in memory) becomes a
 :class:`FormulaWithoutResult` value, which the reader turns into a row error that says so and
 what to do: open the file in Excel or LibreOffice and save it.
 
@@ -36,6 +37,9 @@ MARKERS = (b"</f><v/>", b"</f><v />", b"</f><v></v>", b"</f></c>", b"/></c>")
 OPERATORS = frozenset({"+", "-", "*", "/", "^", "u-", "u+", "%"})
 FUNCTIONS = frozenset({"SUM"})
 EXCEL_DIGITS = 15
+# The largest range a formula may refer to: a tracker's column is a few thousand rows; a range
+# such as A1:XFD1048576 (17 billion cells) in an untrusted workbook must not be built in memory.
+MAX_RANGE_CELLS = 100_000
 EXCEL_EPOCH = datetime(1899, 12, 30)
 
 REASONS = {
@@ -48,6 +52,11 @@ REASONS = {
     "text": Term("it works on text, not numbers", "elle porte sur du texte, pas sur des nombres"),
     "error": Term("its result is an error", "son résultat est une erreur"),
     "cycle": Term("it refers to itself", "elle fait référence à elle-même"),
+    "range": Term(
+        f"it refers to a whole column or row, or to more than {MAX_RANGE_CELLS:,} cells",
+        "elle fait référence à une colonne ou une ligne entière, ou à plus de "
+        f"{MAX_RANGE_CELLS:_} cellules".replace("_", "\u202f"),
+    ),  # fmt: skip
     "unreadable": Term("it cannot be read", "elle ne peut pas être lue"),
 }
 
@@ -143,6 +152,20 @@ def _flat(values: list[Any]) -> list[Any]:
     return out
 
 
+def _range_cells(name: str) -> int | None:
+    """How many cells a reference such as ``H5:H900`` or ``Suivi!A1:C3`` covers (1 for one
+    cell); None for a whole column or row, or a range to the sheet's edge, which the formula
+    library writes as an open range (``H:H``, ``5:5``, ``A1:`` for ``A1:XFD1048576``)."""
+    first, colon, last = name.rsplit("!", 1)[-1].partition(":")
+    if not colon:
+        return 1
+    corners = [_CELL_NAME.match(part.upper()) for part in (first, last)]
+    if not all(corners):
+        return None
+    (top, left), (bottom, right) = ((int(m.group(2)), _column_index(m.group(1))) for m in corners)
+    return (abs(bottom - top) + 1) * (abs(right - left) + 1)
+
+
 class Evaluator:
     """Computes the value-less formulas of one sheet from its other cells."""
 
@@ -194,6 +217,8 @@ class Evaluator:
             return FormulaWithoutResult(text, "unreadable")
         from formulas.tokens.operand import XlError
 
+        if getattr(result, "size", 1) != 1:  # a range as the result (=A1:C3): no one value
+            return FormulaWithoutResult(text, "error")
         value = result.item() if hasattr(result, "item") else result
         if isinstance(value, XlError) or isinstance(value, bool):
             return FormulaWithoutResult(text, "error")
@@ -209,6 +234,9 @@ class Evaluator:
                     return "external"
                 if "!" in name and name.rsplit("!", 1)[0].strip("'") != self.sheet:
                     return "other_sheet"
+                cells = _range_cells(name)
+                if cells is None or cells > MAX_RANGE_CELLS:
+                    return "range"
             elif kind == "Function" and name.upper() not in FUNCTIONS:
                 return "function"
             elif kind == "OperatorToken" and name not in OPERATORS and name != ",":
@@ -228,6 +256,10 @@ class Evaluator:
         first, _, last = reference.partition(":")
         top, left = self._cell(first)
         bottom, right = self._cell(last) if last else (top, left)
+        # A range written corner to corner in any order (A4:A1, as a script may save it) is
+        # the rectangle between them, as in Excel.
+        top, bottom = sorted((top, bottom))
+        left, right = sorted((left, right))
         grid = [
             [self._value((row, col), path, EMPTY) for col in range(left, right + 1)]
             for row in range(top, bottom + 1)

@@ -213,6 +213,39 @@ def rebuild_layer(con: duckdb.DuckDBPyConnection, layer: str, months: list) -> N
 
 
 @dataclass(frozen=True)
+class _PublishProbe:
+    """For the kill tests only (``tests/test_warehouse_kill.py``): with ``SR_PUBLISH_PROBE``
+    naming a folder, each publication of a run is numbered (1, 2, ... across the run's
+    processes), marks each point it reaches (``<n>-staged``: the staging copy complete, the
+    published file not yet replaced; ``<n>-replaced``: just replaced) and waits there until the
+    test releases it (``<n>-<point>.go``) or kills the run. Unset (always, outside those
+    tests), it does nothing."""
+
+    folder: Path | None
+    number: int = 0
+
+    @classmethod
+    def start(cls) -> _PublishProbe:
+        folder = os.environ.get("SR_PUBLISH_PROBE")
+        if not folder:
+            return cls(None)
+        number = len(list(Path(folder).glob("*-started"))) + 1
+        (Path(folder) / f"{number}-started").touch()
+        return cls(Path(folder), number)
+
+    def reached(self, point: str) -> None:
+        if self.folder is None:
+            return
+        marker = self.folder / f"{self.number}-{point}"
+        marker.touch()
+        deadline = time.monotonic() + 120
+        while not marker.with_name(f"{marker.name}.go").exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{marker} was never released")
+            time.sleep(0.01)
+
+
+@dataclass(frozen=True)
 class Publication:
     """What a publication did: the months it completed (a failed run had left them with a new
     snapshot but old marts or dq), the published months it rebuilt (the work database had
@@ -323,13 +356,16 @@ class Warehouse:
             con.execute("CHECKPOINT")
         staging = self.published.with_name(f"{self.published.name}.tmp")
         staging.unlink(missing_ok=True)  # left by a run killed while publishing
+        probe = _PublishProbe.start()
         shutil.copyfile(self.work, staging)
         # Read-only for everyone: an analyst's DuckDB in its default (read-write) mode is
         # refused at once ("Permission denied") instead of locking the file for the others and
         # writing a WAL beside it (root ignores file modes: see the README).
         os.chmod(staging, PUBLISHED_MODE)
         _fsync(staging)
+        probe.reached("staged")
         os.replace(staging, self.published)
+        probe.reached("replaced")
         # A WAL beside the published file was written by a read-write session on a file this
         # one replaces: every reader would replay it into the new file. It is not ours: drop it.
         self.published.with_name(f"{self.published.name}.wal").unlink(missing_ok=True)

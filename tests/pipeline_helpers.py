@@ -24,6 +24,7 @@ import duckdb
 from sr_pipeline.definitions import ASSETS
 from sr_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
+from sr_pipeline.digests import PUBLIC_TABLES  # every public table, the project's own list
 from sr_pipeline.warehouse import Warehouse
 from tests.builders import (
     contribution_row,
@@ -33,16 +34,6 @@ from tests.builders import (
     qip_workbook,
     tf_row,
     tf_workbook,
-)
-
-PUBLIC_TABLES = (
-    "snapshots.projects",
-    "marts.bulletin_figures",
-    "marts.budget_breakdown",
-    "marts.reconciliation",
-    "dq.rejected_rows",
-    "dq.rejected_files",
-    "dq.rule_flags",
 )
 
 

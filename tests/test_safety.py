@@ -2,7 +2,8 @@
 
 Workbooks arrive by e-mail from people and are untrusted input: each of these must be refused
 with a one-line reason naming the file, quickly and in bounded memory, and never stop the
-other files from loading. The hostile ones are checked in a child process so that its peak
+other files from loading; an impostor (an old .xls, a PDF, an empty file, a CSV, a picture)
+is named for what it is. The hostile ones are checked in a child process so that its peak
 memory can be measured.
 """
 
@@ -15,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import msoffcrypto.format.ooxml
+import pytest
 
 from sr_pipeline.discovery import discover
 from sr_pipeline.reader import read_tracker
@@ -50,7 +52,9 @@ def test_truncated_zip(tmp_path: Path) -> None:
     path = tmp_path / "in" / QIP_NAME
     path.parent.mkdir()
     path.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
-    assert "damaged" in refusal(path)
+    assert refusal(path) == (
+        f"{QIP_NAME}: the file is damaged (truncated or corrupt zip: File is not a zip file)"
+    )
 
 
 def test_corrupt_member(tmp_path: Path) -> None:
@@ -61,7 +65,8 @@ def test_corrupt_member(tmp_path: Path) -> None:
     path = tmp_path / "in" / QIP_NAME
     path.parent.mkdir()
     path.write_bytes(bytes(data))
-    assert "damaged" in refusal(path)
+    refused = refusal(path)
+    assert refused.startswith(f"{QIP_NAME}: the file is damaged (xl/worksheets/sheet2.xml: ")
 
 
 def test_password_protected_workbook(tmp_path: Path) -> None:
@@ -201,3 +206,26 @@ def test_bad_files_do_not_stop_the_others(tmp_path: Path) -> None:
     assert len(results["QIP"].tables["projects"]) == 2
     assert "damaged" in results["TF"].refused
     assert "text file" in results["PBF"].refused
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        # An old .xls (OLE2 compound file) renamed .xlsx.
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504,
+         "it is a legacy .xls file or a password-protected workbook"),
+        (b"%PDF-1.7\n", "it is a PDF renamed .xlsx"),
+        (b"", "it is empty"),
+        (b" \n\t\r\n", "it is empty"),  # white space only
+        (b"Code QIP;Budget\nQIP/GAO/2018/001;41 970\n",
+         "it is a text file (CSV?) renamed .xlsx"),
+        (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe", "it is not an Excel workbook"),
+    ],
+)  # fmt: skip
+def test_what_a_file_that_is_not_a_workbook_is_said_to_be(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
+    """Each kind of impostor named in the refusal, so the clerk knows what was sent."""
+    path = tmp_path / QIP_NAME
+    path.write_bytes(content)
+    assert refusal(path) == f"{QIP_NAME}: not an .xlsx workbook: {reason}"

@@ -3,12 +3,16 @@
 Guards against: a tracker touched by a script (openpyxl saves formulas without cached values)
 losing every formula budget as "blank" (441 QIP projects became 417 before this); a formula
 computed differently from a spreadsheet; a formula that cannot be computed here (another
-workbook, another sheet, a function) silently blank or silently guessed.
+workbook, another sheet, a function, text, a cycle, an error, a range so large it would exhaust
+memory or that the formula library shortens to its first cell) silently blank, silently
+guessed, or crashing the read; a range written bottom-up (A4:A1) summed as nothing; a date
+referred to by a formula not taken as Excel's serial number.
 """
 
 from __future__ import annotations
 
 import shutil
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +22,7 @@ from sr_pipeline.discovery import recognise
 from sr_pipeline.messages import Message
 from sr_pipeline.model import ReadResult
 from sr_pipeline.reader import read_tracker
+from sr_pipeline.uncached import MAX_RANGE_CELLS, Evaluator, FormulaWithoutResult
 from tests import DEMO_TRACKERS
 from tests.builders import Formula, qip_row, qip_workbook
 
@@ -82,6 +87,30 @@ def test_the_demo_june_tracker_saved_by_a_script_keeps_its_441_projects(tmp_path
          "elle utilise une fonction qui n'est pas un simple calcul"),
         # An error in Excel too (#DIV/0!).
         ("=1/0", "its result is an error", "son résultat est une erreur"),
+        # Several cells as the result: no one value (Excel would spill it or show #VALUE!).
+        ("=H6:H7", "its result is an error", "son résultat est une erreur"),
+        # Text joined: not a number, whatever it spells.
+        ('="41"&"970"', "it works on text, not numbers",
+         "elle porte sur du texte, pas sur des nombres"),
+        # The cell itself (a circular reference, 0 in Excel with a warning).
+        ("=H5+1", "it refers to itself", "elle fait référence à elle-même"),
+        # A range to the sheet's edge (17 billion cells): refused before anything is built.
+        ("=SUM(A1:XFD1048576)", "it refers to a whole column or row, or to more than "
+         "100,000 cells", "elle fait référence à une colonne ou une ligne entière, ou à plus "
+         "de 100\u202f000 cellules"),
+        # A whole column, the same range written Excel's short way.
+        ("=SUM(H:H)", "it refers to a whole column or row, or to more than 100,000 cells",
+         "elle fait référence à une colonne ou une ligne entière, ou à plus de 100\u202f000 "
+         "cellules"),
+        # A large rectangle, within the sheet's edges but over the limit (200 x 1,000 cells).
+        ("=SUM(A6:GR1005)", "it refers to a whole column or row, or to more than 100,000 "
+         "cells", "elle fait référence à une colonne ou une ligne entière, ou à plus de "
+         "100\u202f000 cellules"),
+        # A comparison, stored in the XML as &lt; / &gt;: quoted back as the clerk typed it.
+        ("=IF(H6<1,1,2)+IF(H6>1,1,2)", "it uses a function that is not arithmetic",
+         "elle utilise une fonction qui n'est pas un simple calcul"),
+        # Not a formula Excel could have saved: the parser gives up.
+        ("=1+*2", "it cannot be read", "elle ne peut pas être lue"),
     ],
 )  # fmt: skip
 def test_a_formula_that_cannot_be_computed_is_a_row_error_that_says_what_to_do(
@@ -116,3 +145,71 @@ def test_formulas_with_their_result_are_not_recomputed(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(reader, "Evaluator", fail)
     assert read(path).tables["projects"]["budget"].tolist()[0] == 35_489
+
+
+# --- the evaluator on its own: cells given as a grid (row, column), 0-based ------------------
+
+
+def evaluate(formulas: dict, cells: dict, sheet: str = "Suivi QIPs") -> dict:
+    """The evaluator's results for ``formulas`` ({(row, col): text}) over ``cells``."""
+    return Evaluator(formulas, lambda r, c: cells.get((r, c)), sheet).all()
+
+
+def test_dates_referred_to_are_their_excel_serial_numbers() -> None:
+    cells = {
+        (0, 0): datetime(2018, 6, 30),
+        (1, 0): date(2018, 6, 30),
+        (2, 0): datetime(2018, 6, 30, 12),
+    }
+    assert evaluate({(0, 1): "A1+1", (1, 1): "A2*1", (2, 1): "A3*2"}, cells) == {
+        (0, 1): 43282.0, (1, 1): 43281.0, (2, 1): 86563.0,
+    }  # fmt: skip
+
+
+def test_ranges_empty_cells_blank_text_and_rectangles() -> None:
+    cells = {(0, 0): 1.5, (1, 0): None, (2, 0): "", (3, 0): 4, (0, 1): 10, (3, 1): 20}
+    results = evaluate(
+        {(5, 0): "SUM(A1:A4)", (5, 1): "SUM(A1:B4)", (5, 2): "SUM(A4:A1)",
+         (5, 3): "'Suivi QIPs'!A1*2", (5, 4): "SUM(A1,A4,B1)"},
+        cells,
+    )  # fmt: skip
+    assert results == {(5, 0): 5.5, (5, 1): 35.5, (5, 2): 5.5, (5, 3): 3.0, (5, 4): 15.5}
+
+
+def test_a_range_holding_a_formula_that_cannot_be_computed_is_not_computed() -> None:
+    results = evaluate({(0, 0): "TODAY()", (3, 0): "SUM(A1:A3)", (4, 0): "A1+1"}, {(1, 0): 2})
+    assert results[(3, 0)] == FormulaWithoutResult("SUM(A1:A3)", "function")
+    assert results[(4, 0)] == FormulaWithoutResult("A1+1", "function")
+
+
+def test_a_range_of_exactly_the_limit_is_computed_one_more_cell_is_not() -> None:
+    limit = MAX_RANGE_CELLS
+    assert limit == 100_000
+    wide = {(0, 5): f"SUM(A1:A{limit})", (1, 5): f"SUM(A1:A{limit + 1})",
+            (2, 5): "SUM(A1:B50000)", (3, 5): "SUM(B50001:A1)"}  # fmt: skip
+    results = evaluate(wide, {(0, 0): 7})
+    assert results[(0, 5)] == 7.0 and results[(2, 5)] == 7.0
+    assert results[(1, 5)].reason == "range" and results[(3, 5)].reason == "range"
+
+
+@pytest.mark.parametrize(
+    ("formula", "reason"),
+    [
+        ("H6&H7", "text"),  # joining cells: text, even without a quoted string
+        ("H6>1", "function"),  # a comparison is not arithmetic
+        ("H6=H7", "function"),
+        ("IF(H6>1,1,2)", "function"),
+        ("{1,2}", "function"),  # an array constant
+    ],
+)
+def test_what_is_not_arithmetic_is_refused_with_its_reason(formula: str, reason: str) -> None:
+    (result,) = evaluate({(4, 7): formula}, {(5, 7): 2, (6, 7): 3}).values()
+    assert result == FormulaWithoutResult(formula, reason)
+
+
+def test_a_range_is_exactly_its_rectangle() -> None:
+    """Cells just outside a range (the row below, the column after) are not in it, and a
+    range two columns wide counts its cells as columns times rows (B1:C50000 is 100,000)."""
+    cells = {(0, 1): 1, (1, 1): 2, (0, 2): 10, (1, 2): 20, (2, 1): 1000, (0, 3): 5000}
+    results = evaluate({(9, 9): "SUM(B1:C2)", (9, 8): "SUM(B1:C50000)"}, cells)
+    assert results == {(9, 9): 33.0, (9, 8): 1033.0}

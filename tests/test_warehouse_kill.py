@@ -4,7 +4,10 @@ and an analyst's DuckDB left in its default read-write mode on the published fil
 Guards against: a published file left half-written, missing, or mixing two runs; a killed run
 whose leftovers (the publishing copy, a half-rendered bulletin month, a half-written feedback
 workbook) stay forever or break the next run; an analyst's read-write session that locks the
-file for everyone else, or whose write-ahead log is replayed into the next published file.
+file for everyone else, or whose write-ahead log is replayed into the next published file;
+a kill "inside publishing" that in fact landed elsewhere (before the staging copy, after the
+rename, in the other publication of the run, or on a state identical to the one it should
+differ from) and so proved nothing. Every public table is compared (the project's own list).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from tests.pipeline_helpers import (
     build,
     child_env,
     public_content,
+    rows,
     write_qip_june_v2,
     write_small_trackers,
 )
@@ -76,31 +80,21 @@ def kill_group(child: subprocess.Popen) -> None:
     raise AssertionError("a process of the killed command is still running")
 
 
-def kill_when(child: subprocess.Popen, happened, timeout: float = 120) -> bool:
-    """Kill the command's whole process group the moment ``happened()`` is true."""
-    deadline = time.monotonic() + timeout
-    while child.poll() is None and time.monotonic() < deadline:
-        if happened():
-            kill_group(child)
-            return True
-        time.sleep(0.001)
-    kill_group(child)
-    return False
-
-
-@pytest.fixture
-def scene(tmp_path):
-    """June 2018 published; then a revised June tracker arrives, and the time a complete run of
-    the month command takes is measured on a copy (with the content it publishes)."""
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    """June 2018 published, the warehouse folder kept as the "before" state every kill starts
+    from; then a revised June tracker arrives, and the time a complete run of the month
+    command takes is measured on a copy (with the content it publishes)."""
+    tmp_path = tmp_path_factory.mktemp("kill")
     trackers = write_small_trackers(tmp_path / "trackers")
     warehouse = tmp_path / "warehouse" / "sr.duckdb"
     assert build(trackers, warehouse, "2018-06-01").success
     before = public_content(warehouse)
+    saved = tmp_path / "before"
+    shutil.copytree(warehouse.parent, saved)
     write_qip_june_v2(trackers)
     copy = tmp_path / "copy" / "sr.duckdb"
-    copy.parent.mkdir()
-    for path in warehouse.parent.glob("sr*.duckdb"):
-        shutil.copy(path, copy.parent / path.name)
+    shutil.copytree(saved, copy.parent)
     home = tmp_path / "home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
@@ -110,38 +104,108 @@ def scene(tmp_path):
     duration = time.monotonic() - started
     after = public_content(copy)
     assert after != before
-    return trackers, warehouse, home, before, after, duration
+
+    def reset() -> None:
+        """The warehouse folder exactly as it was before the revision: published file, work
+        database, bulletins and feedback; no leftover of an earlier kill."""
+        shutil.rmtree(warehouse.parent)
+        shutil.copytree(saved, warehouse.parent)
+        assert public_content(warehouse) == before and leftovers(warehouse) == []
+
+    return trackers, warehouse, home, before, after, duration, reset
 
 
 def test_sigkill_anywhere_in_a_month_run_leaves_a_whole_published_file(scene):
-    trackers, warehouse, home, before, after, duration = scene
+    trackers, warehouse, home, before, after, duration, reset = scene
     command, env = month_command(trackers, warehouse, home)
-    work = warehouse.with_name("sr.work.duckdb")
-    staging = warehouse.with_name("sr.duckdb.tmp")
     moments = [duration * i / (TIMED_KILLS + 1) for i in range(1, TIMED_KILLS + 1)]
     seen = []
     for moment in moments:
+        reset()
         child = start(command, env)
         time.sleep(moment)
         kill_group(child)
         content = public_content(warehouse)  # opens read-only: never missing, never half
         assert content in (before, after), f"killed at {moment:.2f} s: a mixed published file"
         seen.append("before" if content == before else "after")
-
-    # Inside publishing: while the work copy is being copied, then once it is complete.
-    for happened in (
-        staging.exists,
-        lambda: staging.exists() and staging.stat().st_size >= work.stat().st_size,
-    ):
-        child = start(command, env)
-        kill_when(child, happened)
-        assert public_content(warehouse) in (before, after)
+    assert "before" in seen  # the kills did land before the publication (most of the run)
 
     # The next run succeeds, publishes the revision and removes what the killed ones left.
     assert subprocess.run(command, cwd=ROOT, env=env, capture_output=True).returncode == 0
     assert public_content(warehouse) == after
     assert leftovers(warehouse) == []
-    assert "before" in seen  # the kills did land before the publication (most of the run)
+
+
+def bulletins_recorded(warehouse: Path) -> int:
+    return rows(warehouse, "SELECT count(*) FROM marts.publications")[0][0]
+
+
+# The publications of one month run, in order: the published warehouse (after the marts),
+# then the bulletin's (the rendered bulletin recorded in the warehouse, published again).
+PUBLICATIONS = {1: "warehouse/published", 2: "bulletin/monthly"}
+
+
+@pytest.mark.parametrize("publication", sorted(PUBLICATIONS))
+def test_a_kill_inside_each_publication_lands_where_aimed(scene, publication, record_property):
+    """Kills aimed inside publishing, each from the reset "before" state: at each
+    publication of the run, once the staging copy is complete but not yet renamed (the
+    published file must still be the previous state, and stay so), and once it has just
+    been renamed (the published file is the new state, whole). The run is held at the point
+    by the publish probe (``SR_PUBLISH_PROBE``), so the kill cannot miss it: a kill that did
+    not land where aimed fails."""
+    trackers, warehouse, home, before, after, _, reset = scene
+    command, env = month_command(trackers, warehouse, home)
+    staging = warehouse.with_name("sr.duckdb.tmp")
+    work = warehouse.with_name("sr.work.duckdb")
+    # What the published file holds before and after each publication: the first publishes
+    # the revision; the second republishes it with the bulletin recorded (marts.publications,
+    # a record of when things happened, not a public table: it tells the two apart).
+    previous = {1: before, 2: after}[publication]
+    reset()
+    recorded = bulletins_recorded(warehouse)
+    bulletins = {1: (recorded, recorded), 2: (recorded, recorded + 1)}[publication]
+    landed = []
+    for point, expected_now, bulletins_now in (
+        ("staged", previous, bulletins[0]),
+        ("replaced", after, bulletins[1]),
+    ):
+        reset()
+        probe = Path(tempfile.mkdtemp(prefix="sr-probe-"))
+        child = start(command, {**env, "SR_PUBLISH_PROBE": str(probe)})
+        try:
+            target = probe / f"{publication}-{point}"
+            deadline = time.monotonic() + 300
+            while not target.exists():
+                assert child.poll() is None, f"the run ended before {target.name}: missed"
+                assert time.monotonic() < deadline, f"{target.name} never reached"
+                for marker in probe.glob("*-*ed"):  # release every point before the target
+                    if marker != target:
+                        marker.with_name(f"{marker.name}.go").touch()
+                time.sleep(0.01)
+            # Held at the point: where exactly are we?
+            assert staging.exists() == (point == "staged")
+            if point == "staged":
+                assert staging.stat().st_size == work.stat().st_size  # the copy is complete
+            now = public_content(warehouse)
+            assert now == expected_now, f"publication {publication}, {point}: unexpected state"
+            assert bulletins_recorded(warehouse) == bulletins_now
+        finally:
+            kill_group(child)
+            shutil.rmtree(probe, ignore_errors=True)
+        assert public_content(warehouse) == expected_now  # whole, and the state it was
+        assert bulletins_recorded(warehouse) == bulletins_now
+        landed.append(
+            f"publication {publication} ({PUBLICATIONS[publication]}), killed {point}: "
+            f"staging {'present' if point == 'staged' else 'gone'}, published file = "
+            f"{'before' if expected_now == before else 'after'} the revision with "
+            f"{bulletins_now} bulletin(s) recorded"
+        )
+    print("\n".join(landed))
+    record_property("landed", landed)
+    # The next run publishes the revision and removes what the killed one left.
+    assert subprocess.run(command, cwd=ROOT, env=env, capture_output=True).returncode == 0
+    assert public_content(warehouse) == after
+    assert leftovers(warehouse) == []
 
 
 def analyst_cli(tmp: Path) -> Path:
