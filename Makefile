@@ -113,7 +113,7 @@ templates: setup
 
 ## Re-make the demo workbooks in sources/trackers/ (deterministic).
 demo-trackers: setup
-	$(BIN)/python -m sr_pipeline.demo
+	$(BIN)/python -m demo
 
 bench: setup
 	$(BIN)/python benchmarks/bench_reader.py

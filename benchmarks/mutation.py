@@ -96,24 +96,24 @@ class Target:
 TARGETS = [
     Target(
         "values",
-        "sr_pipeline/values.py",
+        "sr_pipeline/trackers/values.py",
         ["tests/test_values.py", "tests/test_discovery.py", *READER_TESTS],
     ),
     Target(
         "text",
-        "sr_pipeline/text.py",
+        "sr_pipeline/language/text.py",
         ["tests/test_text.py", "tests/test_values.py", *READER_TESTS],
         undecorate=["fold"],
     ),
     Target(
         "rules",
-        "sr_pipeline/rules.py",
+        "sr_pipeline/trackers/rules.py",
         ["tests/test_rules.py", *READER_TESTS],
         hoist=("Rule", {2: "ok", 3: "message"}),  # Rule(name, field, ok, message, description)
     ),
     Target(
         "discovery",
-        "sr_pipeline/discovery.py",
+        "sr_pipeline/trackers/discovery.py",
         [
             "tests/test_discovery.py",
             "tests/test_discovery_versions.py",
@@ -122,7 +122,7 @@ TARGETS = [
     ),
     Target(
         "warehouse",
-        "sr_pipeline/warehouse.py",
+        "sr_pipeline/warehouse/__init__.py",
         ["tests/test_warehouse_layers.py", "tests/sql/"],
         functions=["rebuild_layer", "transaction", "Warehouse.publish"],
         undecorate=["transaction"],

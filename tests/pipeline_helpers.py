@@ -24,7 +24,7 @@ import duckdb
 from sr_pipeline.definitions import ASSETS
 from sr_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
-from sr_pipeline.warehouse import Warehouse
+from sr_pipeline.warehouse.publishing import Warehouse
 from tests.builders import (
     contribution_row,
     pbf_row,

@@ -20,7 +20,7 @@ def record_publications(target, rendered) -> None:
     again, or one more small lake snapshot), so that analysts find the record at once."""
     from datetime import UTC, datetime
 
-    from sr_pipeline.warehouse import run, transaction
+    from sr_pipeline.warehouse.sql import run, transaction
 
     now = datetime.now(UTC)
     with target.connect() as con, transaction(con):
@@ -50,7 +50,7 @@ def _charts_markdown(rendered) -> str:
 
 def _main_figures_markdown(rendered) -> str:
     from sr_pipeline.bulletin.content import fund_name
-    from sr_pipeline.wording import long_date
+    from sr_pipeline.language.wording import long_date
 
     funds = rendered.month.funds
     return "\n\n".join(

@@ -1,6 +1,6 @@
 """The bulletin's marts: headline figures, pie charts, the reconciliation with what the
 bulletins printed, and what changed since last month. One step writes the four (SQL in
-sr_pipeline/sql/marts/)."""
+sr_pipeline/warehouse/sql/marts/)."""
 
 import dagster as dg
 
@@ -8,7 +8,8 @@ from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_snapshots import SNAPSHOT_PROJECTS
 from sr_pipeline.defs.partitions import monthly_partitions, months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
-from sr_pipeline.warehouse import frame, rebuild_layer
+from sr_pipeline.warehouse.layers import rebuild_layer
+from sr_pipeline.warehouse.sql import frame
 
 BULLETIN_FIGURES = dg.AssetKey(["marts", "bulletin_figures"])
 BUDGET_BREAKDOWN = dg.AssetKey(["marts", "budget_breakdown"])

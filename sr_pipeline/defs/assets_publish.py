@@ -14,7 +14,8 @@ from sr_pipeline.defs.assets_marts import (
 )
 from sr_pipeline.defs.partitions import months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
-from sr_pipeline.warehouse import FewerMonths, frame
+from sr_pipeline.warehouse.publishing import FewerMonths
+from sr_pipeline.warehouse.sql import frame
 
 PUBLISHED = dg.AssetKey(["warehouse", "published"])
 

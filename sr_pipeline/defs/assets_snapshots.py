@@ -11,9 +11,10 @@ from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_core import CORE_REFERENCE
 from sr_pipeline.defs.partitions import monthly_partitions, months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
-from sr_pipeline.defs.snapshot_schema import snapshot_schema
 from sr_pipeline.model import FUNDS
-from sr_pipeline.warehouse import frame, rebuild_layer
+from sr_pipeline.trackers.snapshot_schema import snapshot_schema
+from sr_pipeline.warehouse.layers import rebuild_layer
+from sr_pipeline.warehouse.sql import frame
 
 SNAPSHOT_PROJECTS = dg.AssetKey(["snapshots", "projects"])
 _DATE_COLUMNS = ("as_of", "approval_date", "start_date", "end_date", "data_as_of")

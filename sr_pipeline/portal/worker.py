@@ -22,8 +22,8 @@ from pathlib import Path
 # Imported once by the fork server, inherited by every check.
 PRELOAD = [
     "sr_pipeline.portal.checking",
-    "sr_pipeline.reader",
-    "sr_pipeline.raw",
+    "sr_pipeline.trackers.reader",
+    "sr_pipeline.warehouse.raw",
     "sr_pipeline.feedback",
     "sr_pipeline.reference.tables",
     "sr_pipeline.warehouse",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from sr_pipeline.model import FUNDS
 from sr_pipeline.reference import PUBLISHED_DIR, fund_facts, load_reference
-from sr_pipeline.warehouse import run, run_with, transaction
+from sr_pipeline.warehouse.sql import run, run_with, transaction
 
 _PRECISION = re.compile(r"^(count|percent_0|millions_\d)$")
 _BULLETIN_FILE = re.compile(r"^bulletin-(\d+)-(\d{4})-(\d{2})\.csv$")

@@ -6,7 +6,8 @@ error where it is typed. For each fund this package writes a workbook in the uni
 the contract says, the report-date cell in the title, required columns marked, a drop-down
 list for every vocabulary column (fed from a hidden lists sheet), date, number and
 code-shape validations with prompts and error alerts, and a read-me sheet. Everything is
-derived from ``sr_pipeline.contracts`` and the reference data the reader uses, so the template
+derived from ``sr_pipeline.trackers.contracts`` and the reference data the reader uses, so the
+template
 and the reader cannot disagree.
 
 - ``python -m sr_pipeline.templates OUTDIR`` writes the three templates;

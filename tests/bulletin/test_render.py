@@ -315,6 +315,6 @@ def test_one_project_is_a_project_and_a_budget_line_is_none(tmp_path):
 
 def test_the_export_has_a_sheet_for_every_monthly_public_table():
     from sr_pipeline.bulletin.export import SHEETS
-    from sr_pipeline.warehouse import MONTHLY_PUBLIC_TABLES
+    from sr_pipeline.warehouse.layers import MONTHLY_PUBLIC_TABLES
 
     assert sorted(SHEETS.values()) == sorted(MONTHLY_PUBLIC_TABLES)

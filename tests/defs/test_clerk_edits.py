@@ -1,6 +1,6 @@
 """The demo month built by the documented command (``dg launch``) from the demo trackers
 edited as clerks and shared drives edit them; the figures are checked against the demo's own
-ground truth (``sr_pipeline.demo.truth``) and the reference exchange rates, never against
+ground truth (``demo.truth``) and the reference exchange rates, never against
 what the pipeline computed.
 
 Guards against green runs that publish wrong June figures: a "Total" row above the end of the
@@ -27,7 +27,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sr_pipeline.demo import truth
+from demo import truth
 from tests import DEMO_TRACKERS, ROOT
 from tests.pipeline_helpers import figures, rows
 

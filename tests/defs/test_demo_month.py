@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sr_pipeline.demo import truth
+from demo import truth
 from tests import BULLETIN_41
 from tests import ROOT as PROJECT_ROOT
 from tests.pipeline_helpers import build, figures, rows

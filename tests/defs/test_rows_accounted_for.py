@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sr_pipeline.defs.assets_raw import unaccounted
-from sr_pipeline.discovery import recognise
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.reader import read_tracker
 from tests.builders import qip_row, qip_workbook
 
 

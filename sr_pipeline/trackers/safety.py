@@ -25,8 +25,8 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-from sr_pipeline.messages import Message
-from sr_pipeline.uncached import has_markers
+from sr_pipeline.language.messages import Message
+from sr_pipeline.trackers.formulas import has_markers
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # far above any real tracker (a 100,000-row sheet ~ 60 MB)
 MAX_MEMBERS = 10_000
@@ -117,7 +117,7 @@ def check_workbook(path: Path) -> frozenset[str]:
     """Raise ``UnsafeWorkbook`` unless ``path`` is a well-formed, bounded .xlsx package.
 
     Returns the worksheet parts that may hold a formula saved without its result (noticed
-    while inflating, at no extra cost; ``sr_pipeline.uncached`` looks at them closer)."""
+    while inflating, at no extra cost; ``sr_pipeline.trackers.formulas`` looks at them closer)."""
     with open_regular(path) as handle:
         return _check_package(handle)
 

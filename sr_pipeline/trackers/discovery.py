@@ -24,13 +24,13 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from sr_pipeline.contracts import CONTRACTS, Contract
-from sr_pipeline.messages import Message, Term
+from sr_pipeline.language.messages import Message, Term
+from sr_pipeline.language.text import fold
+from sr_pipeline.language.wording import MONTH_NAMES
 from sr_pipeline.model import RefusedFile, TrackerFile
-from sr_pipeline.safety import sha256_of, vet_entry
-from sr_pipeline.text import fold
-from sr_pipeline.values import month_number
-from sr_pipeline.wording import MONTH_NAMES
+from sr_pipeline.trackers.contracts import CONTRACTS, Contract
+from sr_pipeline.trackers.safety import sha256_of, vet_entry
+from sr_pipeline.trackers.values import month_number
 
 _EXCEL_LIKE = {".xls", ".xlsb", ".xlsm", ".xltx", ".xltm", ".ods", ".csv", ".txt", ".pdf"}
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from sr_pipeline.messages import Message
+from sr_pipeline.language.messages import Message
 from sr_pipeline.model import ReadResult, TrackerFile
-from sr_pipeline.reading import reading_digest
-from sr_pipeline.warehouse import frame, run, run_with
+from sr_pipeline.trackers.reading import reading_digest
+from sr_pipeline.warehouse.sql import frame, run, run_with
 
 # (fund, table of the contract) -> the raw table holding its accepted rows
 RAW_TABLES = {

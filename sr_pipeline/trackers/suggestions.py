@@ -12,11 +12,11 @@ from datetime import date
 from difflib import SequenceMatcher
 from typing import Any
 
-from sr_pipeline.contracts import Field, SheetContract
-from sr_pipeline.feedback_text import label
+from sr_pipeline.language.feedback import label
+from sr_pipeline.language.text import clean, fold
 from sr_pipeline.reference import Reference, Vocabulary
-from sr_pipeline.text import clean, fold
-from sr_pipeline.values import CURRENCY_TOKENS, month_number, parse_amount
+from sr_pipeline.trackers.contracts import Field, SheetContract
+from sr_pipeline.trackers.values import CURRENCY_TOKENS, month_number, parse_amount
 
 VOCABULARY_KINDS = ("region", "status", "sector", "objective", "window")
 

@@ -1,16 +1,16 @@
-"""``python -m sr_pipeline.demo [--out DIR]``: rewrite every demo tracker (deterministic)."""
+"""``python -m demo [--out DIR]``: rewrite every demo tracker (deterministic)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from sr_pipeline.demo.generate import write_all
-from sr_pipeline.demo.truth import TRACKERS_DIR
+from demo.generate import write_all
+from demo.truth import TRACKERS_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sr_pipeline.demo", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__)
     parser.add_argument(
         "--out", type=Path, default=TRACKERS_DIR, help=f"target folder (default {TRACKERS_DIR})"
     )

@@ -47,7 +47,10 @@ from typing import TypeVar
 
 import duckdb
 
-from sr_pipeline.warehouse import MONTHLY_PUBLIC_TABLES, apply_schema, run, sql, transaction
+from sr_pipeline import settings
+from sr_pipeline.warehouse.layers import MONTHLY_PUBLIC_TABLES
+from sr_pipeline.warehouse.schema import apply_schema
+from sr_pipeline.warehouse.sql import run, sql, transaction
 
 PREFIX = "ducklake:postgres:"
 ALIAS = "lake"  # the name the pipeline attaches the lake under (analysts: "sr", their choice)
@@ -271,14 +274,22 @@ class Lake:
             con.close()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m sr_pipeline.lake extensions`` prints the ``LOAD`` statements of the
-    extensions this venv ships; ``snapshots`` lists the lake's snapshots;
-    ``python -m sr_pipeline.lake expire --before 2026-01-01`` expires those older (never a
-    published one) and deletes their files after the grace period."""
-    from sr_pipeline.settings import warehouse
+def configured_lake(setting: str | None = None, lake_data: str | None = None) -> Lake | None:
+    """The lake ``SR_WAREHOUSE`` (or ``setting``) names; None when it names a DuckDB file."""
+    value = setting or settings.warehouse_setting()
+    if not value.startswith("ducklake:"):
+        return None
+    return Lake(value, settings.lake_data(lake_data))
 
-    parser = argparse.ArgumentParser(prog="python -m sr_pipeline.lake", description=main.__doc__)
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sr_pipeline.warehouse.lake extensions`` prints the ``LOAD`` statements of the
+    extensions this venv ships; ``snapshots`` lists the lake's snapshots;
+    ``python -m sr_pipeline.warehouse.lake expire --before 2026-01-01`` expires those older (never a
+    published one) and deletes their files after the grace period."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sr_pipeline.warehouse.lake", description=main.__doc__
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("extensions", help="the LOAD statements of the shipped extensions")
     commands.add_parser("snapshots", help="list the snapshots and the bulletins showing them")
@@ -290,16 +301,16 @@ def main(argv: list[str] | None = None) -> int:
         for name in EXTENSIONS:
             print(f"LOAD {sql_literal(str(extension_file(name)))};")
         return 0
-    target = warehouse()
-    if target.lake is None:
+    lake = configured_lake()
+    if lake is None:
         print("SR_WAREHOUSE names a DuckDB file, not a lake: nothing to do", file=sys.stderr)
         return 1
     if args.command == "snapshots":
-        for version, taken, bulletins in target.lake.snapshots():
+        for version, taken, bulletins in lake.snapshots():
             print(f"{version:>6}  {taken:%Y-%m-%d %H:%M:%S %Z}  {bulletins or ''}")
         return 0
     before = datetime.combine(args.before, datetime.min.time(), tzinfo=UTC)
-    expired = target.lake.expire(before, timedelta(days=args.files_grace_days))
+    expired = lake.expire(before, timedelta(days=args.files_grace_days))
     print(f"expired {len(expired)} snapshots" + (f": {expired}" if expired else ""))
     return 0
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from defusedxml import ElementTree
 
-from sr_pipeline.messages import Message, Term
+from sr_pipeline.language.messages import Message, Term
 
 # Bytes that end a formula element with no stored value (openpyxl writes `<f>..</f><v />`);
 # a false alarm only costs the closer look below.

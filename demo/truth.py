@@ -48,10 +48,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
+from sr_pipeline.language.wording import MONTH_NAMES
 from sr_pipeline.model import CANONICAL_COLUMNS
 from sr_pipeline.reference import REFERENCE_DIR
 from sr_pipeline.settings import project_root
-from sr_pipeline.wording import MONTH_NAMES
 
 TRACKERS_DIR = project_root() / "sources" / "trackers"
 SEED = 41

@@ -6,7 +6,7 @@ says so on every row. XOF is derived exactly from the EUR rate at the fixed pari
 655.957 XOF per EUR. DKK is derived from the EUR rate at an approximate EUR/DKK cross rate of
 the year (the krone is pegged to the euro). USD is the identity and has no rows.
 
-Run ``python -m sr_pipeline.demo.make_fx_rates`` to rewrite the file (deterministic).
+Run ``python -m demo.make_fx_rates`` to rewrite the file (deterministic).
 """
 
 from __future__ import annotations

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from sr_pipeline.demo import render as R
-from sr_pipeline.demo.truth import (
+from demo import render as R
+from demo.truth import (
     GAO_WOMEN_QIP,
     SEED,
     TRACKERS_DIR,

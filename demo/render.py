@@ -14,7 +14,7 @@ import random
 import unicodedata
 from datetime import date
 
-from sr_pipeline.demo.truth import spellings, tf_objective_names
+from demo.truth import spellings, tf_objective_names
 
 Cell = tuple
 

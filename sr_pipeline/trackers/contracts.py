@@ -3,7 +3,8 @@
 A contract says how to recognise a fund's file, which sheets hold data, and for each field
 its header aliases, whether it is required, and its kind (how a cell is parsed and which
 vocabulary it must belong to). Row rules and business-rule flags are named here and
-implemented once, generically, in ``sr_pipeline.rules``. Adding a header alias is one string
+implemented once, generically, in ``sr_pipeline.trackers.rules``. Adding a header alias is one
+string
 here; adding a status or region spelling is one line in ``sr_pipeline/reference/``.
 """
 
@@ -44,8 +45,8 @@ class SheetContract:
     has_title_date: bool  # the report date is stated in a title cell above the header
     default_currency: str | None = None  # what a blank currency cell means
     currencies: tuple[str, ...] = ("USD",)  # currencies this sheet may use
-    row_rules: tuple[str, ...] = ()  # names in sr_pipeline.rules.ROW_RULES
-    flags: tuple[str, ...] = ()  # names in sr_pipeline.rules.FLAG_RULES
+    row_rules: tuple[str, ...] = ()  # names in sr_pipeline.trackers.rules.ROW_RULES
+    flags: tuple[str, ...] = ()  # names in sr_pipeline.trackers.rules.FLAG_RULES
     conversion: Conversion | None = None
     name_keys: tuple[str, ...] = ()  # text fields that name someone: `<field>_key` is added
 

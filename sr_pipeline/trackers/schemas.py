@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from sr_pipeline.contracts import SheetContract
 from sr_pipeline.reference import Reference
-from sr_pipeline.rules import ROW_RULES
+from sr_pipeline.trackers.contracts import SheetContract
+from sr_pipeline.trackers.rules import ROW_RULES
 
 _DTYPES = {"amount": "float64", "date": "datetime64[ns]", "whole": "Int64"}
 

@@ -17,16 +17,17 @@ from pathlib import Path
 
 from sr_pipeline.reference import PUBLISHED_DIR, REFERENCE_DIR
 
-# The modules whose code decides what a workbook reads as (sr_pipeline/<name>.py).
+# The code that decides what a workbook reads as (paths and globs under sr_pipeline/).
 READER_MODULES = (
-    "contracts", "reader", "rules", "schemas", "values", "safety", "text", "messages",
-    "suggestions", "model",
+    "trackers/contracts.py", "trackers/reader/*.py", "trackers/rules.py", "trackers/schemas.py",
+    "trackers/values.py", "trackers/safety.py", "language/text.py", "language/messages.py",
+    "trackers/suggestions.py", "model.py",
 )  # fmt: skip
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def _inputs() -> list[Path]:
-    code = [_PACKAGE / f"{name}.py" for name in READER_MODULES]
+    code = [path for name in READER_MODULES for path in sorted(_PACKAGE.glob(name))]
     lists = sorted(p for p in REFERENCE_DIR.rglob("*.csv") if PUBLISHED_DIR not in p.parents)
     return code + lists
 

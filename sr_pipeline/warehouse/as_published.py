@@ -7,7 +7,7 @@ that "what did bulletin #41 say, and from which files" has an answer in either m
 version's rows come from the pipeline's work database when it holds them, else from the
 trackers folder (a file whose sha256 matches, under any name).
 
-    python -m sr_pipeline.as_published 2018-06 [--publication N] [--out FILE]
+    python -m sr_pipeline.warehouse.as_published 2018-06 [--publication N] [--out FILE]
 
 ``--publication N``: the N-th bulletin published for the month (1: the first; default: the
 latest, when a revision was published again).
@@ -27,23 +27,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from sr_pipeline.defs.partitions import as_of as month_end
-from sr_pipeline.discovery import discover
-from sr_pipeline.raw import RAW_TABLES, insert_version
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.model import as_of as month_end
 from sr_pipeline.reference.tables import load_core_reference
-from sr_pipeline.safety import sha256_of
-from sr_pipeline.settings import trackers_dir, warehouse
-from sr_pipeline.warehouse import (
-    Warehouse,
-    apply_schema,
-    frame,
-    rebuild_layer,
-    refresh_data_quality,
-    run,
-    run_with,
-    transaction,
-)
+from sr_pipeline.settings import trackers_dir
+from sr_pipeline.trackers.discovery import discover
+from sr_pipeline.trackers.reader import read_tracker
+from sr_pipeline.trackers.safety import sha256_of
+from sr_pipeline.warehouse.layers import rebuild_layer, refresh_data_quality
+from sr_pipeline.warehouse.publishing import Warehouse, configured
+from sr_pipeline.warehouse.raw import RAW_TABLES, insert_version
+from sr_pipeline.warehouse.schema import apply_schema
+from sr_pipeline.warehouse.sql import frame, run, run_with, transaction
 
 # The raw tables a version's record spans (besides raw.tracker_files).
 RECORD_TABLES = (
@@ -144,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="default: as-published/sr-<YYYY-MM>.duckdb")
     args = parser.parse_args(argv)
     as_of = month_end(f"{args.month}-01")
-    target = warehouse()
+    target = configured()
     out = args.out or target.folder / "as-published" / f"sr-{args.month}.duckdb"
     try:
         rebuild(target, as_of, out, args.publication)

@@ -1,6 +1,7 @@
 """One generic tracker reader: a workbook into canonical rows, rejections and flags.
 
-Everything fund-specific comes from the contract (``sr_pipeline.contracts``) and the reference
+Everything fund-specific comes from the contract (``sr_pipeline.trackers.contracts``) and the
+reference
 data. The steps, for each data sheet: find the header row (first row holding every required
 header), check the report date in the title rows against the file name, collect data rows
 (merged ranges giving their value to every row they cover; skipping blank rows, region group
@@ -33,8 +34,8 @@ import pandas as pd
 import pandera.pandas as pa
 from python_calamine import CalamineWorkbook
 
-from sr_pipeline.contracts import CONTRACTS, SheetContract
-from sr_pipeline.messages import FIELD_NAMES, VOCABULARY_NAMES, Message, Term, term
+from sr_pipeline.language.messages import FIELD_NAMES, VOCABULARY_NAMES, Message, Term, term
+from sr_pipeline.language.text import clean, fold, name_key
 from sr_pipeline.model import (
     CANONICAL_COLUMNS,
     LINEAGE_COLUMNS,
@@ -45,13 +46,18 @@ from sr_pipeline.model import (
     TrackerFile,
 )
 from sr_pipeline.reference import Reference, Vocabulary, load_reference
-from sr_pipeline.rules import AMOUNT_FIELD, FLAG_RULES, REPORT_DATE, ROW_RULES
-from sr_pipeline.safety import UnsafeWorkbook, check_workbook, open_regular, sha256_of
-from sr_pipeline.schemas import build_schema
-from sr_pipeline.suggestions import suggest
-from sr_pipeline.text import clean, fold, name_key
-from sr_pipeline.uncached import Evaluator, FormulaWithoutResult, formula_cells, sheet_parts
-from sr_pipeline.values import (
+from sr_pipeline.trackers.contracts import CONTRACTS, SheetContract
+from sr_pipeline.trackers.formulas import (
+    Evaluator,
+    FormulaWithoutResult,
+    formula_cells,
+    sheet_parts,
+)
+from sr_pipeline.trackers.rules import AMOUNT_FIELD, FLAG_RULES, REPORT_DATE, ROW_RULES
+from sr_pipeline.trackers.safety import UnsafeWorkbook, check_workbook, open_regular, sha256_of
+from sr_pipeline.trackers.schemas import build_schema
+from sr_pipeline.trackers.suggestions import suggest
+from sr_pipeline.trackers.values import (
     CURRENCY_TOKENS,
     parse_amount,
     parse_code,

@@ -10,8 +10,9 @@ Files (bulletins, feedback workbooks, templates) are compared as a person sees t
 workbook by its sheets, cells, formats and widths (``workbook_digest``), any other file by its
 bytes.
 
-    python -m sr_pipeline.digests [WAREHOUSE]   # the published file, or a ducklake: catalog
-    python -m sr_pipeline.digests --outputs FOLDER   # the files written under FOLDER
+    python -m sr_pipeline.warehouse.digests [WAREHOUSE]   # the published file, or a ducklake:
+    catalog
+    python -m sr_pipeline.warehouse.digests --outputs FOLDER   # the files written under FOLDER
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from pathlib import Path
 
 import duckdb
 
-from sr_pipeline.settings import warehouse
-from sr_pipeline.warehouse import MONTHLY_PUBLIC_TABLES
+from sr_pipeline.warehouse.layers import MONTHLY_PUBLIC_TABLES
+from sr_pipeline.warehouse.publishing import configured
 
 PUBLIC_TABLES = (*MONTHLY_PUBLIC_TABLES, "marts.data_quality")
 
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.outputs:
         print(json.dumps(output_digests(args.outputs), indent=1))
         return 0
-    with warehouse(args.warehouse).read_published() as con:
+    with configured(args.warehouse).read_published() as con:
         print(json.dumps(table_digests(con), indent=1))
     return 0
 

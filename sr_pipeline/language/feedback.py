@@ -1,6 +1,6 @@
 """The feedback workbook's own words, in English and in French.
 
-The problems themselves are rendered from ``sr_pipeline.messages`` (one catalogue for every
+The problems themselves are rendered from ``sr_pipeline.language.messages`` (one catalogue for every
 sentence the pipeline says about a cell). What lives here is what only the feedback workbook
 says: its sheet names, headings, column titles, the "what would be accepted" line for each
 kind of field. Each entry is ``{"en": ..., "fr": ...}``; ``{name}`` placeholders are filled
@@ -9,7 +9,7 @@ with ``str.format``.
 
 from __future__ import annotations
 
-from sr_pipeline.wording import phrase
+from sr_pipeline.language.wording import phrase
 
 LABELS: dict[str, dict[str, str]] = {
     "summary_sheet": {"en": "To fix", "fr": "À corriger"},

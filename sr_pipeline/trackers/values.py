@@ -13,9 +13,9 @@ import re
 from calendar import monthrange
 from datetime import date, datetime, timedelta
 
-from sr_pipeline.messages import Message
-from sr_pipeline.text import clean, fold
-from sr_pipeline.wording import MONTH_NAMES
+from sr_pipeline.language.messages import Message
+from sr_pipeline.language.text import clean, fold
+from sr_pipeline.language.wording import MONTH_NAMES
 
 # Excel cells longer than this cannot be typed in Excel: the file was produced by something else.
 MAX_TEXT = 32_767

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sr_pipeline.messages import Message, month_term
+from sr_pipeline.language.messages import Message, month_term
 
 QIP_BUDGET_CAP_USD = 50_000.0
 # TRACKERS.md: a QIP budget above ten times the ceiling is a row error, not a flag (no QIP

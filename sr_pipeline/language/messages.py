@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from sr_pipeline.wording import MONTH_NAMES, money
+from sr_pipeline.language.wording import MONTH_NAMES, money
 
 _AMOUNT_FORMS = {
     "en": "e.g. 41970, 41 970, 41 970,50 or 41,970.50",
