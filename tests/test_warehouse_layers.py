@@ -22,10 +22,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sr_pipeline.reference.tables import load_core_reference
 from sr_pipeline.warehouse import layers
 from sr_pipeline.warehouse.layers import rebuild_layer
 from sr_pipeline.warehouse.publishing import Warehouse
+from sr_pipeline.warehouse.reference import load_core_reference
 from sr_pipeline.warehouse.sql import transaction
 from tests.sql.warehouse_rows import Warehouse as Rows
 

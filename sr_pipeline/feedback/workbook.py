@@ -21,7 +21,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
 from sr_pipeline.feedback.problems import Problem, feedback_counts, problems_of
-from sr_pipeline.language.feedback import label
+from sr_pipeline.language.feedback import FEEDBACK_SUFFIX, label
 from sr_pipeline.language.text import fold
 from sr_pipeline.language.wording import long_date, money
 from sr_pipeline.reference import Reference, fund_facts, load_reference
@@ -30,7 +30,6 @@ from sr_pipeline.trackers.reader import HEADER_SCAN_ROWS, Refused, find_header
 from sr_pipeline.trackers.values import show
 from sr_pipeline.warehouse.raw import RecordedVersion
 
-FEEDBACK_SUFFIX = "_feedback.xlsx"
 SUMMARY_HEADER_ROW = 8  # Excel row of the summary table's header (problems start below it)
 
 FILL_REJECTED = "#FFC7CE"  # Excel's "Bad" red: the row was not loaded

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from sr_pipeline.language.wording import phrase
 
+# A tracker's feedback workbook is named after it: <tracker stem>_feedback.xlsx (the templates'
+# read-me tells units so; sr_pipeline.feedback writes it).
+FEEDBACK_SUFFIX = "_feedback.xlsx"
+
 LABELS: dict[str, dict[str, str]] = {
     "summary_sheet": {"en": "To fix", "fr": "À corriger"},
     "title": {

@@ -162,8 +162,8 @@ def _would_be_figures(con, read, as_of: date) -> list[dict[str, Any]]:
     snapshot and marts statements, on a warehouse holding only this version."""
     import pandas as pd
 
-    from sr_pipeline.reference.tables import load_core_reference
     from sr_pipeline.warehouse.layers import rebuild_layer
+    from sr_pipeline.warehouse.reference import load_core_reference
     from sr_pipeline.warehouse.sql import frame, run_with
 
     load_core_reference(con)
@@ -203,7 +203,7 @@ def run_check(
         )
     )  # fmt: skip
     language = language_of(account_fund)
-    exit_code = check_in_child(request, timeout)
+    exit_code = check_in_child(request, timeout, check_upload)
     if exit_code is None:
         return _over_limits(account_fund, language, f"{timeout:.0f} s")
     result_file = folder / "result.json"

@@ -18,8 +18,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
-from sr_pipeline.feedback import FEEDBACK_SUFFIX
-from sr_pipeline.language.feedback import label
+from sr_pipeline.language.feedback import FEEDBACK_SUFFIX, label
 from sr_pipeline.language.wording import MONTH_NAMES
 from sr_pipeline.reference import Reference, fund_facts, load_reference
 from sr_pipeline.templates.shape import shape_formula

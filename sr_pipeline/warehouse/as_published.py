@@ -28,7 +28,6 @@ import duckdb
 import pandas as pd
 
 from sr_pipeline.model import as_of as month_end
-from sr_pipeline.reference.tables import load_core_reference
 from sr_pipeline.settings import trackers_dir
 from sr_pipeline.trackers.discovery import discover
 from sr_pipeline.trackers.reader import read_tracker
@@ -36,6 +35,7 @@ from sr_pipeline.trackers.safety import sha256_of
 from sr_pipeline.warehouse.layers import rebuild_layer, refresh_data_quality
 from sr_pipeline.warehouse.publishing import Warehouse, configured
 from sr_pipeline.warehouse.raw import RAW_TABLES, insert_version
+from sr_pipeline.warehouse.reference import load_core_reference
 from sr_pipeline.warehouse.schema import apply_schema
 from sr_pipeline.warehouse.sql import frame, run, run_with, transaction
 

@@ -24,8 +24,8 @@ from datetime import date
 import pytest
 
 from sr_pipeline.reference import REFERENCE_DIR, Vocabulary, fund_facts, load_reference
-from sr_pipeline.reference.tables import published_figures, reference_tables
 from sr_pipeline.trackers.contracts import CONTRACTS
+from sr_pipeline.warehouse.reference import published_figures, reference_tables
 
 REFERENCE = load_reference()
 

@@ -92,7 +92,7 @@ CREATE TABLE IF NOT EXISTS marts.publications (
     tracker_versions STRUCT(month DATE, fund VARCHAR, source_file VARCHAR, sha256 VARCHAR, data_as_of DATE)[] NOT NULL,
     bulletin_folder VARCHAR NOT NULL
 );
-COMMENT ON TABLE marts.publications IS 'Every bulletin rendered: its month, when, from which tracker versions and which warehouse version. With a DuckLake warehouse, SELECT ... FROM <table> AT (VERSION => warehouse_version) reads exactly what the bulletin showed; in either mode python -m sr_pipeline.as_published rebuilds the month from the recorded tracker versions.';
+COMMENT ON TABLE marts.publications IS 'Every bulletin rendered: its month, when, from which tracker versions and which warehouse version. With a DuckLake warehouse, SELECT ... FROM <table> AT (VERSION => warehouse_version) reads exactly what the bulletin showed; in either mode python -m sr_pipeline.warehouse.as_published rebuilds the month from the recorded tracker versions.';
 COMMENT ON COLUMN marts.publications.as_of IS 'The bulletin''s month: its last day.';
 COMMENT ON COLUMN marts.publications.published_at IS 'When the bulletin was rendered.';
 COMMENT ON COLUMN marts.publications.warehouse IS 'file (the DuckDB file) or the DuckLake catalog it was read from (without password).';
