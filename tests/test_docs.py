@@ -36,3 +36,24 @@ def test_every_test_named_in_docs_rules_exists() -> None:
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     rules = [line for line in rows if not line.startswith("| rule |")]
     assert [line for line in rules if not _TEST_ID.search(line)] == []
+
+
+_IMPLEMENTED_IN = re.compile(r"`([\w./-]+(?:\.(?:py|sql|csv|yaml)|/))`")
+
+
+def test_every_file_named_in_docs_rules_exists() -> None:
+    """Each file the "implemented in" column names (under ``sr_pipeline/``, the portal's under
+    ``sr_pipeline/portal/``, ``demo/`` at the root) exists: a rule never points at a file that
+    moved or was never there."""
+    missing, portal = [], False
+    for line in (ROOT / "docs" / "rules.md").read_text(encoding="utf-8").splitlines():
+        portal = ("portal" in line) if line.startswith("## ") else portal
+        cells = line.split(" | ")
+        if not line.startswith("| ") or line.startswith("| rule") or len(cells) < 3:
+            continue
+        for name in _IMPLEMENTED_IN.findall(cells[1]):
+            roots = [ROOT] if name.startswith("demo/") else [ROOT / "sr_pipeline"]
+            roots += [ROOT / "sr_pipeline" / "portal"] if portal else []
+            if not any((root / name).exists() for root in roots):
+                missing.append(name)
+    assert missing == []
