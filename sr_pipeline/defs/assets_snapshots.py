@@ -1,11 +1,13 @@
 """snapshots.projects: one row per project per month, from the version each month uses."""
 
 import math
+import warnings
 from collections.abc import Iterator
 
 import dagster as dg
 import pandas as pd
 import pandera.errors
+from dagster_pandera import pandera_schema_to_dagster_type
 
 from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_core import CORE_REFERENCE
@@ -65,8 +67,18 @@ def without_tracker(months: list, last: pd.DataFrame) -> str:
     return f"{', '.join(missing)}: no tracker on or before {max(months).isoformat()}"
 
 
+def column_schema() -> dg.TableSchemaMetadataValue:
+    """The snapshot's pandera schema as the UI shows a table's columns (types, nullability and
+    checks), through dagster-pandera."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        dagster_type = pandera_schema_to_dagster_type(snapshot_schema())
+    return dagster_type.metadata["schema"]
+
+
 @dg.asset(
     key=SNAPSHOT_PROJECTS,
+    metadata={"dagster/column_schema": column_schema()},
     deps=[CORE_REFERENCE],
     partitions_def=monthly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),

@@ -4,4 +4,5 @@ SELECT
     (SELECT count(*) FROM marts.budget_breakdown WHERE list_contains($months, as_of))
         AS budget_breakdown,
     (SELECT count(*) FROM marts.monthly_changes WHERE list_contains($months, as_of))
-        AS monthly_changes
+        AS monthly_changes,
+    (SELECT count(*) FROM marts.donors WHERE list_contains($months, as_of)) AS donors
