@@ -23,7 +23,7 @@ DEBIAN_PACKAGES := $(SERVICE_PACKAGES) $(BULLETIN_PACKAGES) chromium libreoffice
 	poppler-utils openssl iproute2 python3
 
 .PHONY: setup debian-packages service-packages bulletin-packages browser demo ui serve serve-stop \
-	serve-status test lint format demo-trackers bench bench-month mutation clean templates \
+	serve-status test test-fast lint format demo-trackers bench bench-month mutation clean templates \
 	portal portal-stop bench-portal
 
 $(BIN)/activate:
@@ -102,6 +102,13 @@ test: setup debian-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+## Lint, format check and the fast tests: units, SQL, reader (no Dagster run, server, browser,
+## LibreOffice or pip; tests marked `slow` are left out). Under two minutes on 2 cores.
+test-fast: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -m "not slow"
 
 format: setup
 	$(BIN)/ruff check --fix .

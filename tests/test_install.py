@@ -18,8 +18,11 @@ import sysconfig
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests import DEMO_TRACKERS, ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:

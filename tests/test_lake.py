@@ -44,6 +44,7 @@ from tests.pipeline_helpers import (
 pytestmark = pytest.mark.skipif(
     not Path("/usr/lib/postgresql").exists(), reason="Debian's postgresql is not installed"
 )
+pytestmark = [pytestmark, pytest.mark.slow]
 PIPELINE_PASSWORD, ANALYST_PASSWORD, ADMIN_PASSWORD = "pipeline-pw", "analyst-pw", "admin-pw"
 # What a bulletin showed: its figures at the lake snapshot marts.publications recorded.
 AT_VERSION = "SELECT figure, value FROM marts.bulletin_figures AT (VERSION => ?) ORDER BY ALL"

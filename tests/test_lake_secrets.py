@@ -21,6 +21,8 @@ from sr_pipeline.warehouse.publishing import configured
 from tests.mail_helpers import free_port
 from tests.pipeline_helpers import build, write_small_trackers
 
+pytestmark = pytest.mark.slow
+
 SECRET = "s3cret-Zq7"
 
 

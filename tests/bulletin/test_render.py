@@ -32,6 +32,8 @@ from tests import ROOT as PROJECT_ROOT
 from tests.builders import qip_row, qip_workbook
 from tests.pipeline_helpers import build, rows, write_small_trackers
 
+pytestmark = pytest.mark.slow
+
 DEMO_TRACKERS = PROJECT_ROOT / "sources" / "trackers"
 JUNE = date(2018, 6, 30)
 FORMULA_LIKE = {

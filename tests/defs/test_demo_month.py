@@ -19,6 +19,8 @@ from tests import BULLETIN_41
 from tests import ROOT as PROJECT_ROOT
 from tests.pipeline_helpers import build, figures, rows
 
+pytestmark = pytest.mark.slow
+
 DEMO_TRACKERS = PROJECT_ROOT / "sources" / "trackers"
 # The snapshot columns a tracker revision can change (lineage changes with the file name).
 BUSINESS = "project_code, title, status, budget_usd, approval_date, start_date, end_date, " \

@@ -12,6 +12,8 @@ import pytest
 
 from sr_pipeline.trackers.snapshot_schema import snapshot_schema
 
+pytestmark = pytest.mark.slow
+
 
 def month_rows(**changes) -> pd.DataFrame:
     rows = pd.DataFrame(

@@ -27,6 +27,8 @@ from sr_pipeline.warehouse.raw import insert_version, load_version
 from sr_pipeline.warehouse.schema import apply_schema
 from tests import DEMO_TRACKERS, ROOT
 
+pytestmark = pytest.mark.slow
+
 SOFFICE, PDFTOPPM = shutil.which("soffice"), shutil.which("pdftoppm")
 ARTIFACTS = ROOT / "test-artifacts" / "feedback-print"
 LINE_POINTS = 15

@@ -44,6 +44,8 @@ from tests.portal.helpers import (
     start_portal,
 )
 
+pytestmark = pytest.mark.slow
+
 QIP, TF, TEAM = "clerk@qip.example", "clerk@tf.example", "team@sr.example"
 SUGGESTED = {"C6": "Tombouctou", "N8": "En cours"}  # what a clerk most likely meant
 

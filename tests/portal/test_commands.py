@@ -14,10 +14,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from sr_pipeline import processes
 from tests import ROOT
 from tests.portal.helpers import PASSWORD, free_port, planted_tracker, session_processes
+
+pytestmark = pytest.mark.slow
 
 
 def make(target: str, env: dict[str, str]) -> str:

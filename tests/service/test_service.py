@@ -65,6 +65,7 @@ pytestmark = pytest.mark.skipif(
     not (Path("/usr/lib/postgresql").is_dir() and shutil.which("nginx", path="/usr/sbin:/usr/bin")),
     reason="Debian's postgresql and nginx are not installed (make debian-packages installs them)",
 )
+pytestmark = [pytestmark, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -51,6 +51,8 @@ from sr_pipeline.trackers.contracts import CONTRACTS
 from sr_pipeline.trackers.discovery import recognise
 from tests import ROOT as PROJECT_ROOT
 
+pytestmark = pytest.mark.slow
+
 REFERENCE = load_reference()
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "templates"
 SOFFICE = shutil.which("soffice")
