@@ -109,7 +109,7 @@ def test_formulas_with_their_result_are_not_recomputed(tmp_path: Path, monkeypat
     # The usual case costs nothing: the formula engine is never loaded.
     path = qip_workbook(tmp_path, ROWS)
     shutil.copy(path, tmp_path / "copy.xlsx")
-    import sr_pipeline.trackers.reader as reader
+    import sr_pipeline.trackers.reader.validation as reader
 
     def fail(*args, **kwargs):
         raise AssertionError("formulas with a stored result were evaluated")

@@ -31,6 +31,7 @@ import pytest
 from sr_pipeline.definitions import ASSETS, defs
 from sr_pipeline.defs.assets_templates import TEMPLATES, tracker_templates
 from sr_pipeline.defs.resources import WarehouseResource
+from sr_pipeline.language.text import fold
 from sr_pipeline.model import TrackerFile
 from sr_pipeline.reference import REFERENCE_DIR, load_reference
 from sr_pipeline.templates import (
@@ -287,7 +288,7 @@ def test_sheets_headers_markers_and_formats_follow_the_contract(
             if sheet.title:
                 assert sheet_contract.has_title_date
                 label = ws.cell(1, 1).value
-                assert reader._AS_OF.search(reader.fold(label)), label
+                assert reader._AS_OF.search(fold(label)), label
                 assert ws[sheet.date_cell].value in ("JJ/MM/AAAA", "dd/mm/yyyy")
                 assert validation_at(ws, sheet.date_cell).type == "date"
 
