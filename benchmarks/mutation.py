@@ -120,12 +120,25 @@ TARGETS = [
             "tests/sql/test_version_spans.py",
         ],
     ),
+    # The warehouse's Python callers of the SQL, in the three modules they now live in.
     Target(
-        "warehouse",
-        "sr_pipeline/warehouse/__init__.py",
+        "layers",
+        "sr_pipeline/warehouse/layers.py",
         ["tests/test_warehouse_layers.py", "tests/sql/"],
-        functions=["rebuild_layer", "transaction", "Warehouse.publish"],
+        functions=["rebuild_layer"],
+    ),
+    Target(
+        "sql",
+        "sr_pipeline/warehouse/sql.py",
+        ["tests/test_warehouse_layers.py", "tests/sql/"],
+        functions=["transaction"],
         undecorate=["transaction"],
+    ),
+    Target(
+        "publishing",
+        "sr_pipeline/warehouse/publishing.py",
+        ["tests/test_warehouse_layers.py", "tests/sql/"],
+        functions=["Warehouse.publish"],
     ),
     Target(
         "assets_raw",
