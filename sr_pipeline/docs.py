@@ -1,11 +1,10 @@
 """The parts of ``docs/`` that are generated, so they cannot drift from the code.
 
-``docs/trackers.md`` and ``docs/tables.md`` are prose written by hand with generated blocks
-between ``<!-- generated: NAME -->`` and ``<!-- end: NAME -->``: each fund's contract (from
+``docs/trackers.md`` and ``docs/tables.md`` are prose written by hand with generated blocks between
+``<!-- generated: NAME -->`` and ``<!-- end: NAME -->``: each fund's contract (from
 ``sr_pipeline.trackers.contracts``, the rules and the reference data) and every table and column
-(from
-the ``COMMENT ON`` lines of ``sr_pipeline/warehouse/sql/``, read back from a warehouse built in
-memory).
+(from the ``COMMENT ON`` lines of ``sr_pipeline/warehouse/sql/``, read back from a warehouse built
+in memory).
 
     python -m sr_pipeline.docs          # rewrite the generated blocks of docs/
     python -m sr_pipeline.docs --check  # exit 1 if any block is out of date (the tests do this)

@@ -1,6 +1,5 @@
 """The row rules and business rules (sr_pipeline/trackers/rules.py) on typed rows written by hand,
-as the
-reader hands them over (dates as datetime64, durations as nullable integers, amounts in USD).
+as the reader hands them over (dates as datetime64, durations as nullable integers, amounts in USD).
 
 Guards against: a rule off by one at its edge (a budget of exactly 50,000 USD flagged, a
 project starting the day it is approved rejected, an end date exactly six calendar months after

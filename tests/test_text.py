@@ -1,6 +1,5 @@
 """Text folding (sr_pipeline/language/text.py): how headers, sheet names, vocabulary values and
-donor
-names are compared.
+donor names are compared.
 
 Guards against: a header or a status missed because of a stray or non-breaking space, a line
 break typed in a header cell, capitals, a missing accent, Excel's autocorrected apostrophe or

@@ -1,6 +1,5 @@
 """The cell parsers (sr_pipeline/trackers/values.py) against every way TRACKERS.md lets a clerk
-write an
-amount, a date, a code or a report date, and against everything else.
+write an amount, a date, a code or a report date, and against everything else.
 
 Guards against: a French amount read the English way or the other way round (``41 970,50``,
 ``41,970.50``); the thousands comma of ``41,970`` taken for a decimal comma; the ambiguous

@@ -1,6 +1,6 @@
-"""The Python that runs the month layers' SQL and publishes the result
-(sr_pipeline/warehouse/__init__.py:
-``rebuild_layer``, ``transaction``, ``Warehouse.publish``), in process, on hand-written rows.
+"""The Python that runs the month layers' SQL and publishes the result (``rebuild_layer`` in
+sr_pipeline/warehouse/layers.py, ``transaction`` in sql.py, ``Warehouse.publish`` in
+publishing.py), in process, on hand-written rows.
 The killed-run and analyst tests (tests/test_warehouse.py, tests/test_warehouse_kill.py) run
 the real commands; these are the fast ones the mutation score is measured with.
 

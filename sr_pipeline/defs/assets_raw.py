@@ -1,14 +1,12 @@
 """raw: each tracker version the run needs, read once, validated and kept by sha256.
 
-The raw layer is not monthly: it holds tracker *versions*, keyed by the sha256 of the file,
-so these assets are unpartitioned. Inside a monthly run they read only the versions those
-months need (``discovery.feeding_version``: per fund and month, the newest version on or
-before the month's end that is accepted, and on the way any newer ones that are refused); a
-version already in ``raw`` is not read again (unless its reading was made with other reference
-lists or reader code, ``sr_pipeline.trackers.reading``, or under a name stating another fund or
-date),
-so a backfill of every month parses each file once. Materialized on their own they load every
-version in the folder.
+The raw layer is not monthly: it holds tracker *versions*, keyed by the sha256 of the file, so these
+assets are unpartitioned. Inside a monthly run they read only the versions those months need
+(``discovery.feeding_version``: per fund and month, the newest version on or before the month's end
+that is accepted, and on the way any newer ones that are refused); a version already in ``raw`` is
+not read again (unless its reading was made with other reference lists or reader code,
+``sr_pipeline.trackers.reading``, or under a name stating another fund or date), so a backfill of
+every month parses each file once. Materialized on their own they load every version in the folder.
 
 Before anything is written the step refuses, with a sentence, what would publish less in
 silence (``sr_pipeline.warehouse.acceptance``): a trackers folder missing, unreadable or empty; a

@@ -19,9 +19,8 @@ class TrackersFolder(dg.ConfigurableResource):
     """The folder scanned, recursively, for tracker workbooks."""
 
     path: str = ""  # empty: SR_TRACKERS_DIR, default sources/trackers/
-    accept: str = (
-        ""  # empty: SR_ACCEPT (sr_pipeline.warehouse.acceptance: what the data team accepts)
-    )
+    # empty: SR_ACCEPT (sr_pipeline.warehouse.acceptance: what the data team accepts)
+    accept: str = ""
 
     def folder(self) -> Path:
         return Path(self.path) if self.path else settings.trackers_dir()

@@ -1,8 +1,7 @@
-"""What a tracker version's problems are, in its unit's language: one line per rejection and
-per rule flag, as the raw step recorded them (``sr_pipeline.warehouse.raw.RecordedVersion``), with
-the
-sentence, what would be accepted and a likely correction. How they are written into a
-workbook is ``sr_pipeline.feedback.workbook``.
+"""What a tracker version's problems are, in its unit's language: one line per rejection and per
+rule flag, as the raw step recorded them (``sr_pipeline.warehouse.raw.RecordedVersion``), with the
+sentence, what would be accepted and a likely correction. How they are written into a workbook is
+``sr_pipeline.feedback.workbook``.
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
 """The source contracts of TRACKERS.md, one per fund, as data.
 
-A contract says how to recognise a fund's file, which sheets hold data, and for each field
-its header aliases, whether it is required, and its kind (how a cell is parsed and which
-vocabulary it must belong to). Row rules and business-rule flags are named here and
-implemented once, generically, in ``sr_pipeline.trackers.rules``. Adding a header alias is one
-string
-here; adding a status or region spelling is one line in ``sr_pipeline/reference/``.
+A contract says how to recognise a fund's file, which sheets hold data, and for each field its
+header aliases, whether it is required, and its kind (how a cell is parsed and which vocabulary it
+must belong to). Row rules and business-rule flags are named here and implemented once, generically,
+in ``sr_pipeline.trackers.rules``. Adding a header alias is one string here; adding a status or
+region spelling is one line in ``sr_pipeline/reference/``.
 """
 
 from __future__ import annotations

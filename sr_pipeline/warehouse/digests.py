@@ -10,9 +10,8 @@ Files (bulletins, feedback workbooks, templates) are compared as a person sees t
 workbook by its sheets, cells, formats and widths (``workbook_digest``), any other file by its
 bytes.
 
-    python -m sr_pipeline.warehouse.digests [WAREHOUSE]   # the published file, or a ducklake:
-    catalog
-    python -m sr_pipeline.warehouse.digests --outputs FOLDER   # the files written under FOLDER
+    python -m sr_pipeline.warehouse.digests [WAREHOUSE]  # the published file, or ducklake:...
+    python -m sr_pipeline.warehouse.digests --outputs FOLDER  # the files written under FOLDER
 """
 
 from __future__ import annotations

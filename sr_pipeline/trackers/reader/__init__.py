@@ -1,14 +1,13 @@
 """One generic tracker reader: a workbook into canonical rows, rejections and flags.
 
 Everything fund-specific comes from the contract (``sr_pipeline.trackers.contracts``) and the
-reference
-data. The steps, for each data sheet: find the header row (first row holding every required
-header), check the report date in the title rows against the file name, collect data rows
-(merged ranges giving their value to every row they cover; skipping blank rows, region group
-headers and total rows, reading past a subtotal, stopping at the last total), parse every
-cell by its field's kind (once per distinct value), validate with the pandera schema
-(lazily), enforce uniqueness, convert to USD and apply the rules on USD amounts, then flag
-business-rule breaches on the accepted rows.
+reference data. The steps, for each data sheet: find the header row (first row holding every
+required header), check the report date in the title rows against the file name, collect data rows
+(merged ranges giving their value to every row they cover; skipping blank rows, region group headers
+and total rows, reading past a subtotal, stopping at the last total), parse every cell by its
+field's kind (once per distinct value), validate with the pandera schema (lazily), enforce
+uniqueness, convert to USD and apply the rules on USD amounts, then flag business-rule breaches on
+the accepted rows.
 
 Nothing read is lost: every data row ends up accepted or with one line per problem in the
 rejections; a file that cannot be read at all is refused with one line saying why. What the
