@@ -263,7 +263,7 @@ COLUMNS = ("mutants", "killed", "survived", "timeout", "suspicious", "no tests")
 
 
 def function_of(key: str, module: str) -> str:
-    """``sr_pipeline.warehouse.xǁWarehouseǁpublish__mutmut_3`` -> ``Warehouse.publish``."""
+    """``<module>.xǁWarehouseǁpublish__mutmut_3`` -> ``Warehouse.publish``."""
     mangled = key[len(module) + 1 :].split("__mutmut_")[0]
     if mangled.startswith("x\u01c1"):
         cls, name = mangled[2:].split("\u01c1")
