@@ -268,7 +268,7 @@ WRITER = textwrap.dedent(
     import sys
     from pathlib import Path
     from sr_pipeline.warehouse.lake import Lake
-    from sr_pipeline.warehouse import Warehouse
+    from sr_pipeline.warehouse.publishing import Warehouse
     from tests.pipeline_helpers import build
 
     target = Warehouse(lake=Lake(sys.argv[1], sys.argv[2]), folder=Path(sys.argv[3]))
