@@ -23,7 +23,7 @@ DEBIAN_PACKAGES := $(SERVICE_PACKAGES) $(BULLETIN_PACKAGES) chromium libreoffice
 	poppler-utils openssl iproute2 python3
 
 .PHONY: setup debian-packages service-packages bulletin-packages browser demo ui serve serve-stop \
-	serve-status test lint format demo-trackers bench bench-month mutation clean templates \
+	serve-status test test-fast lint format demo-trackers bench bench-month mutation clean templates \
 	portal portal-stop bench-portal
 
 $(BIN)/activate:
@@ -103,6 +103,13 @@ test: setup debian-packages
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
+## Lint, format check and the fast tests: units, SQL, reader (no Dagster run, server, browser,
+## LibreOffice or pip; tests marked `slow` are left out). Under two minutes on 2 cores.
+test-fast: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -m "not slow"
+
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -113,7 +120,7 @@ templates: setup
 
 ## Re-make the demo workbooks in sources/trackers/ (deterministic).
 demo-trackers: setup
-	$(BIN)/python -m sr_pipeline.demo
+	$(BIN)/python -m demo
 
 bench: setup
 	$(BIN)/python benchmarks/bench_reader.py

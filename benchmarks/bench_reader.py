@@ -38,8 +38,8 @@ CASES = {
     "c": (
         "whole path: read_tracker (checks, read, normalise, validate)",
         "from pathlib import Path\n"
-        "from sr_pipeline.discovery import recognise\n"
-        "from sr_pipeline.reader import read_tracker\n"
+        "from sr_pipeline.trackers.discovery import recognise\n"
+        "from sr_pipeline.trackers.reader import read_tracker\n"
         "result = read_tracker(recognise(Path(PATH)))\n"
         "assert result.refused is None, result.refused\n"
         "rows = len(result.tables['projects']) + result.rejected_rows['source_row'].nunique()",

@@ -6,7 +6,7 @@ means and where it goes the fast tests catch (issues #11 and #23).
 
 Slow (an hour or more on 2 shared cores): not part of ``make test`` or CI. ``--only`` runs
 some targets only: Python targets by name, SQL by ``sql`` (every layer) or ``sql/<layer>``.
-The Python modules are mutated by mutmut (below); the SQL files in ``sr_pipeline/sql/`` by
+The Python modules are mutated by mutmut (below); the SQL files in ``sr_pipeline/warehouse/sql/`` by
 ``benchmarks/sql_mutation.py`` (its own operators, judged by the SQL unit tests and then the
 month tests). One table gives both, per module and per SQL layer, with the scope: how many
 lines of the package the mutants were made from.
@@ -85,7 +85,7 @@ SQL_LEFT_OUT = {
     "mutate (every operator skips DDL constraints and COMMENT ON)",
 }
 LEFT_OUT = {
-    "sr_pipeline/lake.py": "its tests start PostgreSQL and Dagster runs (6 min a pass): "
+    "sr_pipeline/warehouse/lake.py": "its tests start PostgreSQL and Dagster runs (6 min a pass): "
     "too slow to run per mutant",
 }
 
@@ -120,24 +120,24 @@ class Target:
 TARGETS = [
     Target(
         "values",
-        "sr_pipeline/values.py",
+        "sr_pipeline/trackers/values.py",
         ["tests/test_values.py", "tests/test_discovery.py", *READER_TESTS],
     ),
     Target(
         "text",
-        "sr_pipeline/text.py",
+        "sr_pipeline/language/text.py",
         ["tests/test_text.py", "tests/test_values.py", *READER_TESTS],
         undecorate=["fold"],
     ),
     Target(
         "rules",
-        "sr_pipeline/rules.py",
+        "sr_pipeline/trackers/rules.py",
         ["tests/test_rules.py", *READER_TESTS],
         hoist=("Rule", {2: "ok", 3: "message"}),  # Rule(name, field, ok, message, description)
     ),
     Target(
         "discovery",
-        "sr_pipeline/discovery.py",
+        "sr_pipeline/trackers/discovery.py",
         [
             "tests/test_discovery.py",
             "tests/test_discovery_versions.py",
@@ -145,16 +145,23 @@ TARGETS = [
             "tests/sql/test_version_rule_agrees.py",
         ],
     ),
-    Target("reader", "sr_pipeline/reader.py", WORKBOOK_TESTS),
+    *(
+        Target(f"reader.{part}", f"sr_pipeline/trackers/reader/{part}.py", WORKBOOK_TESTS)
+        for part in ("base", "parsers", "structure", "validation", "workbook")
+    ),
     Target(
-        "uncached",  # the formula evaluator
-        "sr_pipeline/uncached.py",
+        "formulas",  # the formula evaluator
+        "sr_pipeline/trackers/formulas.py",
         ["tests/test_uncached.py", "tests/test_rule_edges.py"],
     ),
-    Target("safety", "sr_pipeline/safety.py", ["tests/test_safety.py", "tests/test_uncached.py"]),
+    Target(
+        "safety",
+        "sr_pipeline/trackers/safety.py",
+        ["tests/test_safety.py", "tests/test_uncached.py"],
+    ),
     Target(
         "raw",
-        "sr_pipeline/raw.py",
+        "sr_pipeline/warehouse/raw.py",
         [
             "tests/sql/test_snapshots.py",
             "tests/defs/test_assets_raw.py",
@@ -162,9 +169,23 @@ TARGETS = [
             "tests/feedback/test_workbook.py",
         ],
     ),
+    # The warehouse's Python callers of the SQL, in the three modules they now live in.
     Target(
-        "warehouse",
-        "sr_pipeline/warehouse.py",
+        "layers",
+        "sr_pipeline/warehouse/layers.py",
+        ["tests/test_warehouse_layers.py", "tests/sql/"],
+        functions=["rebuild_layer", "refresh_data_quality"],
+    ),
+    Target(
+        "sql",
+        "sr_pipeline/warehouse/sql.py",
+        ["tests/test_warehouse_layers.py", "tests/sql/"],
+        functions=["transaction"],
+        undecorate=["transaction"],
+    ),
+    Target(
+        "publishing",
+        "sr_pipeline/warehouse/publishing.py",
         [
             "tests/test_warehouse_layers.py",
             "tests/test_warehouse.py",
@@ -172,15 +193,18 @@ TARGETS = [
             "tests/sql/",
         ],
         functions=[
-            "rebuild_layer",
-            "transaction",
-            "refresh_data_quality",
             "Warehouse.publish",
             "Warehouse.remove_leftovers",
             "Warehouse.connect",
             "_fsync",
         ],  # fmt: skip
-        undecorate=["transaction", "connect"],
+        undecorate=["connect"],
+    ),
+    Target(
+        "publishing",
+        "sr_pipeline/warehouse/publishing.py",
+        ["tests/test_warehouse_layers.py", "tests/sql/"],
+        functions=["Warehouse.publish"],
     ),
     Target(
         "assets_raw",
@@ -321,7 +345,7 @@ COLUMNS = ("mutants", "killed", "survived", "timeout", "suspicious", "no tests")
 
 
 def function_of(key: str, module: str) -> str:
-    """``sr_pipeline.warehouse.xǁWarehouseǁpublish__mutmut_3`` -> ``Warehouse.publish``."""
+    """``<module>.xǁWarehouseǁpublish__mutmut_3`` -> ``Warehouse.publish``."""
     mangled = key[len(module) + 1 :].split("__mutmut_")[0]
     if mangled.startswith("x\u01c1"):
         cls, name = mangled[2:].split("\u01c1")

@@ -1,5 +1,5 @@
 """SQL mutation testing (issue #23): deliberately wrong versions of the files in
-``sr_pipeline/sql/``, one at a time, and whether the tests notice.
+``sr_pipeline/warehouse/sql/``, one at a time, and whether the tests notice.
 
     .venv/bin/python benchmarks/sql_mutation.py [--only core,marts] [-j N]
     (``make mutation`` runs it after the Python targets, ``benchmarks/mutation.py``)
@@ -34,7 +34,7 @@ hand-written rows, ``tests/sql/``, and the other fast tests that run SQL), found
 run that records which test modules read which files; a mutant none of them kills is then
 given to the month tests (``tests/defs/test_demo_month.py``: the demo month through Dagster).
 Each mutant runs in a process forked from one that has imported everything, with
-``warehouse.SQL_ROOT`` pointing at a private copy of ``sql/`` holding the mutant, so no file of
+``warehouse.sql.SQL_ROOT`` pointing at a private copy of ``sql/`` holding the mutant, so no file of
 the project is ever written. A mutant is *killed* when a test fails or times out.
 """
 
@@ -55,7 +55,7 @@ from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.tokens import Token, TokenType
 
 ROOT = Path(__file__).resolve().parent.parent
-SQL = ROOT / "sr_pipeline" / "sql"
+SQL = ROOT / "sr_pipeline" / "warehouse" / "sql"
 # The fast tests that run SQL (no Dagster run, no browser, no service), and the month tests.
 FAST_TESTS = [
     "tests/sql/",
@@ -90,7 +90,7 @@ OPERANDS = {T.VAR, T.NUMBER, T.R_PAREN, T.IDENTIFIER, T.STRING, T.PARAMETER, T.R
 
 @dataclass(frozen=True)
 class Mutant:
-    path: str  # relative to sr_pipeline/sql: "core/view_version_spans.sql"
+    path: str  # relative to sr_pipeline/warehouse/sql: "core/view_version_spans.sql"
     operator: str
     start: int  # the characters [start, end) of the file are replaced by ``new``
     end: int
@@ -318,15 +318,38 @@ def all_mutants(only: set[str] | None = None) -> tuple[list[Mutant], dict[str, s
 # --- running ---------------------------------------------------------------------------------
 
 
-class _Recorder:
-    """A pytest plugin: which test modules read which SQL files (through ``warehouse.sql``)."""
+def _rebind(name: str, value) -> None:
+    """Give ``name`` the value ``value`` in every warehouse module that holds it (the SQL
+    runner's names are imported by the schema, the lake, ...)."""
+    import sys
 
-    def __init__(self, warehouse) -> None:
-        self.warehouse = warehouse
+    from sr_pipeline.warehouse import sql as runner
+
+    original = getattr(runner, name)
+    for module in list(sys.modules.values()):
+        if (getattr(module, "__name__", "") or "").startswith("sr_pipeline.warehouse"):
+            if getattr(module, name, None) is original:
+                setattr(module, name, value)
+
+
+def _clear_caches() -> None:
+    from sr_pipeline.warehouse import schema, sql
+
+    for cached in (sql.sql, schema.ddl_scripts, schema._expected_columns):
+        cached.cache_clear()
+
+
+class _Recorder:
+    """A pytest plugin: which test modules read which SQL files (through the runner's
+    ``sql``)."""
+
+    def __init__(self) -> None:
+        from sr_pipeline.warehouse import sql as runner
+
         self.current = ""
         self.read: dict[str, set[str]] = defaultdict(set)  # sql path -> test module paths
         self.failed: list[str] = []
-        original = warehouse.sql
+        original = runner.sql
 
         def recording(name: str) -> str:
             self.read[f"{name}.sql"].add(self.current)
@@ -334,12 +357,11 @@ class _Recorder:
 
         recording.__wrapped__ = original.__wrapped__
         recording.cache_clear = original.cache_clear
-        warehouse.sql = recording
+        _rebind("sql", recording)
 
     def pytest_runtest_setup(self, item) -> None:
         self.current = item.nodeid.split("::")[0]
-        self.warehouse.ddl_scripts.cache_clear()
-        self.warehouse._expected_columns.cache_clear()
+        _clear_caches()
 
     def pytest_runtest_logreport(self, report) -> None:
         if report.failed:
@@ -354,9 +376,10 @@ def record(tests: list[str]):
     """Run the fast tests once on the real SQL; which modules read which files."""
     import pytest
 
-    from sr_pipeline import warehouse
+    import sr_pipeline.warehouse.lake  # noqa: F401 - every module that binds the runner's names
+    import sr_pipeline.warehouse.schema  # noqa: F401
 
-    recorder = _Recorder(warehouse)
+    recorder = _Recorder()
     code = pytest.main(_pytest_args(tests)[1:], plugins=[recorder])
     if code != 0 or recorder.failed:
         raise SystemExit(f"the clean run failed ({recorder.failed}): fix the tests first")
@@ -367,7 +390,8 @@ def _child(mutant: Mutant, texts: dict[str, str], tests: list[str]) -> None:
     """In the forked process: the mutant in a private copy of sql/, then the tests."""
     import pytest
 
-    from sr_pipeline import warehouse
+    import sr_pipeline.warehouse.lake  # noqa: F401 - every module that binds the runner's names
+    import sr_pipeline.warehouse.schema  # noqa: F401
 
     folder = Path(tempfile.mkdtemp(prefix="sr-sql-mutant-"))
     try:
@@ -375,9 +399,8 @@ def _child(mutant: Mutant, texts: dict[str, str], tests: list[str]) -> None:
             target = folder / "sql" / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(mutant.apply(text) if path == mutant.path else text, "utf-8")
-        warehouse.SQL_ROOT = folder / "sql"
-        for cached in (warehouse.sql, warehouse.ddl_scripts, warehouse._expected_columns):
-            cached.cache_clear()
+        _rebind("SQL_ROOT", folder / "sql")
+        _clear_caches()
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)

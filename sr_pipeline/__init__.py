@@ -1,7 +1,10 @@
 """sr-pipeline: the S&R bulletin's figures from the fund units' Excel trackers.
 
-Layers, in the order data flows: ``discovery`` (which workbook files exist and which version
-counts) -> ``reader`` (a workbook into canonical, validated rows, rejections and flags) ->
-``warehouse`` (DuckDB: raw, core, snapshots, marts, dq) -> ``defs`` (Dagster assets, checks,
-schedule and sensor).
+The folders are the stages, each importing only from those before it (``tests/test_layers.py``):
+``settings``/``model`` (where things are, the shared records) -> ``language/`` (every sentence
+and format, both languages) and ``reference/`` -> ``trackers/`` (discovery, safety, the reader:
+a workbook into canonical, validated rows, rejections and flags) -> ``warehouse/`` (DuckDB:
+raw, core, snapshots, marts, dq; publishing to a file or a DuckLake) -> the outputs
+(``feedback/``, ``templates/``, ``bulletin/``, ``portal/``, ``figures``, ``docs``) -> ``defs/``
+(Dagster assets, checks, schedule and sensor) -> ``service/`` (running it for the section).
 """

@@ -1,9 +1,10 @@
 """The parts of ``docs/`` that are generated, so they cannot drift from the code.
 
-``docs/trackers.md`` and ``docs/tables.md`` are prose written by hand with generated blocks
-between ``<!-- generated: NAME -->`` and ``<!-- end: NAME -->``: each fund's contract (from
-``sr_pipeline.contracts``, the rules and the reference data) and every table and column (from
-the ``COMMENT ON`` lines of ``sr_pipeline/sql/``, read back from a warehouse built in memory).
+``docs/trackers.md`` and ``docs/tables.md`` are prose written by hand with generated blocks between
+``<!-- generated: NAME -->`` and ``<!-- end: NAME -->``: each fund's contract (from
+``sr_pipeline.trackers.contracts``, the rules and the reference data) and every table and column
+(from the ``COMMENT ON`` lines of ``sr_pipeline/warehouse/sql/``, read back from a warehouse built
+in memory).
 
     python -m sr_pipeline.docs          # rewrite the generated blocks of docs/
     python -m sr_pipeline.docs --check  # exit 1 if any block is out of date (the tests do this)
@@ -19,12 +20,12 @@ from pathlib import Path
 
 import duckdb
 
-from sr_pipeline.contracts import CONTRACTS, Field, SheetContract
-from sr_pipeline.feedback_text import ACCEPTED
+from sr_pipeline.language.feedback import ACCEPTED
 from sr_pipeline.reference import fund_facts, load_reference
-from sr_pipeline.rules import FLAG_RULES, ROW_RULES
 from sr_pipeline.settings import project_root
-from sr_pipeline.warehouse import apply_schema
+from sr_pipeline.trackers.contracts import CONTRACTS, Field, SheetContract
+from sr_pipeline.trackers.rules import FLAG_RULES, ROW_RULES
+from sr_pipeline.warehouse.schema import apply_schema
 
 PUBLIC_SCHEMAS = ("snapshots", "marts", "dq")
 INTERNAL_SCHEMAS = ("raw", "core")

@@ -15,10 +15,10 @@ import sys
 from datetime import date
 
 from sr_pipeline.bulletin.content import fallback_sentence, rejection_sentence
+from sr_pipeline.language.wording import money
 from sr_pipeline.model import FUNDS, MISSION_START
-from sr_pipeline.settings import warehouse
-from sr_pipeline.warehouse import frame, run
-from sr_pipeline.wording import money
+from sr_pipeline.warehouse.publishing import configured
+from sr_pipeline.warehouse.sql import frame, run
 
 
 def _number(value: float | None) -> str:
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("as_of", nargs="?", default="2018-06-30", type=month_end)
     args = parser.parse_args(argv)
-    target = warehouse()
+    target = configured()
     if target.published is not None and not target.published.exists():
         print(f"{target.label} does not exist yet: build a month first", file=sys.stderr)
         return 1

@@ -6,19 +6,27 @@ loads them, and the demo generator writes its ground truth in the same terms.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from sr_pipeline.messages import Message
+from sr_pipeline.language.messages import Message
 from sr_pipeline.reference import fund_facts
 
 # The funds in the bulletin's order (reference funds.csv).
 FUNDS: tuple[str, ...] = tuple(fund_facts())
 # The mission's start (July 2013): the first month a snapshot can be built for.
 MISSION_START = date(2013, 7, 1)
+
+
+def as_of(partition_key: str) -> date:
+    """The snapshot date of a month keyed by its first day (``2018-06-01``): its last day."""
+    first = date.fromisoformat(partition_key)
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
 
 # Canonical columns of each data table, in order. Dates are pandas datetime64[ns] (midnight),
 # money float64 (TF and PBF budgets are already USD; `budget_usd` is present for every fund),

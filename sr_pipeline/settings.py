@@ -14,17 +14,14 @@ Relative values are taken from the project root (the source checkout the package
 from), so a command run from any folder of the checkout means the same files. An installed
 package (``pip install .``) has no checkout: there they are taken from the current folder.
 Reference data, published figures and SQL are package data (``sr_pipeline/reference/``,
-``sr_pipeline/sql/``) and never move.
+``sr_pipeline/warehouse/sql/``) and never move. The warehouse these settings name is built by
+``sr_pipeline.warehouse.publishing.configured``.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sr_pipeline.warehouse import Warehouse
 
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 _IN_CHECKOUT = (_PACKAGE_PARENT / "pyproject.toml").is_file()
@@ -40,19 +37,19 @@ def project_root() -> Path:
     return _PACKAGE_PARENT if _IN_CHECKOUT else Path.cwd()
 
 
-def _resolve(value: str) -> Path:
+def resolve(value: str) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else project_root() / path
 
 
 def trackers_dir() -> Path:
     """The folder scanned for tracker workbooks (``SR_TRACKERS_DIR``)."""
-    return _resolve(os.environ.get("SR_TRACKERS_DIR") or DEFAULT_TRACKERS_DIR)
+    return resolve(os.environ.get("SR_TRACKERS_DIR") or DEFAULT_TRACKERS_DIR)
 
 
 def editorial_dir() -> Path:
     """The folder of the bulletin's highlights (``SR_EDITORIAL_DIR``)."""
-    return _resolve(os.environ.get("SR_EDITORIAL_DIR") or DEFAULT_EDITORIAL_DIR)
+    return resolve(os.environ.get("SR_EDITORIAL_DIR") or DEFAULT_EDITORIAL_DIR)
 
 
 def warehouse_setting() -> str:
@@ -60,18 +57,12 @@ def warehouse_setting() -> str:
     return os.environ.get("SR_WAREHOUSE") or DEFAULT_WAREHOUSE
 
 
-def warehouse(
-    setting: str | None = None, lake_data: str | None = None, work_dir: str | None = None
-) -> Warehouse:
-    """The warehouse the settings name (arguments override the environment)."""
-    from sr_pipeline.lake import Lake
-    from sr_pipeline.warehouse import Warehouse
+def lake_data(value: str | None = None) -> str:
+    """``SR_LAKE_DATA`` (or ``value``): the lake's data files; a local folder is resolved."""
+    data = value or os.environ.get("SR_LAKE_DATA", "")
+    return str(resolve(data)) if data and "://" not in data else data
 
-    value = setting or warehouse_setting()
-    if value.startswith("ducklake:"):
-        data = lake_data or os.environ.get("SR_LAKE_DATA", "")
-        if data and "://" not in data:
-            data = str(_resolve(data))
-        folder = _resolve(work_dir or os.environ.get("SR_WORK_DIR") or DEFAULT_WORK_DIR)
-        return Warehouse(lake=Lake(value, data), folder=folder)
-    return Warehouse(published=_resolve(value))
+
+def work_dir(value: str | None = None) -> Path:
+    """``SR_WORK_DIR`` (or ``value``): with a lake, where the work database and outputs go."""
+    return resolve(value or os.environ.get("SR_WORK_DIR") or DEFAULT_WORK_DIR)

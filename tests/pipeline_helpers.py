@@ -15,17 +15,23 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 
 from sr_pipeline.definitions import ASSETS
 from sr_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
-from sr_pipeline.digests import PUBLIC_TABLES  # every public table, the project's own list
-from sr_pipeline.warehouse import Warehouse
+from sr_pipeline.warehouse.digests import (
+    PUBLIC_TABLES,  # every public table, the project's own list
+)
+from sr_pipeline.warehouse.publishing import Warehouse
+from tests import ROOT
 from tests.builders import (
     contribution_row,
     pbf_row,
@@ -170,3 +176,40 @@ def child_env(trackers: Path, warehouse: Path) -> dict[str, str]:
     env.update(SR_TRACKERS_DIR=str(trackers), SR_WAREHOUSE=str(warehouse))
     env.pop("DAGSTER_HOME", None)
     return env
+
+
+DG = Path(sys.executable).parent / "dg"
+
+
+def dg_launch(
+    trackers: Path, warehouse: Path, home: Path, *args: str, timeout: float = 600, **env: str
+) -> subprocess.CompletedProcess:
+    """The documented month command, ``dg launch --assets '*' ARGS``, in a child process as a
+    user runs it (its own Dagster home, telemetry off, extra ``env`` such as SR_ACCEPT)."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    variables = {
+        **os.environ, "DAGSTER_HOME": str(home), "VIRTUAL_ENV": str(Path(sys.prefix)),
+        "SR_TRACKERS_DIR": str(trackers), "SR_WAREHOUSE": str(warehouse), **env,
+    }  # fmt: skip
+    return subprocess.run(
+        [str(DG), "launch", "--assets", "*", *args],
+        cwd=ROOT, env=variables, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
+QUIET_MAIL = ("SR_SMTP_HOST", "SR_SMTP_PORT", "SR_BULLETIN_TO", "SR_SMTP_USER")
+
+
+def built_month(
+    base: Path, trackers: Path, editorial: Path, first: str, last: str | None = None
+) -> Path:
+    """``first`` (to ``last``) built from ``trackers`` with the highlights of ``editorial`` and no
+    mail server: the published file (under ``base/warehouse/``)."""
+    warehouse = base / "warehouse" / "sr.duckdb"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SR_EDITORIAL_DIR", str(editorial))
+        for variable in QUIET_MAIL:
+            env.delenv(variable, raising=False)
+        assert build(trackers, warehouse, first, last).success
+    return warehouse

@@ -1,6 +1,6 @@
 """The declarative contracts against the section's tracker tables, written out here.
 
-``sr_pipeline/contracts.py`` is data: the headers each field is known by, whether it is
+``sr_pipeline/trackers/contracts.py`` is data: the headers each field is known by, whether it is
 required, the data sheets, the code shapes and the file names. The reader, the templates and
 the generated ``docs/trackers.md`` all follow it, so an alias attached to the wrong field
 (`Date de fin effective` read as the start date) or a required field made optional would
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from sr_pipeline.contracts import CONTRACTS
+from sr_pipeline.trackers.contracts import CONTRACTS
 
 # (fund, sheet) -> field -> (headers seen, required), as the contract's tables list them.
 TABLES = {

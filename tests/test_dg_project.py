@@ -13,7 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests import ROOT as PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
 
 DG = Path(sys.executable).parent / "dg"
 

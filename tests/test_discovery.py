@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sr_pipeline.discovery import discover, feeding_version, recognise
-from sr_pipeline.messages import Message
+from sr_pipeline.language.messages import Message
 from sr_pipeline.model import RefusedFile, TrackerFile
+from sr_pipeline.trackers.discovery import discover, feeding_version, recognise
 
 
 def touch(folder: Path, *names: str, distinct: bool = False) -> None:

@@ -1,5 +1,5 @@
 """File names into tracker versions, and the version that feeds a month, at their edges
-(sr_pipeline/discovery.py; tests/test_discovery.py has the everyday cases).
+(sr_pipeline/trackers/discovery.py; tests/test_discovery.py has the everyday cases).
 
 Guards against: a revision suffix read wrong (``_v10`` below ``_v9``, ``_V2`` or ``_REV`` in
 capitals not recognised, ``_corrigé`` typed without its accent); a TF month in capitals not
@@ -19,15 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from sr_pipeline.discovery import (
+from sr_pipeline.language.messages import Message, Term
+from sr_pipeline.model import RefusedFile, TrackerFile
+from sr_pipeline.trackers.discovery import (
     discover,
     feeding_version,
     recognise,
     revision_number,
     version_order,
 )
-from sr_pipeline.messages import Message, Term
-from sr_pipeline.model import RefusedFile, TrackerFile
 
 
 def touch(folder: Path, *names: str) -> None:

@@ -36,3 +36,6 @@ def test_every_test_named_in_docs_rules_exists() -> None:
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     rules = [line for line in rows if not line.startswith("| rule |")]
     assert [line for line in rules if not _TEST_ID.search(line)] == []
+
+
+_IMPLEMENTED_IN = re.compile(r"`([\w./-]+(?:\.(?:py|sql|csv|yaml)|/))`")

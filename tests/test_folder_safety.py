@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from sr_pipeline.defs.sensors import folder_state
-from sr_pipeline.discovery import discover
-from sr_pipeline.safety import MAX_FILE_BYTES, UnsafeWorkbook, check_workbook, sha256_of
+from sr_pipeline.trackers.discovery import discover
+from sr_pipeline.trackers.safety import MAX_FILE_BYTES, UnsafeWorkbook, check_workbook, sha256_of
 from tests.builders import qip_row, qip_workbook
 from tests.pipeline_helpers import build, rows, write_small_trackers
 

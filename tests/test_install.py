@@ -15,11 +15,15 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests import DEMO_TRACKERS, ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -33,11 +37,21 @@ def test_a_wheel_installed_elsewhere_builds_june_2018(tmp_path: Path) -> None:
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "sr_pipeline", source / "sr_pipeline",
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    for name in ("sr_pipeline", "demo", "benchmarks", "tests"):  # the wheel picks its own
+        shutil.copytree(ROOT / name, source / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
     run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
          "--wheel-dir", str(tmp_path / "dist"), str(source)], cwd=tmp_path)  # fmt: skip
     (wheel,) = (tmp_path / "dist").glob("sr_pipeline-*.whl")
+    # Production code only: no demo generator, benchmark or test in the wheel; the SQL, the
+    # reference data and the portal's templates in it.
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {name.split("/")[0] for name in names}
+    assert {top for top in tops if not top.endswith(".dist-info")} == {"sr_pipeline"}
+    for packaged in ("sr_pipeline/warehouse/sql/marts/insert_donors.sql",
+                     "sr_pipeline/reference/funds.csv",
+                     "sr_pipeline/portal/templates/portal/check.html"):  # fmt: skip
+        assert packaged in names
 
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path)

@@ -27,11 +27,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sr_pipeline import as_published
-from sr_pipeline.digests import table_digests
-from sr_pipeline.lake import Lake, extension_file
 from sr_pipeline.service.postgres import PrivateCluster
-from sr_pipeline.warehouse import Warehouse
+from sr_pipeline.warehouse import as_published
+from sr_pipeline.warehouse.digests import table_digests
+from sr_pipeline.warehouse.lake import Lake, extension_file
+from sr_pipeline.warehouse.publishing import Warehouse
 from tests import DEMO_TRACKERS, ROOT
 from tests.pipeline_helpers import (
     build,
@@ -44,6 +44,7 @@ from tests.pipeline_helpers import (
 pytestmark = pytest.mark.skipif(
     not Path("/usr/lib/postgresql").exists(), reason="Debian's postgresql is not installed"
 )
+pytestmark = [pytestmark, pytest.mark.slow]
 PIPELINE_PASSWORD, ANALYST_PASSWORD, ADMIN_PASSWORD = "pipeline-pw", "analyst-pw", "admin-pw"
 # What a bulletin showed: its figures at the lake snapshot marts.publications recorded.
 AT_VERSION = "SELECT figure, value FROM marts.bulletin_figures AT (VERSION => ?) ORDER BY ALL"
@@ -186,8 +187,8 @@ def test_the_file_warehouse_rebuilds_a_month_as_published_too(tmp_path):
     # The command a person runs, for the first bulletin of June 2018.
     out = tmp_path / "as-published.duckdb"
     done = subprocess.run(
-        [sys.executable, "-m", "sr_pipeline.as_published", "2018-06", "--publication", "1",
-         "--out", str(out)],
+        [sys.executable, "-m", "sr_pipeline.warehouse.as_published", "2018-06",
+         "--publication", "1", "--out", str(out)],
         env={**os.environ, "SR_WAREHOUSE": str(file), "SR_TRACKERS_DIR": str(trackers)},
         cwd=tmp_path, capture_output=True, text=True,
     )  # fmt: skip
@@ -199,7 +200,7 @@ READER = textwrap.dedent(
     """
     import json, sys, time
     import duckdb
-    from sr_pipeline.lake import Lake
+    from sr_pipeline.warehouse.lake import Lake
 
     lake = Lake(sys.argv[1], sys.argv[2])
     seen, errors, torn = set(), [], 0
@@ -266,8 +267,8 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from sr_pipeline.lake import Lake
-    from sr_pipeline.warehouse import Warehouse
+    from sr_pipeline.warehouse.lake import Lake
+    from sr_pipeline.warehouse.publishing import Warehouse
     from tests.pipeline_helpers import build
 
     target = Warehouse(lake=Lake(sys.argv[1], sys.argv[2]), folder=Path(sys.argv[3]))
@@ -434,7 +435,8 @@ def test_expiring_old_snapshots_keeps_every_published_one(lake, tmp_path, monkey
     # The command the data team runs lists the snapshots, the published one with its month.
     monkeypatch.setenv("SR_WAREHOUSE", target.lake.catalog)
     monkeypatch.setenv("SR_LAKE_DATA", target.lake.data_path)
-    listing = subprocess.run([sys.executable, "-m", "sr_pipeline.lake", "snapshots"], cwd=ROOT,
+    command = [sys.executable, "-m", "sr_pipeline.warehouse.lake", "snapshots"]
+    listing = subprocess.run(command, cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout  # fmt: skip
     lines = {line.split()[0]: line for line in listing.splitlines()}
     assert (

@@ -16,10 +16,12 @@ import duckdb
 import pytest
 
 from sr_pipeline.defs.alerts import compose, describe_failure
-from sr_pipeline.lake import Lake, LakeSettingError, redact
-from sr_pipeline.settings import warehouse
+from sr_pipeline.warehouse.lake import Lake, LakeSettingError, redact
+from sr_pipeline.warehouse.publishing import configured
 from tests.mail_helpers import free_port
 from tests.pipeline_helpers import build, write_small_trackers
+
+pytestmark = pytest.mark.slow
 
 SECRET = "s3cret-Zq7"
 
@@ -38,7 +40,7 @@ def test_a_password_in_the_setting_is_refused_without_repeating_it(catalog, monk
     monkeypatch.setenv("SR_WAREHOUSE", catalog)
     monkeypatch.setenv("SR_LAKE_DATA", "/srv/sr-lake")
     with pytest.raises(LakeSettingError) as refused:
-        warehouse()
+        configured()
     assert "holds a password" in str(refused.value)
     assert "PGPASSFILE" in str(refused.value) and "PGPASSWORD" in str(refused.value)
     assert SECRET not in str(refused.value)
@@ -76,7 +78,7 @@ def test_a_catalog_that_is_down_leaks_no_password(tmp_path, monkeypatch):
         lake.attach(duckdb.connect())
     assert str(port) in str(down.value)  # the operator still learns where it failed
 
-    from sr_pipeline.warehouse import Warehouse
+    from sr_pipeline.warehouse.publishing import Warehouse
 
     target = Warehouse(lake=lake, folder=tmp_path / "work")
     trackers = write_small_trackers(tmp_path / "trackers")

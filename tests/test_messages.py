@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sr_pipeline.discovery import recognise
-from sr_pipeline.messages import CATALOGUE, Message
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.language.messages import CATALOGUE, Message
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.reader import read_tracker
 from tests.builders import qip_row, qip_workbook
 
 

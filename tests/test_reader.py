@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sr_pipeline.contracts import CONTRACTS
-from sr_pipeline.discovery import recognise
 from sr_pipeline.model import CANONICAL_COLUMNS, LINEAGE_COLUMNS, ReadResult
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.trackers.contracts import CONTRACTS
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.reader import read_tracker
 from tests.builders import (
     PBF_HEADERS,
     QIP_HEADERS,

@@ -18,10 +18,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sr_pipeline.discovery import recognise
-from sr_pipeline.messages import Message
+from sr_pipeline.language.messages import Message
 from sr_pipeline.model import ReadResult
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.reader import read_tracker
 from tests.builders import (
     Formula,
     contribution_row,

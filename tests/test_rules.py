@@ -1,5 +1,5 @@
-"""The row rules and business rules (sr_pipeline/rules.py) on typed rows written by hand, as the
-reader hands them over (dates as datetime64, durations as nullable integers, amounts in USD).
+"""The row rules and business rules (sr_pipeline/trackers/rules.py) on typed rows written by hand,
+as the reader hands them over (dates as datetime64, durations as nullable integers, amounts in USD).
 
 Guards against: a rule off by one at its edge (a budget of exactly 50,000 USD flagged, a
 project starting the day it is approved rejected, an end date exactly six calendar months after
@@ -16,8 +16,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sr_pipeline.messages import Message, Term
-from sr_pipeline.rules import FLAG_RULES, ROW_RULES
+from sr_pipeline.language.messages import Message, Term
+from sr_pipeline.trackers.rules import FLAG_RULES, ROW_RULES
 
 NaT = pd.NaT
 

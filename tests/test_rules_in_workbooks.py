@@ -1,4 +1,5 @@
-"""The row rules and business rules of ``sr_pipeline.rules`` at their edges, on real workbooks.
+"""The row rules and business rules of ``sr_pipeline.trackers.rules`` at their edges, on real
+workbooks.
 
 A clerk's tracker puts a project right on a limit more often than one would think: a QIP of
 exactly 50,000 USD, one planned for six months, one that ran from 31 August to the end of
@@ -17,9 +18,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sr_pipeline.discovery import recognise
 from sr_pipeline.model import ReadResult
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.reader import read_tracker
 from tests.builders import pbf_row, pbf_workbook, qip_row, qip_workbook, tf_row, tf_workbook
 
 DURATION, APPROVED, STARTED, ENDED = (

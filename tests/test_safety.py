@@ -18,8 +18,8 @@ from pathlib import Path
 import msoffcrypto.format.ooxml
 import pytest
 
-from sr_pipeline.discovery import discover
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.trackers.discovery import discover
+from sr_pipeline.trackers.reader import read_tracker
 from tests.builders import qip_row, qip_workbook, tf_row, tf_workbook
 
 QIP_NAME = "QIPs_Suivi_2018-06-30.xlsx"
@@ -103,8 +103,8 @@ def test_legacy_xls_and_csv_are_refused_at_discovery(tmp_path: Path) -> None:
 CHILD = r"""
 import re, sys, time
 from pathlib import Path
-from sr_pipeline.discovery import recognise
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.reader import read_tracker
 start = time.perf_counter()
 result = read_tracker(recognise(Path(sys.argv[1])))
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork + exec.

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from sr_pipeline.contracts import QIP, TF
 from sr_pipeline.reference import load_reference
-from sr_pipeline.suggestions import day_first_reading, nearest, number_in_text, suggest
+from sr_pipeline.trackers.contracts import QIP, TF
+from sr_pipeline.trackers.suggestions import day_first_reading, nearest, number_in_text, suggest
 
 REFERENCE = load_reference()
 REGIONS = REFERENCE.regions.lookup

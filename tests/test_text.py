@@ -1,5 +1,5 @@
-"""Text folding (sr_pipeline/text.py): how headers, sheet names, vocabulary values and donor
-names are compared.
+"""Text folding (sr_pipeline/language/text.py): how headers, sheet names, vocabulary values and
+donor names are compared.
 
 Guards against: a header or a status missed because of a stray or non-breaking space, a line
 break typed in a header cell, capitals, a missing accent, Excel's autocorrected apostrophe or
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sr_pipeline.text import clean, fold, name_key
+from sr_pipeline.language.text import clean, fold, name_key
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

@@ -1,4 +1,4 @@
-"""Formulas saved without their result (``sr_pipeline.uncached`` through the reader).
+"""Formulas saved without their result (``sr_pipeline.trackers.formulas`` through the reader).
 
 Guards against: a tracker touched by a script (openpyxl saves formulas without cached values)
 losing every formula budget as "blank" (441 QIP projects became 417 before this); a formula
@@ -18,11 +18,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sr_pipeline.discovery import recognise
-from sr_pipeline.messages import Message
+from sr_pipeline.language.messages import Message
 from sr_pipeline.model import ReadResult
-from sr_pipeline.reader import read_tracker
-from sr_pipeline.uncached import MAX_RANGE_CELLS, Evaluator, FormulaWithoutResult
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.formulas import MAX_RANGE_CELLS, Evaluator, FormulaWithoutResult
+from sr_pipeline.trackers.reader import read_tracker
 from tests import DEMO_TRACKERS
 from tests.builders import Formula, qip_row, qip_workbook
 
@@ -138,7 +138,7 @@ def test_formulas_with_their_result_are_not_recomputed(tmp_path: Path, monkeypat
     # The usual case costs nothing: the formula engine is never loaded.
     path = qip_workbook(tmp_path, ROWS)
     shutil.copy(path, tmp_path / "copy.xlsx")
-    import sr_pipeline.reader as reader
+    import sr_pipeline.trackers.reader.validation as reader
 
     def fail(*args, **kwargs):
         raise AssertionError("formulas with a stored result were evaluated")

@@ -1,5 +1,5 @@
-"""The cell parsers (sr_pipeline/values.py) against every way TRACKERS.md lets a clerk write an
-amount, a date, a code or a report date, and against everything else.
+"""The cell parsers (sr_pipeline/trackers/values.py) against every way TRACKERS.md lets a clerk
+write an amount, a date, a code or a report date, and against everything else.
 
 Guards against: a French amount read the English way or the other way round (``41 970,50``,
 ``41,970.50``); the thousands comma of ``41,970`` taken for a decimal comma; the ambiguous
@@ -29,8 +29,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sr_pipeline.messages import Message
-from sr_pipeline.values import (
+from sr_pipeline.language.messages import Message
+from sr_pipeline.trackers.values import (
     month_number,
     parse_amount,
     parse_code,

@@ -28,6 +28,8 @@ from tests.pipeline_helpers import (
     write_small_trackers,
 )
 
+pytestmark = pytest.mark.slow
+
 PROJECT_ROOT = ROOT
 
 # FIGURES.md, verbatim: the public columns in order (dq tables may add columns after them).

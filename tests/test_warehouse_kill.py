@@ -34,6 +34,8 @@ from tests.pipeline_helpers import (
     write_small_trackers,
 )
 
+pytestmark = pytest.mark.slow
+
 # Kills spread evenly over a whole run: 8 in `make test` (CI), as many as asked with
 # SR_KILL_POINTS (the 20-point run is in the README).
 TIMED_KILLS = int(os.environ.get("SR_KILL_POINTS", "8"))

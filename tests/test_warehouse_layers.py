@@ -1,5 +1,6 @@
-"""The Python that runs the month layers' SQL and publishes the result (sr_pipeline/warehouse.py:
-``rebuild_layer``, ``transaction``, ``Warehouse.publish``), in process, on hand-written rows.
+"""The Python that runs the month layers' SQL and publishes the result (``rebuild_layer`` in
+sr_pipeline/warehouse/layers.py, ``transaction`` in sql.py, ``Warehouse.publish`` in
+publishing.py), in process, on hand-written rows.
 The killed-run and analyst tests (tests/test_warehouse.py, tests/test_warehouse_kill.py) run
 the real commands; these are the fast ones the mutation score is measured with.
 
@@ -21,9 +22,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sr_pipeline import warehouse
-from sr_pipeline.reference.tables import load_core_reference
-from sr_pipeline.warehouse import Warehouse, rebuild_layer, transaction
+from sr_pipeline.warehouse import layers
+from sr_pipeline.warehouse.layers import rebuild_layer
+from sr_pipeline.warehouse.publishing import Warehouse
+from sr_pipeline.warehouse.reference import load_core_reference
+from sr_pipeline.warehouse.sql import transaction
 from tests.sql.warehouse_rows import Warehouse as Rows
 
 MAY, JUNE = date(2018, 5, 31), date(2018, 6, 30)
@@ -93,7 +96,7 @@ def test_marts_and_dq_are_pending_after_a_snapshot_until_each_is_rebuilt(rows: R
 
 def test_every_month_layer_is_rebuilt_by_delete_then_insert() -> None:
     # A month rebuilt twice holds one copy: each table's delete runs before its insert.
-    assert warehouse.MONTH_LAYERS == {
+    assert layers.MONTH_LAYERS == {
         "snapshots": ("core/month_versions", "snapshots/projects", "core/month_builds"),
         "marts": ("marts/bulletin_figures", "marts/budget_breakdown", "marts/reconciliation",
                   "marts/monthly_changes", "marts/donors"),
@@ -106,17 +109,17 @@ def test_a_failing_statement_leaves_the_whole_layer_as_it_was(rows: Rows, monkey
     rebuild_layer(rows.con, "marts", [JUNE])
     before = rows.rows("SELECT * FROM marts.bulletin_figures ORDER BY ALL")
     rows.con.execute("DELETE FROM core.month_builds")  # so that mark_built would show
-    real_run = warehouse.run
+    real_run = layers.run
 
     def failing(con, name, params=None):
         if name == "marts/insert_reconciliation":  # deletes done, some inserts done
             raise duckdb.IOException("disk full")
         return real_run(con, name, params)
 
-    monkeypatch.setattr(warehouse, "run", failing)
+    monkeypatch.setattr(layers, "run", failing)
     with pytest.raises(duckdb.IOException, match="disk full"):
         rebuild_layer(rows.con, "marts", [JUNE])
-    monkeypatch.setattr(warehouse, "run", real_run)
+    monkeypatch.setattr(layers, "run", real_run)
     assert rows.rows("SELECT * FROM marts.bulletin_figures ORDER BY ALL") == before
     assert builds(rows) == []
     rebuild_layer(rows.con, "marts", [JUNE])  # no transaction left open: the next one runs

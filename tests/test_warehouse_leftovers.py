@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sr_pipeline.warehouse import Warehouse
+from sr_pipeline.warehouse.publishing import Warehouse
 
 
 def test_a_killed_runs_leftovers_are_removed_and_nothing_else(tmp_path: Path) -> None:

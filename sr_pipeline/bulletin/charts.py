@@ -17,9 +17,9 @@ from sr_pipeline.bulletin.content import (
     chart_total,
     whole_percentages,
 )
+from sr_pipeline.language.wording import long_date, millions
 from sr_pipeline.model import FUNDS
 from sr_pipeline.reference import load_reference
-from sr_pipeline.wording import long_date, millions
 
 DPI = 100
 # Colour-blind-safe palette (Okabe-Ito, then Tableau's muted tones for the long QIP list).

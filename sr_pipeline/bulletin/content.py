@@ -15,10 +15,10 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from sr_pipeline.language.wording import long_date, millions, money
 from sr_pipeline.model import FUNDS, MISSION_START
 from sr_pipeline.reference import fund_facts
-from sr_pipeline.warehouse import frame
-from sr_pipeline.wording import long_date, millions, money
+from sr_pipeline.warehouse.sql import frame
 
 DIMENSION_TITLES = {
     ("QIP", "region_group"): "QIPs Budget Breakdown by Region",

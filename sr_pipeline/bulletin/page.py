@@ -23,8 +23,8 @@ from sr_pipeline.bulletin.content import (
     unused_sentence,
     usd,
 )
+from sr_pipeline.language.wording import long_date, millions
 from sr_pipeline.reference import load_reference
-from sr_pipeline.wording import long_date, millions
 
 CSS = """
 body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #1b1b1b;

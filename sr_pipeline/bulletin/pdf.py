@@ -31,8 +31,8 @@ from sr_pipeline.bulletin.words import (
     name,
     text,
 )
+from sr_pipeline.language.wording import MONTH_NAMES
 from sr_pipeline.model import MISSION_START
-from sr_pipeline.wording import MONTH_NAMES
 
 CSS = """
 @page { size: A4; margin: 12mm 12mm 14mm 12mm;

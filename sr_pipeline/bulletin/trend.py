@@ -16,9 +16,9 @@ import pandas as pd
 
 from sr_pipeline.bulletin.print_charts import svg_bytes
 from sr_pipeline.bulletin.words import text
+from sr_pipeline.language.wording import MONTH_NAMES
 from sr_pipeline.model import FUNDS, MISSION_START
-from sr_pipeline.warehouse import frame
-from sr_pipeline.wording import MONTH_NAMES
+from sr_pipeline.warehouse.sql import frame
 
 FUND_COLOURS = {"QIP": "#0072B2", "TF": "#B36B00", "PBF": "#007A5A"}
 

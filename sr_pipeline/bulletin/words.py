@@ -10,9 +10,9 @@ A name this table does not know (a new donor) is printed as the tracker spells i
 from __future__ import annotations
 
 from sr_pipeline.bulletin.content import Month, listing, main_figures
+from sr_pipeline.language.wording import long_date, money, phrase
 from sr_pipeline.model import MISSION_START
 from sr_pipeline.reference import load_reference
-from sr_pipeline.wording import long_date, money, phrase
 
 LANGUAGES = ("en", "fr")
 

@@ -12,6 +12,7 @@ from sr_pipeline.defs.resources import WarehouseResource
 
 BULLETIN = dg.AssetKey(["bulletin", "monthly"])
 BULLETIN_SENT = dg.AssetKey(["bulletin", "sent"])
+PUBLICATIONS = dg.AssetKey(["marts", "publications"])
 MAX_PAGES = 4  # two pages of figures and at most two of highlights
 
 
@@ -20,7 +21,7 @@ def record_publications(target, rendered) -> None:
     again, or one more small lake snapshot), so that analysts find the record at once."""
     from datetime import UTC, datetime
 
-    from sr_pipeline.warehouse import run, transaction
+    from sr_pipeline.warehouse.sql import run, transaction
 
     now = datetime.now(UTC)
     with target.connect() as con, transaction(con):
@@ -50,7 +51,7 @@ def _charts_markdown(rendered) -> str:
 
 def _main_figures_markdown(rendered) -> str:
     from sr_pipeline.bulletin.content import fund_name
-    from sr_pipeline.wording import long_date
+    from sr_pipeline.language.wording import long_date
 
     funds = rendered.month.funds
     return "\n\n".join(
@@ -59,19 +60,39 @@ def _main_figures_markdown(rendered) -> str:
     )
 
 
-@dg.asset(
-    key=BULLETIN,
-    deps=[PUBLISHED, editorial_highlights],
+RENDER = (
+    "Render the month's Main Figures, charts (PNG), page (HTML), Excel export and printed "
+    "editions (PDF, English and French) into bulletins/YYYY-MM/ beside the warehouse, and record "
+    "each in marts.publications. Highlights come from SR_EDITORIAL_DIR (default "
+    "sources/editorial/)."
+)
+
+
+@dg.multi_asset(
+    name="bulletin__monthly",  # the step's name in run logs, as when it was one asset
+    specs=[
+        dg.AssetSpec(
+            BULLETIN,
+            deps=[PUBLISHED, editorial_highlights],
+            description=RENDER,
+            group_name="bulletin",
+            kinds={"python", "html", "excel", "pdf"},
+        ),
+        dg.AssetSpec(
+            PUBLICATIONS,
+            deps=[PUBLISHED],
+            description="Every bulletin rendered: its month, when, from which tracker versions "
+            "and which warehouse version (a DuckLake reads exactly what it showed with AT "
+            "(VERSION => warehouse_version)).",
+            group_name="bulletin",
+            kinds={"duckdb", "sql"},
+        ),
+    ],
     partitions_def=monthly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name="bulletin",
-    kinds={"python", "html", "excel", "pdf"},
 )
 def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Render the month's Main Figures, charts (PNG), page (HTML), Excel export and printed
-    editions (PDF, English and French) into bulletins/YYYY-MM/ beside the warehouse, and record
-    each in marts.publications. Highlights come from SR_EDITORIAL_DIR (default
-    sources/editorial/)."""
+    """Render each month's bulletin and record it in marts.publications (see ``RENDER``)."""
     from sr_pipeline.bulletin import render_month
     from sr_pipeline.bulletin.content import months_with_figures
 
@@ -120,7 +141,10 @@ def monthly_bulletin(context: dg.AssetExecutionContext, warehouse: WarehouseReso
                 "charts_preview": dg.MetadataValue.md(_charts_markdown(last)),
             }
         )
-    return dg.MaterializeResult(metadata=metadata)
+    yield dg.MaterializeResult(
+        asset_key=PUBLICATIONS, metadata={"bulletins_recorded": len(rendered)}
+    )
+    yield dg.MaterializeResult(asset_key=BULLETIN, metadata=metadata)
 
 
 @dg.asset(

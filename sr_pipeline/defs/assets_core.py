@@ -8,8 +8,8 @@ from sr_pipeline.defs.assets_raw import raw_key
 from sr_pipeline.defs.assets_sources import published_bulletins, reference_files
 from sr_pipeline.defs.resources import WarehouseResource
 from sr_pipeline.model import FUNDS
-from sr_pipeline.reference.tables import load_core_reference
-from sr_pipeline.warehouse import frame
+from sr_pipeline.warehouse.reference import load_core_reference
+from sr_pipeline.warehouse.sql import frame
 
 CORE_REFERENCE = dg.AssetKey(["core", "reference_data"])
 

@@ -7,7 +7,8 @@ from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_snapshots import SNAPSHOT_PROJECTS
 from sr_pipeline.defs.partitions import monthly_partitions, months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
-from sr_pipeline.warehouse import frame, rebuild_layer
+from sr_pipeline.warehouse.layers import rebuild_layer
+from sr_pipeline.warehouse.sql import frame
 
 REJECTED_ROWS = dg.AssetKey(["dq", "rejected_rows"])
 REJECTED_FILES = dg.AssetKey(["dq", "rejected_files"])

@@ -2,7 +2,7 @@
 
 A version's feedback is written once, when it is first needed after being loaded into raw
 (and again if the file has gone missing), from what the raw step recorded
-(``sr_pipeline.raw.load_version``): the clerk's own data sheet with every problem cell
+(``sr_pipeline.warehouse.raw.load_version``): the clerk's own data sheet with every problem cell
 highlighted and commented, and a summary sheet of what to fix (``sr_pipeline.feedback``).
 The originals in the trackers folder are only read, to reproduce their cells.
 """
@@ -13,13 +13,14 @@ import pandas as pd
 from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_raw import raw_key
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
-from sr_pipeline.discovery import recognise
 from sr_pipeline.feedback import feedback_counts, write_feedback
+from sr_pipeline.language.wording import counted
 from sr_pipeline.model import FUNDS, TrackerFile
-from sr_pipeline.raw import load_version
-from sr_pipeline.safety import sha256_of
-from sr_pipeline.warehouse import frame, refresh_data_quality, run, transaction
-from sr_pipeline.wording import counted
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.safety import sha256_of
+from sr_pipeline.warehouse.layers import refresh_data_quality
+from sr_pipeline.warehouse.raw import load_version
+from sr_pipeline.warehouse.sql import frame, run, transaction
 
 FEEDBACK = dg.AssetKey(["dq", "feedback_workbooks"])
 

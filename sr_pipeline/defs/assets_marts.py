@@ -1,6 +1,7 @@
 """The bulletin's marts: headline figures, pie charts, the reconciliation with what the
-bulletins printed, and what changed since last month. One step writes the four (SQL in
-sr_pipeline/sql/marts/)."""
+bulletins printed, what changed since last month and the Trust Fund's donors. One step
+writes the five (SQL in
+sr_pipeline/warehouse/sql/marts/)."""
 
 import dagster as dg
 
@@ -8,12 +9,14 @@ from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_snapshots import SNAPSHOT_PROJECTS
 from sr_pipeline.defs.partitions import monthly_partitions, months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
-from sr_pipeline.warehouse import frame, rebuild_layer
+from sr_pipeline.warehouse.layers import rebuild_layer
+from sr_pipeline.warehouse.sql import frame
 
 BULLETIN_FIGURES = dg.AssetKey(["marts", "bulletin_figures"])
 BUDGET_BREAKDOWN = dg.AssetKey(["marts", "budget_breakdown"])
 RECONCILIATION = dg.AssetKey(["marts", "reconciliation"])
 MONTHLY_CHANGES = dg.AssetKey(["marts", "monthly_changes"])
+DONORS = dg.AssetKey(["marts", "donors"])
 
 
 @dg.multi_asset(
@@ -51,6 +54,14 @@ MONTHLY_CHANGES = dg.AssetKey(["marts", "monthly_changes"])
             group_name="marts",
             kinds={"duckdb", "sql"},
         ),
+        dg.AssetSpec(
+            DONORS,
+            deps=[SNAPSHOT_PROJECTS],
+            description="The Trust Fund's donors per month, as the bulletin names them: every "
+            "donor with a contribution received on or before the tracker's report date.",
+            group_name="marts",
+            kinds={"duckdb", "sql"},
+        ),
     ],
     check_specs=[
         checks.warn_spec(
@@ -63,7 +74,7 @@ MONTHLY_CHANGES = dg.AssetKey(["marts", "monthly_changes"])
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Compute the month's figures, pie charts, reconciliation and changes."""
+    """Compute the month's figures, pie charts, reconciliation, changes and donors."""
     months = run_months(context)
     params = {"months": months}
     with warehouse.warehouse().connect() as con:
@@ -80,13 +91,14 @@ def marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         (BULLETIN_FIGURES, "bulletin_figures", figures),
         (BUDGET_BREAKDOWN, "budget_breakdown", breakdown),
         (MONTHLY_CHANGES, "monthly_changes", changes),
+        (DONORS, "donors", None),
     ):
         yield dg.MaterializeResult(
             asset_key=key,
             metadata={
                 "months": label,
                 "rows_out": int(counts[table].iloc[0]),
-                "preview": checks.markdown(preview, limit=60),
+                **({} if preview is None else {"preview": checks.markdown(preview, limit=60)}),
             },
         )
     yield dg.MaterializeResult(

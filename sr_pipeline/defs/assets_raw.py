@@ -1,16 +1,15 @@
 """raw: each tracker version the run needs, read once, validated and kept by sha256.
 
-The raw layer is not monthly: it holds tracker *versions*, keyed by the sha256 of the file,
-so these assets are unpartitioned. Inside a monthly run they read only the versions those
-months need (``discovery.feeding_version``: per fund and month, the newest version on or
-before the month's end that is accepted, and on the way any newer ones that are refused); a
-version already in ``raw`` is not read again (unless its reading was made with other reference
-lists or reader code, ``sr_pipeline.reading``, or under a name stating another fund or date),
-so a backfill of every month parses each file once. Materialized on their own they load every
-version in the folder.
+The raw layer is not monthly: it holds tracker *versions*, keyed by the sha256 of the file, so these
+assets are unpartitioned. Inside a monthly run they read only the versions those months need
+(``discovery.feeding_version``: per fund and month, the newest version on or before the month's end
+that is accepted, and on the way any newer ones that are refused); a version already in ``raw`` is
+not read again (unless its reading was made with other reference lists or reader code,
+``sr_pipeline.trackers.reading``, or under a name stating another fund or date), so a backfill of
+every month parses each file once. Materialized on their own they load every version in the folder.
 
 Before anything is written the step refuses, with a sentence, what would publish less in
-silence (``sr_pipeline.acceptance``): a trackers folder missing, unreadable or empty; a
+silence (``sr_pipeline.warehouse.acceptance``): a trackers folder missing, unreadable or empty; a
 published month whose version left the folder; a month whose own trackers were all refused.
 Months the current publication holds and the work database lacks are read too, so that
 publishing can rebuild them (``Warehouse.publish``). Everything later steps
@@ -25,19 +24,19 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from sr_pipeline.acceptance import Acceptance, refused_fallbacks, removals
 from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_sources import tracker_files
 from sr_pipeline.defs.partitions import months_label, run_months
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
-from sr_pipeline.discovery import MissingInput, feeding_version, recognise, scan
 from sr_pipeline.model import FUNDS, ReadResult, RefusedFile, TrackerFile
-from sr_pipeline.raw import distinct_rows, insert_version, rows_loaded
-from sr_pipeline.reader import read_tracker
-from sr_pipeline.reading import reading_digest
 from sr_pipeline.reference import fund_facts
-from sr_pipeline.safety import sha256_of
-from sr_pipeline.warehouse import frame, run, run_with, transaction
+from sr_pipeline.trackers.discovery import MissingInput, feeding_version, recognise, scan
+from sr_pipeline.trackers.reader import read_tracker
+from sr_pipeline.trackers.reading import reading_digest
+from sr_pipeline.trackers.safety import sha256_of
+from sr_pipeline.warehouse.acceptance import Acceptance, refused_fallbacks, removals
+from sr_pipeline.warehouse.raw import distinct_rows, insert_version, rows_loaded
+from sr_pipeline.warehouse.sql import frame, run, run_with, transaction
 
 
 def raw_key(fund: str) -> dg.AssetKey:
@@ -133,7 +132,7 @@ def guard(
     published: pd.DataFrame,
     acceptance: Acceptance,
 ) -> list[str]:
-    """What the run would do in silence and may not (sr_pipeline.acceptance): a published
+    """What the run would do in silence and may not (sr_pipeline.warehouse.acceptance): a published
     fund-month whose version left the folder, a month whose own trackers were all refused."""
     if not months:
         return []

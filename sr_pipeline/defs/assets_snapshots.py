@@ -1,19 +1,22 @@
 """snapshots.projects: one row per project per month, from the version each month uses."""
 
 import math
+import warnings
 from collections.abc import Iterator
 
 import dagster as dg
 import pandas as pd
 import pandera.errors
+from dagster_pandera import pandera_schema_to_dagster_type
 
 from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_core import CORE_REFERENCE
 from sr_pipeline.defs.partitions import monthly_partitions, months_label, run_months
 from sr_pipeline.defs.resources import WarehouseResource
-from sr_pipeline.defs.snapshot_schema import snapshot_schema
 from sr_pipeline.model import FUNDS
-from sr_pipeline.warehouse import frame, rebuild_layer
+from sr_pipeline.trackers.snapshot_schema import snapshot_schema
+from sr_pipeline.warehouse.layers import rebuild_layer
+from sr_pipeline.warehouse.sql import frame
 
 SNAPSHOT_PROJECTS = dg.AssetKey(["snapshots", "projects"])
 _DATE_COLUMNS = ("as_of", "approval_date", "start_date", "end_date", "data_as_of")
@@ -64,8 +67,18 @@ def without_tracker(months: list, last: pd.DataFrame) -> str:
     return f"{', '.join(missing)}: no tracker on or before {max(months).isoformat()}"
 
 
+def column_schema() -> dg.TableSchemaMetadataValue:
+    """The snapshot's pandera schema as the UI shows a table's columns (types, nullability and
+    checks), through dagster-pandera."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        dagster_type = pandera_schema_to_dagster_type(snapshot_schema())
+    return dagster_type.metadata["schema"]
+
+
 @dg.asset(
     key=SNAPSHOT_PROJECTS,
+    metadata={"dagster/column_schema": column_schema()},
     deps=[CORE_REFERENCE],
     partitions_def=monthly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),

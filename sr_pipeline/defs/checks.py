@@ -12,7 +12,7 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
-from sr_pipeline.wording import counted
+from sr_pipeline.language.wording import counted
 
 # On raw/<fund>: every data row of each newly read version is loaded or rejected with a reason.
 ROWS_ACCOUNTED_FOR = "rows_accounted_for"

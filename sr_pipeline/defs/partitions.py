@@ -1,16 +1,16 @@
 """The monthly partition: a month is keyed by its first day; its snapshot is ``as_of`` its last.
 
-Defined once here and imported everywhere; the first month is the mission's start.
+Defined once here and imported everywhere; the first month is the mission's start. The
+snapshot date of a key (``as_of``) is plain date arithmetic, in ``sr_pipeline.model``.
 """
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 import dagster as dg
 
-from sr_pipeline.model import MISSION_START
+from sr_pipeline.model import MISSION_START, as_of
 
 monthly_partitions = dg.MonthlyPartitionsDefinition(start_date=MISSION_START.isoformat())
 
@@ -18,12 +18,6 @@ monthly_partitions = dg.MonthlyPartitionsDefinition(start_date=MISSION_START.iso
 PARTITION_TAG = "dagster/partition"
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
-
-
-def as_of(partition_key: str) -> date:
-    """The snapshot date of a partition: the last day of its month."""
-    first = date.fromisoformat(partition_key)
-    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def partition_key(day: date) -> str:

@@ -11,15 +11,16 @@ from pathlib import Path
 import dagster as dg
 
 from sr_pipeline import settings
-from sr_pipeline.acceptance import Acceptance
-from sr_pipeline.warehouse import Warehouse
+from sr_pipeline.warehouse.acceptance import Acceptance
+from sr_pipeline.warehouse.publishing import Warehouse, configured
 
 
 class TrackersFolder(dg.ConfigurableResource):
     """The folder scanned, recursively, for tracker workbooks."""
 
     path: str = ""  # empty: SR_TRACKERS_DIR, default sources/trackers/
-    accept: str = ""  # empty: SR_ACCEPT (sr_pipeline.acceptance: what the data team accepts)
+    # empty: SR_ACCEPT (sr_pipeline.warehouse.acceptance: what the data team accepts)
+    accept: str = ""
 
     def folder(self) -> Path:
         return Path(self.path) if self.path else settings.trackers_dir()
@@ -37,4 +38,4 @@ class WarehouseResource(dg.ConfigurableResource):
     work_dir: str = ""  # empty: SR_WORK_DIR (with a lake; default warehouse/)
 
     def warehouse(self) -> Warehouse:
-        return settings.warehouse(self.path or None, self.lake_data or None, self.work_dir or None)
+        return configured(self.path or None, self.lake_data or None, self.work_dir or None)

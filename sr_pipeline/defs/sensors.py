@@ -15,7 +15,7 @@ A folder that is missing, unreadable or holds no tracker (a shared drive that fa
 is never read as "every tracker removed": the tick is skipped with the reason logged, and the
 cursor kept. Run keys carry a sequence number kept in the cursor, so a state that recurs (a
 file removed and put back) requests its runs again: Dagster skips a run key used before. When
-the reading digest changes (``sr_pipeline.reading``: a spelling added, a rate corrected, a
+the reading digest changes (``sr_pipeline.trackers.reading``: a spelling added, a rate corrected, a
 reader fix), every month a version in the folder feeds is requested: their readings are
 made again.
 """
@@ -37,10 +37,10 @@ from sr_pipeline.defs.partitions import (
     partition_key,
 )
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
-from sr_pipeline.discovery import MissingInput, feeding_version, scan
 from sr_pipeline.model import FUNDS, TrackerFile
-from sr_pipeline.reading import reading_digest
-from sr_pipeline.safety import sha256_of
+from sr_pipeline.trackers.discovery import MissingInput, feeding_version, scan
+from sr_pipeline.trackers.reading import reading_digest
+from sr_pipeline.trackers.safety import sha256_of
 
 # sha256 -> [[fund, report_date, revision, file name], ...]
 FolderState = dict[str, list[list]]

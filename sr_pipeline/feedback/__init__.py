@@ -19,11 +19,11 @@ in the unit's working language (``funds.csv``: French for QIP and PBF, English f
 A refused file gets the first sheet only, with the reason; its original is never opened.
 
 Everything said about the version comes from what the raw step recorded
-(``sr_pipeline.raw.RecordedVersion``: codes, parameters, column letters, headers, counts);
+(``sr_pipeline.warehouse.raw.RecordedVersion``: codes, parameters, column letters, headers, counts);
 the original workbook is opened only to reproduce its cells (``workbook``), never parsed
 for problems again. What the problems are is ``problems``; how they are written, ``workbook``.
 
-Guarantees: suggestions (``sr_pipeline.suggestions``) are only ever written as suggestions,
+Guarantees: suggestions (``sr_pipeline.trackers.suggestions``) are only ever written as suggestions,
 never applied. The original tracker is read from one in-memory copy whose sha256 must match
 the recorded one (so the cells highlighted are those of the file that was checked), parsed
 by the reader's own xlsx parser (so positions and values are the ones the reader saw), and

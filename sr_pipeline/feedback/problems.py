@@ -1,7 +1,7 @@
-"""What a tracker version's problems are, in its unit's language: one line per rejection and
-per rule flag, as the raw step recorded them (``sr_pipeline.raw.RecordedVersion``), with the
-sentence, what would be accepted and a likely correction. How they are written into a
-workbook is ``sr_pipeline.feedback.workbook``.
+"""What a tracker version's problems are, in its unit's language: one line per rejection and per
+rule flag, as the raw step recorded them (``sr_pipeline.warehouse.raw.RecordedVersion``), with the
+sentence, what would be accepted and a likely correction. How they are written into a workbook is
+``sr_pipeline.feedback.workbook``.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from typing import Any
 
 import pandas as pd
 
-from sr_pipeline.contracts import CONTRACTS, Field, SheetContract
-from sr_pipeline.feedback_text import ACCEPTED, accepted_text
-from sr_pipeline.messages import Message
-from sr_pipeline.raw import RecordedVersion
+from sr_pipeline.language.feedback import ACCEPTED, accepted_text
+from sr_pipeline.language.messages import Message
+from sr_pipeline.language.text import fold
+from sr_pipeline.language.wording import money
 from sr_pipeline.reference import Reference
-from sr_pipeline.suggestions import VOCABULARY_KINDS, currency_header, suggest
-from sr_pipeline.text import fold
-from sr_pipeline.wording import money
+from sr_pipeline.trackers.contracts import CONTRACTS, Field, SheetContract
+from sr_pipeline.trackers.suggestions import VOCABULARY_KINDS, currency_header, suggest
+from sr_pipeline.warehouse.raw import RecordedVersion
 
 
 @dataclass

@@ -20,17 +20,16 @@ import xlsxwriter
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
-from sr_pipeline.contracts import CONTRACTS, SheetContract
 from sr_pipeline.feedback.problems import Problem, feedback_counts, problems_of
-from sr_pipeline.feedback_text import label
-from sr_pipeline.raw import RecordedVersion
-from sr_pipeline.reader import HEADER_SCAN_ROWS, Refused, find_header
+from sr_pipeline.language.feedback import FEEDBACK_SUFFIX, label
+from sr_pipeline.language.text import fold
+from sr_pipeline.language.wording import long_date, money
 from sr_pipeline.reference import Reference, fund_facts, load_reference
-from sr_pipeline.text import fold
-from sr_pipeline.values import show
-from sr_pipeline.wording import long_date, money
+from sr_pipeline.trackers.contracts import CONTRACTS, SheetContract
+from sr_pipeline.trackers.reader import HEADER_SCAN_ROWS, Refused, find_header
+from sr_pipeline.trackers.values import show
+from sr_pipeline.warehouse.raw import RecordedVersion
 
-FEEDBACK_SUFFIX = "_feedback.xlsx"
 SUMMARY_HEADER_ROW = 8  # Excel row of the summary table's header (problems start below it)
 
 FILL_REJECTED = "#FFC7CE"  # Excel's "Bad" red: the row was not loaded

@@ -86,7 +86,7 @@ def _dirs() -> tuple[Path, Path]:
 
 
 def start() -> int:
-    from sr_pipeline.service import processes
+    from sr_pipeline import processes
 
     _django()
     run_dir, log_dir = _dirs()
@@ -113,7 +113,7 @@ def start() -> int:
 
 
 def stop() -> int:
-    from sr_pipeline.service import processes
+    from sr_pipeline import processes
 
     run_dir, _ = _dirs()
     print("portal: stopped" if processes.stop(PROCESS, run_dir) else "portal: not running")
@@ -121,7 +121,7 @@ def stop() -> int:
 
 
 def status() -> int:
-    from sr_pipeline.service import processes
+    from sr_pipeline import processes
 
     run_dir, _ = _dirs()
     found = processes.recorded(PROCESS, run_dir)

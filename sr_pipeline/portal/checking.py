@@ -22,10 +22,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sr_pipeline.contracts import CONTRACTS
-from sr_pipeline.messages import Message
+from sr_pipeline.language.messages import Message
 from sr_pipeline.portal.naming import contract_name, funds_in, next_revision, sheet_names
 from sr_pipeline.portal.worker import check_in_child
+from sr_pipeline.trackers.contracts import CONTRACTS
 
 CHECK_SECONDS = float(os.environ.get("SR_PORTAL_CHECK_SECONDS", "120"))
 CHECK_MEMORY_MB = int(os.environ.get("SR_PORTAL_CHECK_MEMORY_MB", "3072"))
@@ -59,7 +59,7 @@ def _empty(fund: str | None, language: str) -> dict[str, Any]:
 
 def _which_fund(upload: Path, account_fund: str) -> tuple[str | None, Message | None]:
     """The fund of the workbook, or the sentence refusing it."""
-    from sr_pipeline.safety import check_workbook
+    from sr_pipeline.trackers.safety import check_workbook
 
     check_workbook(upload)
     found = funds_in(upload)
@@ -76,8 +76,8 @@ def _which_fund(upload: Path, account_fund: str) -> tuple[str | None, Message | 
 
 def check_upload(upload: Path, folder: Path, account_fund: str, trackers_dir: Path) -> dict:
     """Everything the portal shows about one upload (runs in the child process)."""
-    from sr_pipeline.reader import Refused, read_tracker, report_date_in
-    from sr_pipeline.safety import UnsafeWorkbook, sha256_of
+    from sr_pipeline.trackers.reader import Refused, read_tracker, report_date_in
+    from sr_pipeline.trackers.safety import UnsafeWorkbook, sha256_of
 
     language = language_of(account_fund)
     result = _empty(None if account_fund == ALL else account_fund, language)
@@ -96,7 +96,7 @@ def check_upload(upload: Path, folder: Path, account_fund: str, trackers_dir: Pa
     named = folder / "named" / name
     named.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(upload, named)
-    from sr_pipeline.discovery import recognise
+    from sr_pipeline.trackers.discovery import recognise
 
     read = read_tracker(recognise(named))
     result.update(file=name, report_date=report_date.isoformat(), revision=revision)
@@ -110,9 +110,9 @@ def _as_the_pipeline_sees_it(read, folder: Path, language: str) -> dict[str, Any
     import duckdb
 
     from sr_pipeline.feedback import feedback_counts, problems_of, write_feedback
-    from sr_pipeline.raw import insert_version, load_version
     from sr_pipeline.reference import load_reference
-    from sr_pipeline.warehouse import apply_schema
+    from sr_pipeline.warehouse.raw import insert_version, load_version
+    from sr_pipeline.warehouse.schema import apply_schema
 
     with duckdb.connect() as con:
         apply_schema(con)
@@ -162,8 +162,9 @@ def _would_be_figures(con, read, as_of: date) -> list[dict[str, Any]]:
     snapshot and marts statements, on a warehouse holding only this version."""
     import pandas as pd
 
-    from sr_pipeline.reference.tables import load_core_reference
-    from sr_pipeline.warehouse import frame, rebuild_layer, run_with
+    from sr_pipeline.warehouse.layers import rebuild_layer
+    from sr_pipeline.warehouse.reference import load_core_reference
+    from sr_pipeline.warehouse.sql import frame, run_with
 
     load_core_reference(con)
     folder = pd.DataFrame(
@@ -202,7 +203,7 @@ def run_check(
         )
     )  # fmt: skip
     language = language_of(account_fund)
-    exit_code = check_in_child(request, timeout)
+    exit_code = check_in_child(request, timeout, check_upload)
     if exit_code is None:
         return _over_limits(account_fund, language, f"{timeout:.0f} s")
     result_file = folder / "result.json"

@@ -21,12 +21,12 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from sr_pipeline.contracts import CONTRACTS
-from sr_pipeline.discovery import recognise
+from sr_pipeline.language.text import fold
 from sr_pipeline.model import TrackerFile
-from sr_pipeline.safety import sha256_of
 from sr_pipeline.templates.spec import tracker_file_name
-from sr_pipeline.text import fold
+from sr_pipeline.trackers.contracts import CONTRACTS
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.safety import sha256_of
 
 RECEIVED_FOLDER = "received"  # under the trackers folder: received/<FUND>/<contract name>
 

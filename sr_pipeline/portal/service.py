@@ -22,12 +22,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404
 
 from sr_pipeline import settings as sr_settings
-from sr_pipeline.messages import Message, month_term
+from sr_pipeline.language.messages import Message, month_term
 from sr_pipeline.portal import naming
 from sr_pipeline.portal.checking import ALL, language_of, run_check
 from sr_pipeline.portal.models import Account, Check, Submission
 from sr_pipeline.portal.text import label
-from sr_pipeline.warehouse import frame
+from sr_pipeline.warehouse.publishing import configured
+from sr_pipeline.warehouse.sql import frame
 
 
 def account_of(user) -> Account:
@@ -128,7 +129,7 @@ def submit(check: Check, user) -> Submission:
 def _published(queries: list[tuple[str, dict[str, Any]]]) -> list:
     """Queries on the published warehouse, through one read-only connection; None for each
     when nothing is published yet."""
-    target = sr_settings.warehouse()
+    target = configured()
     if target.published is not None and not target.published.exists():
         return [None] * len(queries)
     try:

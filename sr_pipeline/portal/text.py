@@ -1,13 +1,13 @@
 """The portal's own words, in English and in French (the unit's language, ``funds.csv``).
 
-What the pipeline says about a file or a cell comes from ``sr_pipeline.messages`` and
-``sr_pipeline.feedback_text`` (the same sentences as the feedback workbook); what lives here is
+What the pipeline says about a file or a cell comes from ``sr_pipeline.language.messages`` and
+``sr_pipeline.language.feedback`` (the same sentences as the feedback workbook); what lives here is
 only the portal's pages: headings, buttons, column titles, the states of a submission.
 """
 
 from __future__ import annotations
 
-from sr_pipeline.wording import phrase
+from sr_pipeline.language.wording import phrase
 
 LABELS: dict[str, dict[str, str]] = {
     "portal": {"en": "Trackers portal", "fr": "Portail des suivis"},

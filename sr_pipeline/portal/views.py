@@ -12,12 +12,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sr_pipeline.feedback_text import label as feedback_label
-from sr_pipeline.messages import month_term
+from sr_pipeline.language.feedback import label as feedback_label
+from sr_pipeline.language.messages import month_term
+from sr_pipeline.language.wording import long_date, money
 from sr_pipeline.portal import service
 from sr_pipeline.portal.checking import language_of
 from sr_pipeline.portal.text import label, labels
-from sr_pipeline.wording import long_date, money
 
 
 def _context(request: HttpRequest, **extra) -> dict:

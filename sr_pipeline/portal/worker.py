@@ -16,16 +16,17 @@ from __future__ import annotations
 import json
 import multiprocessing
 import resource
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 # Imported once by the fork server, inherited by every check.
 PRELOAD = [
     "sr_pipeline.portal.checking",
-    "sr_pipeline.reader",
-    "sr_pipeline.raw",
+    "sr_pipeline.trackers.reader",
+    "sr_pipeline.warehouse.raw",
     "sr_pipeline.feedback",
-    "sr_pipeline.reference.tables",
+    "sr_pipeline.warehouse.reference",
     "sr_pipeline.warehouse",
     "duckdb",
     "pandas",
@@ -40,13 +41,12 @@ def limit(memory_mb: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def run(request_file: str) -> None:
-    """The child's whole life: limit itself, check, write the result."""
+def run(request_file: str, check: Callable[..., dict]) -> None:
+    """The child's whole life: limit itself, check (``checking.check_upload``, handed over by
+    reference: the fork server has it imported already), write the result."""
     request = json.loads(Path(request_file).read_text())
     limit(request["memory_mb"], request["cpu_seconds"])
-    from sr_pipeline.portal.checking import check_upload
-
-    result = check_upload(
+    result = check(
         upload=Path(request["upload"]),
         folder=Path(request["folder"]),
         account_fund=request["account_fund"],
@@ -63,10 +63,10 @@ def context() -> multiprocessing.context.ForkServerContext:
     return found
 
 
-def check_in_child(request_file: Path, timeout: float) -> int | None:
+def check_in_child(request_file: Path, timeout: float, check: Callable[..., dict]) -> int | None:
     """Run one check in a child process; its exit code, or None when it ran out of time
     (it is then killed)."""
-    process = context().Process(target=run, args=(str(request_file),), daemon=True)
+    process = context().Process(target=run, args=(str(request_file), check), daemon=True)
     process.start()
     process.join(timeout)
     if process.is_alive():

@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
-from sr_pipeline.text import fold
+from sr_pipeline.language.text import fold
 
 # The package's own folder; ``SR_REFERENCE_DIR`` names a copy of it instead (a correction tried
 # before it is committed, or a test's copy: the package's files are never written).

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import yaml
 
-from sr_pipeline.service import processes, proxy
+from sr_pipeline import processes
+from sr_pipeline.service import proxy
 from sr_pipeline.service.config import (
     DEFINITIONS_MODULE,
     DEPLOY_DIR,

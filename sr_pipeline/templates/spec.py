@@ -2,7 +2,7 @@
 
 One source: the sheet names, headers (each field's first name in the contract), required
 flags, field kinds, code patterns and examples, currencies and file-name pattern come from
-``sr_pipeline.contracts.CONTRACTS``; the drop-down lists from ``load_reference()``, each
+``sr_pipeline.trackers.contracts.CONTRACTS``; the drop-down lists from ``load_reference()``, each
 canonical value written as the unit's clerks write it (``display_label``). A template's
 spec is plain data (frozen dataclasses of text and numbers): ``workbook.py`` lays it out,
 and its ``repr`` is what the rebuild digest hashes, so any change of input shows up there.
@@ -18,15 +18,14 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
-from sr_pipeline.contracts import CONTRACTS, Contract, Field, SheetContract
-from sr_pipeline.feedback import FEEDBACK_SUFFIX
-from sr_pipeline.feedback_text import label
-from sr_pipeline.reader import column_letter
+from sr_pipeline.language.feedback import FEEDBACK_SUFFIX, label
+from sr_pipeline.language.wording import MONTH_NAMES
 from sr_pipeline.reference import Reference, fund_facts, load_reference
-from sr_pipeline.rules import QIP_BUDGET_CAP_USD, QIP_BUDGET_LIMIT_USD, QIP_MAX_MONTHS
 from sr_pipeline.templates.shape import shape_formula
 from sr_pipeline.templates.text import fund_words, meaning, words
-from sr_pipeline.wording import MONTH_NAMES
+from sr_pipeline.trackers.contracts import CONTRACTS, Contract, Field, SheetContract
+from sr_pipeline.trackers.reader import column_letter
+from sr_pipeline.trackers.rules import QIP_BUDGET_CAP_USD, QIP_BUDGET_LIMIT_USD, QIP_MAX_MONTHS
 
 TEMPLATE_FUNDS = tuple(CONTRACTS)
 DATA_ROWS = 5000  # rows of each data sheet that carry the validations (QIPs: ~440 since 2013)

@@ -13,7 +13,7 @@ of at most 255 (the generator refuses longer ones rather than let Excel drop the
 
 from __future__ import annotations
 
-from sr_pipeline.wording import phrase
+from sr_pipeline.language.wording import phrase
 
 WORDS: dict[str, dict[str, str]] = {
     # File and sheet names. The word in the template's file name has no accent: it travels

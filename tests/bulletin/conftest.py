@@ -1,52 +1,15 @@
-"""Months built once for the printed-bulletin tests (package scope: the editions' and the
-sending's tests read the same two builds)."""
+"""The large month of the printed-bulletin tests (the demo month and the small months are
+shared by every test: ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests import DEMO_TRACKERS, ROOT
 from tests.builders import big_qip_workbook, contribution_row, tf_row, tf_workbook
-from tests.pipeline_helpers import build, write_small_trackers
-
-EDITORIAL = ROOT / "sources" / "editorial"
-QUIET_MAIL = ("SR_SMTP_HOST", "SR_SMTP_PORT", "SR_BULLETIN_TO", "SR_SMTP_USER")
-
-
-def _built(
-    base: Path, trackers: Path, editorial: Path, first: str, last: str | None = None
-) -> Path:
-    warehouse = base / "warehouse" / "sr.duckdb"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("SR_EDITORIAL_DIR", str(editorial))
-        for variable in QUIET_MAIL:
-            env.delenv(variable, raising=False)
-        assert build(trackers, warehouse, first, last).success
-    return warehouse
-
-
-@pytest.fixture(scope="package")
-def demo_month(tmp_path_factory) -> Path:
-    """June 2018 from the shipped demo trackers, with the shipped June highlights."""
-    base = tmp_path_factory.mktemp("printed-demo")
-    trackers = Path(shutil.copytree(DEMO_TRACKERS, base / "trackers"))
-    return _built(base, trackers, EDITORIAL, "2018-06-01")
-
-
-@pytest.fixture(scope="package")
-def small_months(tmp_path_factory) -> Path:
-    """Held-out trackers (tests/pipeline_helpers.py, never the demo's): May and June 2018 as
-    one run, and no highlights for them."""
-    base = tmp_path_factory.mktemp("printed-small")
-    trackers = write_small_trackers(base / "trackers")
-    editorial = base / "editorial"
-    editorial.mkdir()
-    return _built(base, trackers, editorial, "2018-05-01", "2018-06-01")
-
+from tests.pipeline_helpers import built_month
 
 # Twenty-four donors, some under names the French table does not know (printed as given).
 MANY_DONORS = (
@@ -76,4 +39,4 @@ def large_month(tmp_path_factory) -> Path:
     )  # fmt: skip
     editorial = base / "editorial"
     editorial.mkdir()
-    return _built(base, trackers, editorial, "2018-06-01")
+    return built_month(base, trackers, editorial, "2018-06-01")

@@ -26,6 +26,8 @@ from sr_pipeline.bulletin import render_month
 from sr_pipeline.bulletin.editorial import to_html
 from tests import ROOT
 
+pytestmark = pytest.mark.slow
+
 ARTIFACTS = ROOT / "test-artifacts" / "bulletin"
 JUNE = date(2018, 6, 30)
 MONTHS = {

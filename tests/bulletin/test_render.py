@@ -32,6 +32,8 @@ from tests import ROOT as PROJECT_ROOT
 from tests.builders import qip_row, qip_workbook
 from tests.pipeline_helpers import build, rows, write_small_trackers
 
+pytestmark = pytest.mark.slow
+
 DEMO_TRACKERS = PROJECT_ROOT / "sources" / "trackers"
 JUNE = date(2018, 6, 30)
 FORMULA_LIKE = {
@@ -315,6 +317,6 @@ def test_one_project_is_a_project_and_a_budget_line_is_none(tmp_path):
 
 def test_the_export_has_a_sheet_for_every_monthly_public_table():
     from sr_pipeline.bulletin.export import SHEETS
-    from sr_pipeline.warehouse import MONTHLY_PUBLIC_TABLES
+    from sr_pipeline.warehouse.layers import MONTHLY_PUBLIC_TABLES
 
     assert sorted(SHEETS.values()) == sorted(MONTHLY_PUBLIC_TABLES)

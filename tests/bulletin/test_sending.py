@@ -22,6 +22,8 @@ from sr_pipeline.mail import SmtpServer
 from tests.mail_helpers import local_smtp
 from tests.pipeline_helpers import resources
 
+pytestmark = pytest.mark.slow
+
 JUNE = "2018-06-01"
 
 

@@ -23,6 +23,8 @@ from sr_pipeline.defs.alerts import AlertMail, FailedRun
 from sr_pipeline.mail import MailSecurityError
 from tests.mail_helpers import local_smtp
 
+pytestmark = pytest.mark.slow
+
 PASSWORD = "smtp-Secret-41"
 FAILED = FailedRun("r1", "build_months", "2018-06", "raw_trackers", "boom", False, 1)
 

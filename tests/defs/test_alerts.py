@@ -22,6 +22,8 @@ from sr_pipeline.defs.partitions import (
 )
 from tests.mail_helpers import local_smtp
 
+pytestmark = pytest.mark.slow
+
 ERROR = "Cannot open the work database: not a DuckDB file\nTraceback details on the next line"
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from tests.builders import qip_row, qip_workbook
 from tests.pipeline_helpers import build, rows
+
+pytestmark = pytest.mark.slow
 
 UNRECOGNISED = (
     "notes.xlsx: unrecognised workbook name; tracker names are QIPs_Suivi_<YYYY-MM-DD>.xlsx, "

@@ -10,9 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from sr_pipeline.defs.assets_feedback import FEEDBACK
 from tests.pipeline_helpers import build, rows, write_small_trackers
+
+pytestmark = pytest.mark.slow
 
 
 def test_feedback_for_each_version_loaded_and_data_quality(tmp_path: Path) -> None:

@@ -12,8 +12,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from sr_pipeline.defs.assets_raw import load_needed
 from sr_pipeline.model import TrackerFile
+
+pytestmark = pytest.mark.slow
 
 
 def version(fund: str, name: str, report_date: date, revision: int = 1) -> TrackerFile:

@@ -1,6 +1,6 @@
 """The demo month built by the documented command (``dg launch``) from the demo trackers
 edited as clerks and shared drives edit them; the figures are checked against the demo's own
-ground truth (``sr_pipeline.demo.truth``) and the reference exchange rates, never against
+ground truth (``demo.truth``) and the reference exchange rates, never against
 what the pipeline computed.
 
 Guards against green runs that publish wrong June figures: a "Total" row above the end of the
@@ -17,19 +17,18 @@ just never used; TF months written in French (``Mai2018``, ``Jui2018``) taken or
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from sr_pipeline.demo import truth
+from demo import truth
 from tests import DEMO_TRACKERS, ROOT
-from tests.pipeline_helpers import figures, rows
+from tests.pipeline_helpers import dg_launch, figures, rows
+
+pytestmark = pytest.mark.slow
 
 QIP_JUNE = Path("qips/2018/juin/QIPs_Suivi_2018-06-30.xlsx")
 PBF_FEB = Path("pbf/PBF_Portefeuille_20180228.xlsx")
@@ -42,16 +41,8 @@ LATE_APPROVAL = "15/07/2018"  # in the 30 June tracker
 def launch(trackers: Path, base: Path) -> Path:
     """``dg launch --assets '*' --partition 2018-06-01`` in a child process, as a user runs
     it; returns the published warehouse."""
-    home = base / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     warehouse = base / "warehouse" / "sr.duckdb"
-    venv = str(Path(sys.executable).parent.parent)
-    env = {**os.environ, "SR_TRACKERS_DIR": str(trackers), "SR_WAREHOUSE": str(warehouse),
-           "DAGSTER_HOME": str(home), "VIRTUAL_ENV": venv}  # fmt: skip
-    command = [str(Path(sys.executable).parent / "dg"), "launch", "--assets", "*",
-               "--partition", "2018-06-01"]  # fmt: skip
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    done = dg_launch(trackers, warehouse, base / "dagster_home", "--partition", "2018-06-01")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "RUN_SUCCESS" in done.stderr + done.stdout
     return warehouse

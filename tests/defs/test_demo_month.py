@@ -14,9 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sr_pipeline.demo import truth
+from demo import truth
 from tests import ROOT as PROJECT_ROOT
 from tests.pipeline_helpers import build, figures, rows
+
+pytestmark = pytest.mark.slow
 
 DEMO_TRACKERS = PROJECT_ROOT / "sources" / "trackers"
 # The snapshot columns a tracker revision can change (lineage changes with the file name).

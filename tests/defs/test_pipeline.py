@@ -36,6 +36,8 @@ from tests.pipeline_helpers import (
     write_small_trackers,
 )
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def june(tmp_path_factory) -> tuple[Path, Path, dg.ExecuteInProcessResult]:

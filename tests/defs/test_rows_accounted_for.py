@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sr_pipeline.defs.assets_raw import unaccounted
-from sr_pipeline.discovery import recognise
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.reader import read_tracker
 from tests.builders import qip_row, qip_workbook
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_version_that_would_lose_a_row_is_caught(tmp_path: Path) -> None:

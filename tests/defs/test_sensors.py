@@ -11,7 +11,11 @@ partition requested.
 
 from __future__ import annotations
 
+import pytest
+
 from sr_pipeline.defs.sensors import affected_partitions
+
+pytestmark = pytest.mark.slow
 
 NOTHING_REFUSED: frozenset[str] = frozenset()
 

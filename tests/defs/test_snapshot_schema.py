@@ -10,7 +10,9 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from sr_pipeline.defs.snapshot_schema import snapshot_schema
+from sr_pipeline.trackers.snapshot_schema import snapshot_schema
+
+pytestmark = pytest.mark.slow
 
 
 def month_rows(**changes) -> pd.DataFrame:
@@ -77,7 +79,8 @@ def test_a_month_is_validated_in_slices_that_keep_a_projects_rows_together(monke
     import duckdb
 
     from sr_pipeline.defs import assets_snapshots
-    from sr_pipeline.warehouse import apply_schema, frame
+    from sr_pipeline.warehouse.schema import apply_schema
+    from sr_pipeline.warehouse.sql import frame
 
     rows = pd.concat([month_rows().iloc[[0]]] * 40, ignore_index=True)
     rows["project_code"] = [f"QIP/GAO/2018/{n:03d}" for n in range(40)]

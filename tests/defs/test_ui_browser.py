@@ -36,6 +36,7 @@ CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (make browser installs it)"
 )
+pytestmark = [pytestmark, pytest.mark.slow]
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "ui"
 DAGSTER = Path(sys.executable).parent / "dagster"

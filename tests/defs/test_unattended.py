@@ -32,11 +32,11 @@ import pytest
 
 from sr_pipeline.defs.partitions import monthly_partitions
 from sr_pipeline.reference import REFERENCE_DIR
-from tests import ROOT as PROJECT_ROOT
 from tests.builders import qip_row, qip_workbook
-from tests.pipeline_helpers import build, figures, public_content, rows
+from tests.pipeline_helpers import build, dg_launch, figures, public_content, rows
 
-DG = Path(sys.executable).parent / "dg"
+pytestmark = pytest.mark.slow
+
 MAY_NAME = "QIPs_Suivi_2018-05-31.xlsx"
 JUNE_NAME = "QIPs_Suivi_2018-06-30.xlsx"
 MISSPELT = "QIP/GAO/2018/002"  # its June row says "En cour"
@@ -54,20 +54,6 @@ def write_trackers(folder: Path) -> Path:
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def dg_launch(tmp: Path, trackers: Path, published: Path, *args: str, **env: str):
-    home = tmp / "dagster_home"
-    home.mkdir(exist_ok=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    variables = {
-        **os.environ, "DAGSTER_HOME": str(home), "VIRTUAL_ENV": str(Path(sys.prefix)),
-        "SR_TRACKERS_DIR": str(trackers), "SR_WAREHOUSE": str(published), **env,
-    }  # fmt: skip
-    return subprocess.run(
-        [str(DG), "launch", "--assets", "*", *args],
-        cwd=PROJECT_ROOT, env=variables, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +89,7 @@ def test_a_missing_or_empty_trackers_folder_fails_and_publishes_nothing(copy, tm
     trackers, published = copy
     before = sha(published)
     nowhere = tmp_path / "drive-not-mounted"
-    done = dg_launch(tmp_path, nowhere, published, "--partition", "2018-06-01")
+    done = dg_launch(nowhere, published, tmp_path / "dagster_home", "--partition", "2018-06-01")
     assert done.returncode != 0
     assert f"The trackers folder {nowhere} does not exist" in done.stderr
     assert "RUN_SUCCESS" not in done.stderr
@@ -128,13 +114,14 @@ def test_a_removed_feeding_version_fails_unless_the_removal_is_accepted(copy, tm
     trackers, published = copy
     before = sha(published)
     (trackers / JUNE_NAME).unlink()
-    done = dg_launch(tmp_path, trackers, published, "--partition", "2018-06-01")
+    done = dg_launch(trackers, published, tmp_path / "dagster_home", "--partition", "2018-06-01")
     assert done.returncode != 0
     assert f"QIP June 2018: the published figures come from {JUNE_NAME}" in done.stderr
     assert sha(published) == before
 
     accept = f"removed:{JUNE_NAME}"
-    done = dg_launch(tmp_path, trackers, published, "--partition", "2018-06-01", SR_ACCEPT=accept)
+    home = tmp_path / "dagster_home"
+    done = dg_launch(trackers, published, home, "--partition", "2018-06-01", SR_ACCEPT=accept)
     assert done.returncode == 0, done.stderr[-3000:]
     assert rows(published, "SELECT DISTINCT data_as_of FROM snapshots.projects "
                 "WHERE as_of = '2018-06-30'") == [(date(2018, 5, 31),)]  # fmt: skip
@@ -187,7 +174,7 @@ def test_a_lost_work_database_is_rebuilt_for_every_published_month(copy, tmp_pat
     before = public_content(published)
     work = published.with_name("sr.work.duckdb")
     work.unlink()
-    done = dg_launch(tmp_path, trackers, published, "--partition", "2018-05-01")
+    done = dg_launch(trackers, published, tmp_path / "dagster_home", "--partition", "2018-05-01")
     assert done.returncode == 0, done.stderr[-3000:]
     assert public_content(published) == before  # June is still there, row for row
 
@@ -223,7 +210,7 @@ def test_a_rejected_row_hides_a_project_and_a_spelling_added_counts_it(built, co
         handle.write("En cour,ongoing\n")
     work = published.with_name("sr.work.duckdb")
     inode = work.stat().st_ino
-    done = dg_launch(tmp_path, trackers, published, "--partition", "2018-06-01",
+    done = dg_launch(trackers, published, tmp_path / "dagster_home", "--partition", "2018-06-01",
                      SR_REFERENCE_DIR=str(reference))  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     assert figures(published, "2018-06-30")[("QIP", "projects_total")] == 4

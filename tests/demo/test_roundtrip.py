@@ -16,10 +16,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from sr_pipeline.demo.truth import tracker_files, tracker_truth
-from sr_pipeline.discovery import discover
+from demo.truth import tracker_files, tracker_truth
 from sr_pipeline.model import CANONICAL_COLUMNS
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.trackers.discovery import discover
+from sr_pipeline.trackers.reader import read_tracker
 from tests import ROOT
 
 TRACKERS = ROOT / "sources" / "trackers"

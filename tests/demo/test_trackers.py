@@ -16,7 +16,7 @@ These tests read the June 2018 files (PBF: February 2018) with openpyxl only -- 
   comes out under its precision rule (the one documented exception: the TF's printed 66
   ongoing contradicts 79 completed of 132; the demo data are consistent, so ongoing =
   total - completed = 53);
-- the generator's ground truth (``sr_pipeline.demo.truth``) agrees with what is read back,
+- the generator's ground truth (``demo.truth``) agrees with what is read back,
   file by file (status counts, codes, rejected rows, rule flags, budgets);
 - regenerating the workbooks gives byte-identical files (the committed ones are reproducible).
 """
@@ -33,8 +33,8 @@ from functools import cache
 import openpyxl
 import pytest
 
-from sr_pipeline.demo.generate import write_all
-from sr_pipeline.demo.truth import tracker_files, tracker_truth
+from demo.generate import write_all
+from demo.truth import tracker_files, tracker_truth
 from tests import ROOT
 
 TRACKERS = ROOT / "sources" / "trackers"
@@ -445,5 +445,5 @@ def test_regeneration_is_byte_identical(tmp_path):
     for path in written:
         rel = path.relative_to(tmp_path)
         committed = TRACKERS / rel
-        assert committed.exists(), f"{rel} missing: run python -m sr_pipeline.demo"
+        assert committed.exists(), f"{rel} missing: run python -m demo"
         assert path.read_bytes() == committed.read_bytes(), f"{rel} differs from the committed file"

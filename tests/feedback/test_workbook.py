@@ -24,12 +24,12 @@ import duckdb
 import openpyxl
 import pytest
 
-from sr_pipeline.discovery import recognise
 from sr_pipeline.feedback import feedback_counts, feedback_path, workbook, write_feedback
 from sr_pipeline.feedback.workbook import FILL_FLAGGED, FILL_REJECTED, SUMMARY_HEADER_ROW
-from sr_pipeline.raw import RecordedVersion, insert_version, load_version
-from sr_pipeline.reader import read_tracker
-from sr_pipeline.warehouse import apply_schema
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.reader import read_tracker
+from sr_pipeline.warehouse.raw import RecordedVersion, insert_version, load_version
+from sr_pipeline.warehouse.schema import apply_schema
 from tests.builders import (
     QIP_HEADERS,
     contribution_row,

@@ -19,13 +19,15 @@ import duckdb
 import openpyxl
 import pytest
 
-from sr_pipeline.discovery import recognise
 from sr_pipeline.feedback import write_feedback
 from sr_pipeline.feedback.workbook import SUMMARY_HEADER_ROW
-from sr_pipeline.raw import insert_version, load_version
-from sr_pipeline.reader import read_tracker
-from sr_pipeline.warehouse import apply_schema
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.reader import read_tracker
+from sr_pipeline.warehouse.raw import insert_version, load_version
+from sr_pipeline.warehouse.schema import apply_schema
 from tests import DEMO_TRACKERS, ROOT
+
+pytestmark = pytest.mark.slow
 
 SOFFICE, PDFTOPPM = shutil.which("soffice"), shutil.which("pdftoppm")
 ARTIFACTS = ROOT / "test-artifacts" / "feedback-print"

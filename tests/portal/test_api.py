@@ -29,9 +29,9 @@ import pytest
 from sr_pipeline.definitions import defs
 from sr_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
 from sr_pipeline.defs.sensors import tracker_folder_sensor
-from sr_pipeline.discovery import recognise
 from sr_pipeline.portal.checking import run_check
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.reader import read_tracker
 from tests import DEMO_TRACKERS
 from tests.builders import qip_row, qip_workbook, tf_row, tf_workbook
 from tests.pipeline_helpers import resources
@@ -43,6 +43,8 @@ from tests.portal.helpers import (
     planted_tracker,
     start_portal,
 )
+
+pytestmark = pytest.mark.slow
 
 QIP, TF, TEAM = "clerk@qip.example", "clerk@tf.example", "team@sr.example"
 SUGGESTED = {"C6": "Tombouctou", "N8": "En cours"}  # what a clerk most likely meant

@@ -2,7 +2,7 @@
 
 Guards against a portal that cannot be stopped or leaves processes behind: gunicorn's
 workers and the check processes' fork server must all end with ``make portal-stop``. The
-portal runs in its own session (``sr_pipeline.service.processes``), so the session's
+portal runs in its own session (``sr_pipeline.processes``), so the session's
 processes are what is checked, with a check made in between so the fork server exists.
 """
 
@@ -14,10 +14,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
-from sr_pipeline.service import processes
+from sr_pipeline import processes
 from tests import ROOT
 from tests.portal.helpers import PASSWORD, free_port, planted_tracker, session_processes
+
+pytestmark = pytest.mark.slow
 
 
 def make(target: str, env: dict[str, str]) -> str:

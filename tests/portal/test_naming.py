@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from sr_pipeline.discovery import discover, recognise
 from sr_pipeline.model import TrackerFile
 from sr_pipeline.portal.naming import contract_name, next_revision, store_atomically
+from sr_pipeline.trackers.discovery import discover, recognise
 from tests import ROOT
 from tests.builders import qip_row, qip_workbook
 

@@ -23,9 +23,9 @@ from datetime import date
 
 import pytest
 
-from sr_pipeline.contracts import CONTRACTS
 from sr_pipeline.reference import REFERENCE_DIR, Vocabulary, fund_facts, load_reference
-from sr_pipeline.reference.tables import published_figures, reference_tables
+from sr_pipeline.trackers.contracts import CONTRACTS
+from sr_pipeline.warehouse.reference import published_figures, reference_tables
 
 REFERENCE = load_reference()
 
@@ -154,7 +154,7 @@ EXTRA_LOOKUPS = {
 
 def fold(text: str) -> str:
     """The contract's comparison (case, accents, stray and non-breaking spaces and line
-    breaks do not matter), written here independently of ``sr_pipeline.text``."""
+    breaks do not matter), written here independently of ``sr_pipeline.language.text``."""
     plain = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     return " ".join(plain.split()).casefold()

@@ -52,8 +52,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from sr_pipeline import processes
 from sr_pipeline.defs.alerts import SUBJECT_PREFIX
-from sr_pipeline.service import processes, proxy, stack
+from sr_pipeline.service import proxy, stack
 from sr_pipeline.service.config import LOCATION_NAME, ServiceConfig
 from tests import ROOT as PROJECT_ROOT
 from tests.builders import contribution_row, qip_row, qip_workbook, tf_row, tf_workbook
@@ -64,6 +65,7 @@ pytestmark = pytest.mark.skipif(
     not (Path("/usr/lib/postgresql").is_dir() and shutil.which("nginx", path="/usr/sbin:/usr/bin")),
     reason="Debian's postgresql and nginx are not installed (make debian-packages installs them)",
 )
+pytestmark = [pytestmark, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

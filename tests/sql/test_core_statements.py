@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sr_pipeline.warehouse import run
+from sr_pipeline.warehouse.sql import run
 from tests.sql.warehouse_rows import Warehouse
 
 MAY, JUNE, JULY = date(2018, 5, 31), date(2018, 6, 30), date(2018, 7, 31)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sr_pipeline.warehouse import LAYERS, frame, run
+from sr_pipeline.warehouse.schema import LAYERS
+from sr_pipeline.warehouse.sql import frame, run
 from tests.sql.warehouse_rows import Warehouse
 
 MAY, JUNE = date(2018, 5, 31), date(2018, 6, 30)

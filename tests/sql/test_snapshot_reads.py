@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sr_pipeline.warehouse import frame
+from sr_pipeline.warehouse.sql import frame
 from tests.sql.warehouse_rows import Warehouse
 
 FEB, MAR, MAY, JUNE = date(2018, 2, 28), date(2018, 3, 31), date(2018, 5, 31), date(2018, 6, 30)

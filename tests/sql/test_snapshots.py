@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sr_pipeline.discovery import recognise
-from sr_pipeline.raw import insert_version
-from sr_pipeline.reader import read_tracker
+from sr_pipeline.trackers.discovery import recognise
+from sr_pipeline.trackers.reader import read_tracker
+from sr_pipeline.warehouse.raw import insert_version
 from tests.builders import pbf_row, pbf_workbook, qip_row, qip_workbook, tf_row, tf_workbook
 from tests.sql.warehouse_rows import Warehouse
 

@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sr_pipeline.discovery import feeding_version
 from sr_pipeline.model import TrackerFile
+from sr_pipeline.trackers.discovery import feeding_version
 from tests.sql.warehouse_rows import FILE_NAMES, Warehouse
 
 PROPERTY = settings(

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from sr_pipeline import discovery, warehouse
 from sr_pipeline.defs import assets_raw, sensors
 from sr_pipeline.model import TrackerFile
+from sr_pipeline.trackers import discovery
+from sr_pipeline.warehouse import schema
 from tests.sql.warehouse_rows import Warehouse
 
 APRIL, MAY, JUNE, JULY = date(2018, 4, 30), date(2018, 5, 31), date(2018, 6, 30), date(2018, 7, 31)
@@ -77,7 +78,7 @@ def test_the_tie_break_is_one_edit_in_sql(monkeypatch) -> None:
     """Reversing the revision order in core.version_spans alone changes every statement that
     asks which version feeds a month: the snapshot's versions, the refusals, and the baseline
     of the monthly changes."""
-    real = warehouse.sql.__wrapped__
+    real = schema.sql.__wrapped__
     edited = []
 
     def lowest_revision_wins(name: str) -> str:
@@ -90,8 +91,8 @@ def test_the_tie_break_is_one_edit_in_sql(monkeypatch) -> None:
             )
         return text
 
-    monkeypatch.setattr(warehouse, "sql", lowest_revision_wins)
-    warehouse.ddl_scripts.cache_clear()
+    monkeypatch.setattr(schema, "sql", lowest_revision_wins)
+    schema.ddl_scripts.cache_clear()
     try:
         w = Warehouse()
         w.version("QIP", MAY)
@@ -104,7 +105,7 @@ def test_the_tie_break_is_one_edit_in_sql(monkeypatch) -> None:
         baseline = w.rows("SELECT DISTINCT previous_data_as_of FROM marts.monthly_changes")
         assert baseline == [(MAY,)]
     finally:
-        warehouse.ddl_scripts.cache_clear()
+        schema.ddl_scripts.cache_clear()
 
 
 def test_the_tie_break_is_one_edit_in_python(monkeypatch, tmp_path: Path) -> None:

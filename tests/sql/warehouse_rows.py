@@ -13,9 +13,11 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from sr_pipeline.raw import RAW_TABLES
-from sr_pipeline.reference.tables import load_core_reference
-from sr_pipeline.warehouse import apply_schema, rebuild_layer, refresh_data_quality, run_with
+from sr_pipeline.warehouse.layers import rebuild_layer, refresh_data_quality
+from sr_pipeline.warehouse.raw import RAW_TABLES
+from sr_pipeline.warehouse.reference import load_core_reference
+from sr_pipeline.warehouse.schema import apply_schema
+from sr_pipeline.warehouse.sql import run_with
 
 FILE_NAMES = {
     "QIP": "QIPs_Suivi_{d:%Y-%m-%d}{suffix}.xlsx",

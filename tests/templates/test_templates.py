@@ -28,12 +28,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from sr_pipeline import reader
-from sr_pipeline.contracts import CONTRACTS
 from sr_pipeline.definitions import ASSETS, defs
 from sr_pipeline.defs.assets_templates import TEMPLATES, tracker_templates
 from sr_pipeline.defs.resources import WarehouseResource
-from sr_pipeline.discovery import recognise
+from sr_pipeline.language.text import fold
 from sr_pipeline.model import TrackerFile
 from sr_pipeline.reference import REFERENCE_DIR, load_reference
 from sr_pipeline.templates import (
@@ -49,7 +47,12 @@ from sr_pipeline.templates.__main__ import main as templates_cli
 from sr_pipeline.templates.shape import shape_formula
 from sr_pipeline.templates.spec import DATA_ROWS, VOCABULARY_KINDS, TemplateSpec
 from sr_pipeline.templates.text import MEANING_OVERRIDES, MEANINGS, meaning
+from sr_pipeline.trackers import reader
+from sr_pipeline.trackers.contracts import CONTRACTS
+from sr_pipeline.trackers.discovery import recognise
 from tests import ROOT as PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
 
 REFERENCE = load_reference()
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "templates"
@@ -286,7 +289,7 @@ def test_sheets_headers_markers_and_formats_follow_the_contract(
             if sheet.title:
                 assert sheet_contract.has_title_date
                 label = ws.cell(1, 1).value
-                assert reader._AS_OF.search(reader.fold(label)), label
+                assert reader._AS_OF.search(fold(label)), label
                 assert ws[sheet.date_cell].value in ("JJ/MM/AAAA", "dd/mm/yyyy")
                 assert validation_at(ws, sheet.date_cell).type == "date"
 

@@ -1,0 +1,1 @@
+"""Every sentence and format shown to people, in both languages."""

@@ -1,0 +1,1 @@
+"""Reading the fund units' tracker workbooks: contracts, discovery, safety, values, rules."""
