@@ -34,7 +34,7 @@ _PATH = re.compile(
     rf"^(?:\./)?(?:(?:{'|'.join(re.escape(r) for r in ROOTS)})/\S*|{'|'.join(TOP_FILES)})$"
 )
 OUTPUTS = ("benchmarks/out/",)  # what a command writes (git-ignored), not a repository file
-_MODULE = re.compile(r"python -m ([\w.]+)")
+_MODULE = re.compile(r"python -m\s+([\w.]+)")
 _MAKE = re.compile(r"\bmake ([a-z][\w-]*)")
 _TARGET = re.compile(r"^([\w][\w-]*)\s*:(?!=)", re.M)
 
