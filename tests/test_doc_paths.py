@@ -9,8 +9,8 @@ repository pointing at the customer's documents outside it instead of explaining
 What counts as a path: text in backticks, or a Markdown link target, that starts with one of
 the repository's own folders (``sr_pipeline/``, ``tests/``, ``docs/``, ...) or is one of its
 top-level files. Placeholders (``<layer>``) and ``*`` match any name; ``warehouse/...``
-paths are what a run writes, not repository files, and are not checked. In the
-"implemented in" column of ``docs/rules.md`` paths are relative to ``sr_pipeline/``.
+paths are what a run writes, not repository files, and are not checked. The short paths
+of ``docs/rules.md``'s "implemented in" column are checked by ``tests/test_docs.py``.
 """
 
 from __future__ import annotations
@@ -125,20 +125,6 @@ def test_every_make_target_named_exists() -> None:
             named |= {(page.name, target) for target in _MAKE.findall(code)}
     assert {"demo", "test"} <= {w for _, w in named}
     assert sorted(n for n in named if n[1] not in targets) == []
-
-
-def test_rules_page_names_real_implementations() -> None:
-    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    missing = set()
-    for line in text.splitlines():
-        cells = line.split(" | ")
-        if not line.startswith("| ") or len(cells) < 3 or line.startswith("| rule |"):
-            continue
-        for span in re.findall(r"`([^`]+)`", cells[1]):
-            if re.fullmatch(r"[\w./-]+(?:\.py|\.sql|\.csv|/)", span):
-                if not (_exists(span, ROOT / "sr_pipeline") or _exists(span, ROOT)):
-                    missing.add(span)
-    assert sorted(missing) == []
 
 
 _ELSEWHERE = ("FIGURES" + ".md", "TRACKERS" + ".md", "../" + "shared")
