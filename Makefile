@@ -125,7 +125,7 @@ demo-trackers: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_reader.py
 
-## How long the portal takes to check a demo-size and a 100,000-row tracker (README, Portal).
+## How long the portal takes to check a demo-size and a 100,000-row tracker (docs/performance.md).
 bench-portal: setup
 	$(BIN)/python benchmarks/bench_portal.py
 
@@ -136,7 +136,7 @@ bench-month: setup
 	$(BIN)/python benchmarks/bench_month.py $(BENCH_ARGS)
 
 ## Mutation testing of the parsers, rules, discovery and the SQL's Python callers (slow: 5-10
-## minutes on 2 cores; not part of `make test`). Scores in the README, "Test strength".
+## minutes on 2 cores; not part of `make test`). Scores in docs/performance.md, "Test strength".
 mutation: setup
 	nice -n 19 $(BIN)/python benchmarks/mutation.py
 

@@ -2,10 +2,10 @@
 
 Every function takes the file's ``random.Random`` and returns a cell: ``("blank",)``,
 ``("str", text)``, ``("num", number)``, ``("date", date)`` or ``("formula", text, cached)``.
-Whatever the spelling, a reader that follows TRACKERS.md gets the canonical value back:
+Whatever the spelling, a reader that follows docs/trackers.md gets the canonical value back:
 white space is only ever added where collapsing it restores the value, vocabulary values only
 use spellings from the reference CSVs of ``sr_pipeline/reference/`` (changed only by case,
-accents and white space), amounts use only the text forms TRACKERS.md lists.
+accents and white space), amounts use only the text forms docs/trackers.md lists.
 """
 
 from __future__ import annotations

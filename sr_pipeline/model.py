@@ -54,7 +54,7 @@ CANONICAL_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
 # Every accepted row also carries its lineage.
 LINEAGE_COLUMNS = ("fund", "source_file", "sha256", "sheet", "source_row", "extras")
 
-# FIGURES.md's dq.* columns first; then the message code and parameters (from which the
+# docs/figures.md's dq.* columns first; then the message code and parameters (from which the
 # feedback workbook renders the same sentence in the unit's own language) and the Excel
 # column letter and header the problem is in.
 REJECTED_ROW_COLUMNS = (
@@ -84,7 +84,7 @@ class TrackerFile:
     report_date: date
     revision: int
     # Files of the same content under other names (same report date and revision): one
-    # version with this one, read once (TRACKERS.md: an archived copy is no conflict).
+    # version with this one, read once (docs/trackers.md: an archived copy is no conflict).
     copies: tuple[Path, ...] = ()
 
     @property

@@ -1,4 +1,4 @@
-"""The reader against the untidiness TRACKERS.md promises, and against bad input.
+"""The reader against the untidiness docs/trackers.md promises, and against bad input.
 
 Each test builds a real .xlsx the way a fund unit's clerk might have left it, reads it with
 ``read_tracker`` and asserts the exact outcome: rows accepted with their canonical values,
@@ -166,7 +166,7 @@ def test_pbf_mptf_numbers_lists_and_secretariat(tmp_path: Path) -> None:
     assert projects["window"].tolist() == ["Phase I", "Phase I", "GYPI", "Secrétariat"]
 
 
-# --- values: every form TRACKERS.md lists --------------------------------------------------
+# --- values: every form docs/trackers.md lists --------------------------------------------------
 
 AMOUNTS = [
     ("41 970", 41970.0),  # French thousands with a space
@@ -577,7 +577,7 @@ CODE_SHAPES = [
     ("TF", "TF-2018-001", "TF-2018-001"),
     ("TF", "TF-2018-0123", "TF-2018-0123"),  # three digits or more
     ("TF", "TF-18-1", None),  # a two-digit year, a one-digit number
-    ("TF", "tf-2018-001", None),  # case counts (README, "Decisions")
+    ("TF", "tf-2018-001", None),  # case counts (docs/decisions.md)
     ("TF", "TF-2018-01", None),
     ("TF", "TF/2018/001", None),
     ("QIP", "QIP/GAO/2018/012", "QIP/GAO/2018/012"),

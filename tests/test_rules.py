@@ -121,7 +121,7 @@ def test_row_rules_name_the_cell_the_clerk_must_fix() -> None:
 
 def test_budget_over_the_qip_cap() -> None:
     frame = pd.DataFrame({"budget_usd": [49_999.99, 50_000.0, 50_000.01, 120_000.0, None]})
-    # TRACKERS.md: at most 50,000 USD; exactly the cap is fine; a budget not converted (no
+    # docs/trackers.md: at most 50,000 USD; exactly the cap is fine; a budget not converted (no
     # rate: a row error elsewhere) is not flagged.
     assert flagged("budget_over_cap", frame) == [False, False, True, True, False]
     # Unknown stays unflagged in a nullable column too (NA, not NaN, compares as unknown).

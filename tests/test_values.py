@@ -1,4 +1,4 @@
-"""The cell parsers (sr_pipeline/trackers/values.py) against every way TRACKERS.md lets a clerk
+"""The cell parsers (sr_pipeline/trackers/values.py) against every way docs/trackers.md lets a clerk
 write an amount, a date, a code or a report date, and against everything else.
 
 Guards against: a French amount read the English way or the other way round (``41 970,50``,
@@ -13,7 +13,7 @@ date missed, or a wrong one taken, in a title.
 
 The property tests (hypothesis) write any amount and any date in every form the contract
 accepts and read it back; then they give the parser text built to be *almost* an amount or a
-date, and arbitrary text, and compare it with an oracle written below from TRACKERS.md and the
+date, and arbitrary text, and compare it with an oracle written below from docs/trackers.md and the
 README's decisions (not from values.py): both must accept exactly the same strings, with the
 same value. Hypothesis is derandomized (the same examples on every run, no example database)
 and bounded, so the module runs in a few seconds.
@@ -60,12 +60,12 @@ def code(result: tuple[object, Message | None]) -> str | None:
     return problem.code if problem else None
 
 
-# --- the oracle: TRACKERS.md's forms, written independently of values.py ---------------------
+# --- the oracle: docs/trackers.md's forms, written independently of values.py ---------------------
 
-# Every kind of space a cell carries (TRACKERS.md: spaces, U+00A0, U+202F, line breaks) and the
+# Every kind of space a cell carries (docs/trackers.md: spaces, U+00A0, U+202F, line breaks) and the
 # invisible characters text cells may hold (a BOM, a zero-width space) count as for any text.
 _INVISIBLE = {"\ufeff": "", "\u200b": ""}
-# README "Decisions": $ and US$ are USD, € EUR, FCFA and CFA XOF; in any case.
+# docs/decisions.md: $ and US$ are USD, € EUR, FCFA and CFA XOF; in any case.
 _CURRENCIES = {"usd": "USD", "us$": "USD", "$": "USD", "eur": "EUR", "€": "EUR",
                "xof": "XOF", "fcfa": "XOF", "cfa": "XOF"}  # fmt: skip
 _CUR = r"us\$|usd|\$|eur|€|xof|fcfa|cfa"
@@ -76,7 +76,7 @@ _D = r"\d"  # a digit: any Unicode decimal digit (int() reads ٣ and ３ as 3)
 def _fraction_value(whole: str, separator: str, digits: str) -> Decimal | None:
     """The contract's separators: a comma and exactly three digits and nothing else groups
     thousands, any other comma is a decimal comma; a dot and exactly three digits is
-    ambiguous (README: rejected); any other dot is a decimal point."""
+    ambiguous (docs/decisions.md: rejected); any other dot is a decimal point."""
     if len(digits) == 3:
         return Decimal(whole + digits) if separator == "," else None
     return Decimal(f"{whole}.{digits}")
@@ -98,7 +98,8 @@ def oracle_number(text: str) -> Decimal | None:
     if m := re.fullmatch(rf"({_D}{{1,3}}(?:,{_D}{{3}})+)(?:\.({digits}))?", text):
         whole = str(int(m[1].replace(",", "")))
         return Decimal(whole) if not m[2] else Decimal(f"{whole}.{m[2]}")
-    # README: dots between thousands (1.234.567; 1.234,50): two dots at least, or a comma after.
+    # docs/decisions.md: dots between thousands (1.234.567; 1.234,50): two dots at least, or a
+    # comma after.
     if m := re.fullmatch(rf"({_D}{{1,3}}(?:\.{_D}{{3}}){{2,}})", text):
         return Decimal(int(m[1].replace(".", "")))
     if m := re.fullmatch(rf"({_D}{{1,3}}(?:\.{_D}{{3}})+),({digits})", text):
@@ -149,7 +150,7 @@ def oracle_date(text: str) -> date | None:
 
 
 def test_the_oracles_read_the_contracts_examples() -> None:
-    # The oracle is code too: pinned on TRACKERS.md's and the README's own examples.
+    # The oracle is code too: pinned on docs/trackers.md's and the README's own examples.
     assert oracle_amount("41 970") == (41970.0, None)
     assert oracle_amount(f"41{NBSP}970,50") == (41970.5, None)
     assert oracle_amount("41,970.50") == (41970.5, None)
@@ -169,7 +170,7 @@ def test_the_oracles_read_the_contracts_examples() -> None:
     assert oracle_date("06/25/2018") is None
 
 
-# --- amounts: the forms TRACKERS.md lists, one by one ----------------------------------------
+# --- amounts: the forms docs/trackers.md lists, one by one ----------------------------------------
 
 AMOUNTS = [
     ("41 970", 41970.0, None),  # French thousands with a space
@@ -185,7 +186,7 @@ AMOUNTS = [
     ("12,3456", 12.3456, None),
     ("41970.5", 41970.5, None),
     ("41970.1234", 41970.1234, None),  # a dot and four digits is not ambiguous
-    ("1.234.567", 1234567.0, None),  # dots grouping thousands (README)
+    ("1.234.567", 1234567.0, None),  # dots grouping thousands (docs/decisions.md)
     ("1.234,50", 1234.5, None),  # dot thousands, decimal comma
     ("USD 41,970", 41970.0, "USD"),
     ("41 970 $", 41970.0, "USD"),
@@ -308,7 +309,7 @@ def grouped(whole: int, separator: str) -> str:
     return f"{whole:,}".replace(",", separator)
 
 
-# (form, writer of whole part and decimals): each form TRACKERS.md gives.
+# (form, writer of whole part and decimals): each form docs/trackers.md gives.
 WRITERS = {
     "digits, decimal point": lambda w, f: str(w) + (f".{f}" if f else ""),
     "digits, decimal comma": lambda w, f: str(w) + (f",{f}" if f else ""),
@@ -374,7 +375,7 @@ def test_an_amount_reads_exactly_when_the_contract_says_it_is_one(text: str) -> 
     assert parsed_amount(text) == oracle_amount(text), repr(text)
 
 
-# --- dates: the forms TRACKERS.md lists, one by one ------------------------------------------
+# --- dates: the forms docs/trackers.md lists, one by one ------------------------------------------
 
 DATES = [
     (date(2018, 6, 29), date(2018, 6, 29)),  # a real Excel date

@@ -1,4 +1,4 @@
-"""The published warehouse as analysts meet it: the public tables exactly as FIGURES.md,
+"""The published warehouse as analysts meet it: the public tables exactly as docs/figures.md,
 documented; a run killed with SIGKILL mid-write leaves the previous content intact; an
 analyst's open read-only session neither fails a run nor sees a half-written month; the
 DuckDB CLI the setup installs opens the file.
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 
 PROJECT_ROOT = ROOT
 
-# FIGURES.md, verbatim: the public columns in order (dq tables may add columns after them).
+# docs/figures.md, verbatim: the public columns in order (dq tables may add columns after them).
 PUBLIC_COLUMNS = {
     "snapshots.projects": "as_of fund project_code title status budget_usd approval_date "
     "start_date end_date partner region category data_as_of source_file source_row",
@@ -87,7 +87,7 @@ def test_public_tables_are_exactly_figures_md_and_documented(june_v1):
         names = [c[0] for c in columns]
         assert names[: len(expected.split())] == expected.split()
         if not schema == "dq" and table != "marts.reconciliation":
-            assert names == expected.split()  # no extra columns where FIGURES.md fixes them
+            assert names == expected.split()  # no extra columns where docs/figures.md fixes them
         assert all(comment for _, _, comment in columns), f"{table}: undocumented column"
         typed = [tuple(c.split()) for c in PUBLIC_TYPES[table].split(", ")]
         assert [(name, data_type) for name, data_type, _ in columns[: len(typed)]] == typed
@@ -168,8 +168,9 @@ def test_only_the_published_file_and_the_work_database_remain(june_v1):
     _, warehouse = june_v1
     names = sorted(p.name for p in warehouse.parent.iterdir())
     # Besides the two databases, only the folders of what runs render for people (the
-    # bulletin's months, the fund units' feedback workbooks and templates): no temporary file.
-    assert [n for n in names if n not in {"bulletins", "feedback", "templates"}] == [
+    # bulletin's months, the fund units' feedback workbooks and templates, the bulletin's
+    # sending record and outbox): no temporary file.
+    assert [n for n in names if n not in {"bulletins", "feedback", "templates", "sending"}] == [
         "sr.duckdb",
         "sr.work.duckdb",
     ]

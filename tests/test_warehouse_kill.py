@@ -37,7 +37,7 @@ from tests.pipeline_helpers import (
 pytestmark = pytest.mark.slow
 
 # Kills spread evenly over a whole run: 8 in `make test` (CI), as many as asked with
-# SR_KILL_POINTS (the 20-point run is in the README).
+# SR_KILL_POINTS (the 20-point run is in docs/performance.md).
 TIMED_KILLS = int(os.environ.get("SR_KILL_POINTS", "8"))
 COMMAND = ["--assets", "*", "--partition", "2018-06-01"]
 

@@ -67,7 +67,9 @@ DONORS = dg.AssetKey(["marts", "donors"])
         checks.warn_spec(
             checks.PUBLISHED_FIGURES_MATCH,
             RECONCILIATION,
-            "Every published figure of the month matches the computed one (FIGURES.md rules).",
+            "Every figure the printed bulletin gives for the month matches the computed one "
+            "(counts exactly, amounts in millions when they round to it, whole percentages "
+            "within half a point).",
         )
     ],
     partitions_def=monthly_partitions,

@@ -213,7 +213,7 @@ def folder_rows(
 
 def unaccounted(results: list[ReadResult]) -> pd.DataFrame:
     """Versions whose rows read are not exactly the rows loaded plus the rows rejected: a row
-    would be lost without a line in dq (TRACKERS.md: nothing read disappears)."""
+    would be lost without a line in dq (docs/trackers.md: nothing read disappears)."""
     lines = [
         {
             "source_file": r.file.name,

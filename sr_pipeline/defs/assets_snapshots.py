@@ -88,7 +88,8 @@ def column_schema() -> dg.TableSchemaMetadataValue:
         checks.blocking_spec(
             checks.SNAPSHOT_SCHEMA_VALID,
             SNAPSHOT_PROJECTS,
-            "The month's rows meet the pandera schema of the public table (FIGURES.md).",
+            "The month's rows meet the pandera schema of the public table snapshots.projects "
+            "(its columns: docs/tables.md).",
         ),
         checks.warn_spec(
             checks.DATA_FRESH,

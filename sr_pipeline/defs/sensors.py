@@ -69,7 +69,7 @@ def affected_partitions(
     previous: FolderState, current: FolderState, last_key: str, refused: frozenset[str]
 ) -> list[str]:
     """Partition keys whose snapshot may change between two folder states: those whose feeding
-    version (FIGURES.md's rule) is not the same content before and after. ``refused``: sha256
+    version (docs/figures.md's rule) is not the same content before and after. ``refused``: sha256
     of versions the warehouse knows are refused."""
     before, after = _versions(previous), _versions(current)
     changed = set(before.items()) ^ set(after.items())
@@ -163,13 +163,19 @@ def tracker_folder_sensor(
     """Rebuild the months a new, revised or removed tracker version affects, and every month
     after a change of the contract, reference lists or reader. A folder that is missing,
     unreadable or empty is never read as "every tracker removed": the tick is skipped."""
+    folder = trackers.folder()
+    previous = Cursor.loads(context.cursor)
     try:
-        current = folder_state(trackers.folder())
+        current = folder_state(folder)
     except MissingInput as exc:
+        if previous is None and folder.is_dir():
+            # A new installation's folder, empty so far: its first tracker is an arrival. (A
+            # folder that held trackers never becomes "empty" here: its cursor is kept.)
+            context.update_cursor(Cursor({}, reading_digest()).dumps())
+            return dg.SkipReason(f"took stock of an empty trackers folder: {exc}")
         context.log.warning(str(exc))
         return dg.SkipReason(f"{exc} The tick is skipped; no month is requested.")
     reading = reading_digest()
-    previous = Cursor.loads(context.cursor)
     if previous is None:
         context.update_cursor(Cursor(current, reading).dumps())
         return dg.SkipReason(f"took stock of {len(current)} tracker contents")

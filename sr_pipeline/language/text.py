@@ -1,6 +1,6 @@
 """Text folding: how headers, sheet names and vocabulary values are compared.
 
-TRACKERS.md: compare case-insensitively, after trimming, folding accents, collapsing inner
+docs/trackers.md: compare case-insensitively, after trimming, folding accents, collapsing inner
 white space and line breaks; non-breaking spaces count as spaces. Typographic apostrophes
 and dashes are folded too (Excel's autocorrect turns ' into ’ and - into –).
 """

@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sr_pipeline.service",
         description="The section's Dagster service on this machine (settings: environment "
-        "variables, see sr_pipeline/service/config.py and the README).",
+        "variables, see sr_pipeline/service/config.py and docs/operations.md).",
     )
     parser.add_argument(
         "command",

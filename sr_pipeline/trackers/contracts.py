@@ -1,4 +1,4 @@
-"""The source contracts of TRACKERS.md, one per fund, as data.
+"""The source contracts of docs/trackers.md, one per fund, as data.
 
 A contract says how to recognise a fund's file, which sheets hold data, and for each field its
 header aliases, whether it is required, and its kind (how a cell is parsed and which vocabulary it
@@ -203,7 +203,7 @@ PBF = Contract(
             sheet="Portefeuille",
             key="project_code",
             has_title_date=True,
-            # TRACKERS.md requires an end date for completed projects in the QIP and TF
+            # docs/trackers.md requires an end date for completed projects in the QIP and TF
             # tables only: a completed PBF project without one is loaded as it is.
             row_rules=("end_not_before_start", "amount_currency_agrees"),
             conversion=Conversion("budget", "start_date", "budget_usd"),

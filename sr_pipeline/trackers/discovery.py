@@ -1,6 +1,6 @@
 """Which files in the trackers folder are tracker versions, and which version feeds a month.
 
-TRACKERS.md: a tracker is recognised by its file name anywhere under the folder (folder names
+docs/trackers.md: a tracker is recognised by its file name anywhere under the folder (folder names
 mean nothing); only ``.xlsx`` is accepted; ``~$`` lock files are ignored; a plain name is
 revision 1, ``_rev``/``_corrigé`` revision 2, ``_vN`` revision N; two files with the same
 fund, report date and revision are one version when their content is the same, and both
@@ -44,7 +44,8 @@ def revision_number(suffix: str | None) -> int:
     return 2  # _rev, _corrigé
 
 
-# TRACKERS.md: a TF name writes its month as English three letters (TF_Project_Tracker_Jun2018).
+# docs/trackers.md: a TF name writes its month as English three letters
+# (TF_Project_Tracker_Jun2018).
 NAME_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NAME_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(NAME_MONTHS, start=1)}
 
@@ -234,7 +235,7 @@ def feeding_version(
     as_of: date,
     accepted: Callable[[TrackerFile], bool],
 ) -> TrackerFile | None:
-    """The version a fund's snapshot as of ``as_of`` uses (FIGURES.md): the latest version,
+    """The version a fund's snapshot as of ``as_of`` uses (docs/figures.md): the latest version,
     in :func:`version_order`, whose report date is on or before ``as_of`` and that is
     ``accepted`` (a refused file is not a version: the month falls back to an older one).
 

@@ -2,7 +2,7 @@
 
 Each rule is vectorised over a sheet's typed DataFrame: ``ok(df)`` is True where the row
 passes. Contracts name the rules they apply; the pandera schema runs the row rules as
-DataFrame checks, and the reader applies flags to accepted rows only (TRACKERS.md: a
+DataFrame checks, and the reader applies flags to accepted rows only (docs/trackers.md: a
 rejected row carries no rule flags).
 """
 
@@ -16,7 +16,7 @@ import pandas as pd
 from sr_pipeline.language.messages import Message, month_term
 
 QIP_BUDGET_CAP_USD = 50_000.0
-# TRACKERS.md: a QIP budget above ten times the ceiling is a row error, not a flag (no QIP
+# docs/trackers.md: a QIP budget above ten times the ceiling is a row error, not a flag (no QIP
 # costs that much; it is almost always an XOF or EUR amount whose currency is missing).
 QIP_BUDGET_LIMIT_USD = 10 * QIP_BUDGET_CAP_USD
 QIP_MAX_MONTHS = 6

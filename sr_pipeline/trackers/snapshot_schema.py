@@ -1,4 +1,4 @@
-"""The pandera schema of the public table ``snapshots.projects`` (FIGURES.md).
+"""The pandera schema of the public table ``snapshots.projects`` (docs/figures.md).
 
 Checked on every month a run writes, whatever tracker versions it came from: vocabulary
 values exactly as the marts group them, one row per project per fund and month, budgets

@@ -117,7 +117,7 @@ AMBIGUOUS = -1.0  # "41.970": 41,970 written the French way, or 41.97?
 
 
 def _number(body: str) -> float | None:
-    """Digits with French or English separators (TRACKERS.md's rules) into a float."""
+    """Digits with French or English separators (docs/trackers.md's rules) into a float."""
     if not _NUMBER_RE.match(body):
         return None
     commas, dots = body.count(","), body.count(".")

@@ -63,7 +63,7 @@ def june_truth() -> tuple[list[dict], list[int]]:
 
 
 def qip_figures(projects: list[dict]) -> dict[str, float]:
-    """The QIP bulletin figures of a list of projects, by FIGURES.md's definitions."""
+    """The QIP bulletin figures of a list of projects, by docs/figures.md's definitions."""
     counted = [p for p in projects if p["status"] != "cancelled"]
     out: dict[str, float] = {"projects_total": len(projects)}
     for status in ("completed", "ongoing", "not_started", "suspended", "cancelled"):

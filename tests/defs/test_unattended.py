@@ -274,6 +274,23 @@ def test_the_sensor_skips_a_vanished_folder_and_builds_a_file_put_back_again(cop
     assert len(set(keys)) == 3
 
 
+def test_the_first_tracker_in_a_new_empty_folder_is_built(tmp_path):
+    # A new installation: the sensor's first tick finds the folder empty (no cursor yet). It
+    # takes stock of nothing, so the first tracker sent is an arrival and its month is built;
+    # an empty folder later, with a cursor, is still skipped (never read as removals).
+    trackers, published = tmp_path / "trackers", tmp_path / "sr.duckdb"
+    trackers.mkdir()
+    stock = tick(trackers, published, None)
+    assert not stock.run_requests and stock.cursor is not None
+    qip_workbook(trackers, [qip_row(1)], name=JUNE_NAME)
+    arrived = tick(trackers, published, stock.cursor)
+    assert [r.tags.get("dagster/asset_partition_range_start") or r.partition_key
+            for r in arrived.run_requests] == ["2018-06-01"]  # fmt: skip
+    (trackers / JUNE_NAME).unlink()
+    emptied = tick(trackers, published, arrived.cursor)
+    assert not emptied.run_requests and "holds no tracker" in emptied.skip_message
+
+
 def test_the_sensor_asks_for_every_fed_month_after_a_reference_change(copy):
     trackers, published = copy
     stock = tick(trackers, published, None)

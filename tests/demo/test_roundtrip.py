@@ -1,6 +1,6 @@
 """The pipeline's reader against the demo generator's ground truth, field by field.
 
-The demo trackers carry every kind of untidiness TRACKERS.md lists (titles, merged cells,
+The demo trackers carry every kind of untidiness docs/trackers.md lists (titles, merged cells,
 two-row headers, group headers, TOTAL rows, formulas, text numbers and dates in French and
 English forms, MPTF numbers turned into numbers, NBSP, hidden sheets, a `_v2` revision,
 XOF/EUR budgets). Reading them back must give exactly the rows the generator wrote, with the

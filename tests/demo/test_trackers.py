@@ -1,7 +1,7 @@
 """The demo trackers reproduce bulletin #41, and survive being read by plain openpyxl.
 
 The demo workbooks in ``sources/trackers/`` stand in for the fund units' hand-kept Excel files
-(TRACKERS.md), with their real-world mess: merged title rows and blank rows above a header
+(docs/trackers.md), with their real-world mess: merged title rows and blank rows above a header
 row that moves, two header rows (TF), header aliases with odd case / NBSP / line breaks,
 reordered and unknown extra columns, region group-header rows, TOTAL rows with cached
 ``=SUM()`` formulas, budgets as numbers, formulas and French / English / ``USD`` / ``$`` text,
@@ -65,7 +65,7 @@ with (REFERENCE / "regions.csv").open(encoding="utf-8") as _fh:
 with (REFERENCE / "fx_rates.csv").open(encoding="utf-8") as _fh:
     FX = {(r["month"], r["currency"]): float(r["units_per_usd"]) for r in csv.DictReader(_fh)}
 
-HEADERS = {  # field -> aliases (TRACKERS.md)
+HEADERS = {  # field -> aliases (docs/trackers.md)
     "QIP": {
         "project_code": ["Code QIP", "Code projet", "N° QIP"],
         "title": ["Intitulé du projet", "Titre du projet"],

@@ -59,7 +59,7 @@ GAZETTEER = [
      "Bamako / Countrywide"),
 ]  # fmt: skip
 
-# The bulletin's five reporting groups, spelled exactly so (FIGURES.md, budget_breakdown).
+# The bulletin's five reporting groups, spelled exactly so (docs/figures.md, budget_breakdown).
 REGION_GROUPS = ["Timbuktu / Taoudénit", "Gao / Ménaka", "Kidal", "Mopti", "Bamako / Countrywide"]
 
 # The 14 QIP sectors: French as in the trackers, English as in the bulletin.
@@ -147,7 +147,7 @@ EXTRA_LOOKUPS = {
     "window": {},
 }
 # TF objectives are accepted in more forms than the contract's `1`-`5`, `Obj. 3` and the
-# name (README, "Decisions"): `Obj 3`, `Objective 3`, and a number followed by the name
+# name (docs/decisions.md): `Obj 3`, `Objective 3`, and a number followed by the name
 # (`3 - Return of State Authority, ...`, `Obj. 3: ...`, `3) ...`). Each must carry its own
 # number or its own name; ``test_tf_objectives_by_number_or_name`` checks that.
 

@@ -1,4 +1,4 @@
-"""The marts' SQL on a few hand-written rows (FIGURES.md's definitions, one at a time).
+"""The marts' SQL on a few hand-written rows (docs/figures.md's definitions, one at a time).
 
 Guards against: a multi-region PBF project counted once per region or its budget split
 unequally; the Secrétariat budget line counted as a project or left out of the budget; a

@@ -1,4 +1,4 @@
-"""FIGURES.md's rule of which tracker version feeds a month, on hand-written versions, and
+"""docs/figures.md's rule of which tracker version feeds a month, on hand-written versions, and
 proof that the rule has one home in SQL and one in Python.
 
 Guards against: an older version or a lower revision winning; a refused file shadowing the

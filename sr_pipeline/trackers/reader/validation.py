@@ -321,7 +321,7 @@ def _fill_merges(
     col_offset: int,
     merged: list[Merge],
 ) -> Iterator[list[Any]]:
-    """The rows with each merged range's value in every cell it covers (TRACKERS.md: a
+    """The rows with each merged range's value in every cell it covers (docs/trackers.md: a
     currency merged over two rows applies to both), recording each merge applied."""
     by_top: dict[int, list[tuple[tuple[int, int], ...]]] = defaultdict(list)
     for merge in merges:
@@ -425,7 +425,7 @@ def parse_fields(
 
     frame = _typed_frame(sheet, data, n)
     if "currency" in frame:
-        if sheet.default_currency:  # TRACKERS.md: a blank currency cell means USD
+        if sheet.default_currency:  # docs/trackers.md: a blank currency cell means USD
             frame["currency"] = frame["currency"].fillna(sheet.default_currency)
         frame["_currency"] = frame["currency"]
     else:  # sheets without a currency column are in USD
@@ -580,7 +580,7 @@ def _convert(
     reference: Reference,
     problems: Problems,
 ) -> None:
-    """Amounts to USD at the rate of the month of the conversion date (TRACKERS.md)."""
+    """Amounts to USD at the rate of the month of the conversion date (docs/trackers.md)."""
     conversion = sheet.conversion
     if conversion is None:
         return

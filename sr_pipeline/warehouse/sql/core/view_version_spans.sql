@@ -1,4 +1,4 @@
--- FIGURES.md's snapshot rule, stated once. The snapshot of month M (as_of, its last day)
+-- docs/figures.md's snapshot rule, stated once. The snapshot of month M (as_of, its last day)
 -- uses, per fund, the latest accepted tracker version whose report date is on or before
 -- as_of; among versions of one report date the highest revision wins. So each version
 -- "feeds" the months from its report date until the report date of the next accepted

@@ -1,4 +1,4 @@
--- FIGURES.md's figure table. Counts exclude budget lines (core.is_budget_line: the PBF
+-- docs/figures.md's figure table. Counts exclude budget lines (core.is_budget_line: the PBF
 -- Secrétariat is not a project); budgets exclude cancelled projects, include budget lines.
 INSERT INTO marts.bulletin_figures
 WITH versions AS (

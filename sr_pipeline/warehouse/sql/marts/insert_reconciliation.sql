@@ -1,4 +1,4 @@
--- Published against computed (FIGURES.md). Figure names: a bulletin_figures figure;
+-- Published against computed (docs/figures.md). Figure names: a bulletin_figures figure;
 -- share_pct:<dimension>:<category>; budget_usd:<dimension>:<a> + <b> (the sum of slices).
 INSERT INTO marts.reconciliation
 WITH published AS (

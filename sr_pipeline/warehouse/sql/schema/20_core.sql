@@ -77,4 +77,4 @@ COMMENT ON COLUMN core.month_builds.built_at IS 'When a layer of the month was l
 CREATE TABLE IF NOT EXISTS core.schema_digest (
     digest VARCHAR NOT NULL
 );
-COMMENT ON TABLE core.schema_digest IS 'SHA-256 of the DDL scripts last applied (sql/schema/ and the views and macros): they are re-applied only when they change.';
+COMMENT ON TABLE core.schema_digest IS 'SHA-256 of the DDL scripts last applied (sr_pipeline/warehouse/sql/schema/ and the views and macros): they are re-applied only when they change.';

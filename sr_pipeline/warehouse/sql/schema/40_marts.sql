@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS marts.bulletin_figures (
     data_as_of DATE NOT NULL,
     source_file VARCHAR NOT NULL
 );
-COMMENT ON TABLE marts.bulletin_figures IS 'The bulletin''s headline figures, one row per month, fund and figure (FIGURES.md). Rejected rows count in no figure; flagged rows count as usual.';
+COMMENT ON TABLE marts.bulletin_figures IS 'The bulletin''s headline figures, one row per month, fund and figure (docs/figures.md). Rejected rows count in no figure; flagged rows count as usual.';
 COMMENT ON COLUMN marts.bulletin_figures.as_of IS 'The month: its last day.';
 COMMENT ON COLUMN marts.bulletin_figures.fund IS 'QIP, TF or PBF.';
 COMMENT ON COLUMN marts.bulletin_figures.figure IS 'projects_total, projects_<status> (completed, ongoing, not_started, suspended, cancelled); budget_usd (QIP, PBF: approved budgets, cancelled excluded; TF: contributions received by data_as_of); TF cost_usd, allocated_pct and donors (distinct donors with a contribution received by data_as_of, see marts.donors).';
