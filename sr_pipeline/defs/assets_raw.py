@@ -35,7 +35,12 @@ from sr_pipeline.trackers.reader import read_tracker
 from sr_pipeline.trackers.reading import reading_digest
 from sr_pipeline.trackers.safety import sha256_of
 from sr_pipeline.warehouse.acceptance import Acceptance, refused_fallbacks, removals
-from sr_pipeline.warehouse.raw import distinct_rows, insert_version, rows_loaded
+from sr_pipeline.warehouse.raw import (
+    distinct_rows,
+    insert_version,
+    rows_loaded,
+    tracker_folder_frame,
+)
 from sr_pipeline.warehouse.sql import frame, run, run_with, transaction
 
 
@@ -204,11 +209,7 @@ def folder_rows(
                 "copy_of": None,
             }
         )
-    columns = ["source_file", "path", "fund", "report_date", "revision", "sha256", "problem"]
-    df = pd.DataFrame(rows, columns=[*columns, "copy_of"])
-    df["report_date"] = pd.to_datetime(df["report_date"])
-    df["revision"] = df["revision"].astype("Int64")
-    return df
+    return tracker_folder_frame(rows)
 
 
 def unaccounted(results: list[ReadResult]) -> pd.DataFrame:

@@ -160,16 +160,16 @@ def _month_end(day: date) -> date:
 def _would_be_figures(con, read, as_of: date) -> list[dict[str, Any]]:
     """The month's bulletin figures for this fund if this file fed it: the pipeline's own
     snapshot and marts statements, on a warehouse holding only this version."""
-    import pandas as pd
 
     from sr_pipeline.warehouse.layers import rebuild_layer
+    from sr_pipeline.warehouse.raw import tracker_folder_frame
     from sr_pipeline.warehouse.reference import load_core_reference
     from sr_pipeline.warehouse.sql import frame, run_with
 
     load_core_reference(con)
-    folder = pd.DataFrame(
+    folder = tracker_folder_frame(
         [{"source_file": read.file.name, "path": read.file.name, "fund": read.file.fund,
-          "report_date": pd.Timestamp(read.file.report_date), "revision": read.file.revision,
+          "report_date": read.file.report_date, "revision": read.file.revision,
           "sha256": read.sha256, "problem": None, "copy_of": None}]
     )  # fmt: skip
     run_with(con, "raw/insert_tracker_folder", folder)

@@ -29,6 +29,21 @@ RAW_TABLES = {
 }
 
 
+# raw.tracker_folder: one row per file of the trackers folder, version, copy or refusal.
+TRACKER_FOLDER_COLUMNS = (
+    "source_file", "path", "fund", "report_date", "revision", "sha256", "problem", "copy_of",
+)  # fmt: skip
+
+
+def tracker_folder_frame(rows: list[dict]) -> pd.DataFrame:
+    """``rows`` (dicts with every key of ``TRACKER_FOLDER_COLUMNS``) as the frame
+    ``raw/insert_tracker_folder`` reads, typed as the table wants."""
+    df = pd.DataFrame(rows, columns=list(TRACKER_FOLDER_COLUMNS))
+    df["report_date"] = pd.to_datetime(df["report_date"])
+    df["revision"] = df["revision"].astype("Int64")
+    return df
+
+
 def distinct_rows(problems: pd.DataFrame | None) -> int:
     """Rows with at least one line (a row with two bad fields has two lines)."""
     if problems is None or problems.empty:
