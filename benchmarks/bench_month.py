@@ -28,9 +28,9 @@ tiny wrapper process that starts it, waits for it and also reports
 ``getrusage(RUSAGE_CHILDREN)``: the CPU seconds (user + system) of the command's whole tree,
 and ``ru_maxrss``, the peak resident memory of the largest single process of the tree (not a
 sum), interpreter and imports included. Every ratio is given in wall seconds and, beside it,
-in CPU seconds (best of the repeats each): on a loaded machine the CPU ratio is the steadier. The 100,000-row
-scaling point is measure 1's run (no second run). --quick: one repeat and no 10x versions, for
-a smoke check. Writes benchmarks/out/bench_month.json (every run) and
+in CPU seconds (best of the repeats each): on a loaded machine the CPU ratio is the steadier.
+The 100,000-row scaling point is measure 1's run (no second run). --quick: one repeat and no
+10x versions, for a smoke check. Writes benchmarks/out/bench_month.json (every run) and
 benchmarks/out/scaling.png.
 """
 

@@ -84,8 +84,9 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def donut(month: Month, fund: str, dimension: str) -> Chart:
-    """One breakdown as a donut: title with the total, legend with every slice's share."""
+def donut(month: Month, fund: str, dimension: str, draw: bool = True) -> Chart:
+    """One breakdown as a donut: title with the total, legend with every slice's share
+    (``draw=False``: the chart's name, titles and slices, without its picture)."""
     slices = pie_slices(month, fund, dimension)
     total = chart_total(month, fund)
     as_of = month.funds[fund].data_as_of
@@ -95,7 +96,7 @@ def donut(month: Month, fund: str, dimension: str) -> Chart:
         budget = month.funds[fund].values.get("budget_usd", 0.0)
         subtitle += f" approved (budget {millions(budget)}M USD)"
     subtitle += f" · as of {long_date(as_of)}"
-    png = _donut_png(title, subtitle, tuple(slices), total)
+    png = _donut_png(title, subtitle, tuple(slices), total) if draw else b""
     return Chart(f"{fund.lower()}_{dimension}", title, subtitle, png, tuple(slices))
 
 
@@ -141,7 +142,7 @@ def _donut_png(title: str, subtitle: str, slices: tuple[Slice, ...], total: floa
     return _png(fig)
 
 
-def projects_by_region(month: Month) -> Chart:
+def projects_by_region(month: Month, draw: bool = True) -> Chart:
     """Number of projects by region group, one bar per fund (each with its own date)."""
     funds = [f for f in FUNDS if f in month.funds]
     counts = {
@@ -154,7 +155,8 @@ def projects_by_region(month: Month) -> Chart:
     title = "Number of projects by region"
     subtitle = "; ".join(f"{f} as of {long_date(month.funds[f].data_as_of)}" for f in funds)
     frozen = tuple((fund, tuple(sorted(counts[fund].items()))) for fund in funds)
-    return Chart("projects_by_region", title, subtitle, _bars_png(title, subtitle, frozen))
+    png = _bars_png(title, subtitle, frozen) if draw else b""
+    return Chart("projects_by_region", title, subtitle, png)
 
 
 @lru_cache(maxsize=64)
@@ -188,13 +190,14 @@ def _bars_png(
     return _png(fig)
 
 
-def render_charts(month: Month) -> list[Chart]:
-    """Every chart of the month, in the page's order (funds without figures are skipped)."""
+def render_charts(month: Month, draw: bool = True) -> list[Chart]:
+    """Every chart of the month, in the page's order (funds without figures are skipped);
+    ``draw=False``: without their pictures (``png`` empty), for a month kept as rendered."""
     charts = [
-        donut(month, fund, dimension)
+        donut(month, fund, dimension, draw)
         for fund, dimension in DIMENSION_TITLES
         if fund in month.funds and not month.slices(fund, dimension).empty
     ]
     if month.funds:
-        charts.append(projects_by_region(month))
+        charts.append(projects_by_region(month, draw))
     return charts

@@ -14,7 +14,7 @@ same file. Nothing is fetched while printing: every URL but ``data:`` is refused
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -67,6 +67,9 @@ table.donuts img { width: 92mm; }
 .highlights { font-size: 9.5pt; }
 @media screen { body { max-width: 190mm; margin: 0 auto; padding: 4mm; } }
 """
+
+
+SOURCES_MARK = "<!--sources-->"  # where _edition_parts cuts the page (never printed)
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,25 @@ def _css_string(value: str) -> str:
 
 def edition_html(month: Month, trend: Trend, highlights: Highlights) -> str:
     """One language's bulletin as a self-contained HTML page (UTF-8 when written)."""
+    before, after = _edition_parts(month, trend, highlights)
+    return before + _sources(month, highlights.language) + after
+
+
+def edition_texts(month: Month, trend: Trend, highlights: Highlights) -> tuple[str, str]:
+    """The edition's HTML, and the same HTML without the lake snapshot number (what the
+    publication key hashes: its sources say "the published DuckDB file"); the map, the trend
+    and the donuts are drawn once for both."""
+    before, after = _edition_parts(month, trend, highlights)
+    html = before + _sources(month, highlights.language) + after
+    if month.provenance.version is None:
+        return html, html
+    steady = replace(month, provenance=replace(month.provenance, version=None))
+    return html, before + _sources(steady, highlights.language) + after
+
+
+def _edition_parts(month: Month, trend: Trend, highlights: Highlights) -> tuple[str, str]:
+    """The edition's HTML before and after its sources (the only part that names the
+    warehouse version)."""
     language = highlights.language
     on = text("on", language, date=date_text(month.as_of, language))
     title = f"{text('title', language)} — {on}"
@@ -170,7 +192,7 @@ def edition_html(month: Month, trend: Trend, highlights: Highlights) -> str:
         if not highlights.draft
         else ""
     )
-    return f"""<!DOCTYPE html>
+    html = f"""<!DOCTYPE html>
 <html lang="{language}">
 <head>
 <meta charset="utf-8">
@@ -197,11 +219,14 @@ def edition_html(month: Month, trend: Trend, highlights: Highlights) -> str:
 <table class="donuts">{_donuts(month, language)}</table></section>
 <section id="thanks"><h2>{_e(text("thanks", language))}</h2>
 <p>{_e(donors)}</p><p>{_e(text("partners", language))}</p></section>
-{_sources(month, language)}
+{SOURCES_MARK}
 {highlights_html}
 </body>
 </html>
 """
+    # The mark is in the template, not in any text put into it: the first one is the place.
+    before, _, after = html.partition(SOURCES_MARK)
+    return before, after
 
 
 def write_pdf(html: str, target: Path) -> int:

@@ -66,7 +66,8 @@ def read_month(warehouse: Path):
 
 def test_month_folder_holds_page_charts_and_export(demo):
     _, folder, _ = demo
-    names = sorted(p.name for p in folder.iterdir())
+    names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    assert (folder / ".rendered.json").is_file()  # what it was rendered from: not published
     assert names == [
         "bulletin-2018-06-en.html", "bulletin-2018-06-en.pdf", "bulletin-2018-06-fr.html",
         "bulletin-2018-06-fr.pdf", "edition.json", "index.html", "pbf_window.png",
