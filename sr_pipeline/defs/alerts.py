@@ -22,7 +22,6 @@ import dagster as dg
 from dagster_shared.error import SerializableErrorInfo
 
 from sr_pipeline.defs.partitions import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
-from sr_pipeline.mail import send, smtp_server
 
 SUBJECT_PREFIX = "[sr-pipeline]"
 # Dagster sets this tag on a failed run that run retries will launch again.
@@ -144,6 +143,8 @@ class AlertMail(dg.ConfigurableResource):
         return str(value) if value else os.environ.get(variable, "")
 
     def settings(self) -> dict[str, object]:
+        from sr_pipeline.mail import smtp_server  # the mail client: when an alert is sent
+
         server = smtp_server(self.host, self.port, self.tls, self.starttls, self.ca_file, self.user)
         return {
             "server": server,
@@ -166,6 +167,8 @@ class AlertMail(dg.ConfigurableResource):
         if not settings["host"] or not settings["recipients"]:
             log.warning("No SR_SMTP_HOST/SR_ALERT_TO: alert not emailed: %s", message["Subject"])
             return False
+        from sr_pipeline.mail import send
+
         send(settings["server"], message)
         log.info("Alert emailed to %s: %s", ", ".join(settings["recipients"]), message["Subject"])
         return True

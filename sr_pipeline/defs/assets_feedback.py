@@ -13,7 +13,6 @@ import pandas as pd
 from sr_pipeline.defs import checks
 from sr_pipeline.defs.assets_raw import raw_key
 from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
-from sr_pipeline.feedback import feedback_counts, write_feedback
 from sr_pipeline.language.wording import counted
 from sr_pipeline.model import FUNDS, TrackerFile
 from sr_pipeline.trackers.discovery import recognise
@@ -36,6 +35,9 @@ def feedback_workbooks(
     context: dg.AssetExecutionContext, trackers: TrackersFolder, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """Feedback workbooks for the fund units: every problem cell highlighted and explained."""
+    # The workbook writer (xlsxwriter, openpyxl, calamine): imported when the step runs.
+    from sr_pipeline.feedback import feedback_counts, write_feedback
+
     folder = trackers.folder()
     target = warehouse.warehouse()
     out_dir = target.folder / "feedback"

@@ -31,7 +31,6 @@ from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
 from sr_pipeline.model import FUNDS, ReadResult, RefusedFile, TrackerFile
 from sr_pipeline.reference import fund_facts
 from sr_pipeline.trackers.discovery import MissingInput, feeding_version, recognise, scan
-from sr_pipeline.trackers.reader import read_tracker
 from sr_pipeline.trackers.reading import reading_digest
 from sr_pipeline.trackers.safety import sha256_of
 from sr_pipeline.warehouse.acceptance import Acceptance, refused_fallbacks, removals
@@ -42,6 +41,14 @@ from sr_pipeline.warehouse.raw import (
     tracker_folder_frame,
 )
 from sr_pipeline.warehouse.sql import frame, run, run_with, transaction
+
+
+def read_tracker(tracker: TrackerFile) -> ReadResult:
+    """``sr_pipeline.trackers.reader.read_tracker``, imported on the first read: loading the
+    definitions (the UI, the sensor, a run's start) does not load the reader."""
+    from sr_pipeline.trackers.reader import read_tracker as read
+
+    return read(tracker)
 
 
 def raw_key(fund: str) -> dg.AssetKey:

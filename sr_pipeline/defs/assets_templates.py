@@ -10,7 +10,6 @@ import dagster as dg
 
 from sr_pipeline.defs.assets_sources import reference_files
 from sr_pipeline.defs.resources import WarehouseResource
-from sr_pipeline.templates import ensure_templates
 
 TEMPLATES = dg.AssetKey(["templates", "trackers"])
 
@@ -28,6 +27,8 @@ def tracker_templates(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """Tracker templates for the fund units: lists, formats and read-me, from the contracts."""
+    from sr_pipeline.templates import ensure_templates  # the workbook writer: when it runs
+
     folder = warehouse.warehouse().folder / "templates"
     outcome = ensure_templates(folder)
     if outcome.written:
