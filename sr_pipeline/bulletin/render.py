@@ -107,11 +107,15 @@ def render_month(
     inputs = inputs_digest(month, trend, highlights, tables)
     edition = kept_edition(target, inputs)
     if edition is not None:
-        charts = [
-            replace(chart, png=(target / f"{chart.name}.png").read_bytes())
-            for chart in render_charts(month, draw=False)
-        ]
-        return _rendered(month, target, charts, highlights, edition)
+        try:
+            charts = [
+                replace(chart, png=(target / f"{chart.name}.png").read_bytes())
+                for chart in render_charts(month, draw=False)
+            ]
+        except OSError:  # removed since it was checked: render the month again
+            pass
+        else:
+            return _rendered(month, target, charts, highlights, edition)
     charts = render_charts(month)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
