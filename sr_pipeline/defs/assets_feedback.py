@@ -35,9 +35,6 @@ def feedback_workbooks(
     context: dg.AssetExecutionContext, trackers: TrackersFolder, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """Feedback workbooks for the fund units: every problem cell highlighted and explained."""
-    # The workbook writer (xlsxwriter, openpyxl, calamine): imported when the step runs.
-    from sr_pipeline.feedback import feedback_counts, write_feedback
-
     folder = trackers.folder()
     target = warehouse.warehouse()
     out_dir = target.folder / "feedback"
@@ -53,6 +50,10 @@ def feedback_workbooks(
                 continue
             if sha256_of(tracker.path) != version.sha256:  # replaced since the scan: next run
                 continue
+            # The workbook writer (xlsxwriter, openpyxl, calamine): imported when a workbook
+            # is written, not when every workbook is there already.
+            from sr_pipeline.feedback import feedback_counts, write_feedback
+
             record = load_version(con, version.sha256, tracker)
             path = write_feedback(record, out_dir)
             counts = feedback_counts(record)
