@@ -398,6 +398,7 @@ def _reproduce_sheets(
         source = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - the reader could read it; say so, go on
         return label("not_reproduced", language, detail=f"{type(exc).__name__}: {exc}")
+    del data  # calamine holds its own copy: one copy fewer while it parses the sheet
     names = {fold(name): name for name in source.sheet_names}
     for sheet in CONTRACTS[record.file.fund].sheets:
         mine = [p for p in problems if fold(p.sheet) == fold(sheet.sheet)]

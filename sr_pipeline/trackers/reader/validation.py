@@ -445,6 +445,8 @@ def _rejections(
 ) -> list[dict[str, Any]]:
     """One line per problem, naming the row, the field, its column and the value found, with
     a likely correction in English where there is one (never applied)."""
+    if not problems:
+        return []
     rejected = []
     codes_in_use = _codes_written(frame, sheet, raws)
     for position in sorted(problems):
@@ -512,7 +514,8 @@ def _validate(
     """Run the pandera schema lazily; turn each failure case into a clerk's sentence."""
     schema = build_schema(sheet, reference)
     try:
-        schema.validate(frame, lazy=True)
+        # inplace: without a copy of the frame (the schema coerces nothing, adds no column)
+        schema.validate(frame, lazy=True, inplace=True)
         return
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
