@@ -564,13 +564,12 @@ def _unique(
 ) -> None:
     if not sheet.key:
         return
+    codes = frame[sheet.key]  # parsed codes: text, or None where blank or unreadable
+    repeated = (codes.notna() & codes.duplicated(keep=False)).to_numpy()
     positions: dict[str, list[int]] = defaultdict(list)
-    for position, code in enumerate(frame[sheet.key]):
-        if code is not None:
-            positions[code].append(position)
+    for position in np.flatnonzero(repeated):  # only the repeated ones, in the sheet's order
+        positions[codes.iat[position]].append(int(position))
     for code, where in positions.items():
-        if len(where) < 2:
-            continue
         for position in where:
             others = ", ".join(str(excel_rows[p]) for p in where if p != position)
             message = Message.of("duplicate_code", code=code, rows=others)
