@@ -34,7 +34,7 @@ from sr_pipeline.language.wording import long_date, money
 from sr_pipeline.reference import Reference, fund_facts, load_reference
 from sr_pipeline.trackers.contracts import CONTRACTS, SheetContract
 from sr_pipeline.trackers.reader import HEADER_SCAN_ROWS, Refused, find_header
-from sr_pipeline.trackers.safety import sha256_of
+from sr_pipeline.trackers.safety import UnsafeWorkbook, sha256_of
 from sr_pipeline.trackers.values import show
 from sr_pipeline.warehouse.raw import RecordedVersion
 
@@ -113,7 +113,7 @@ class _Inputs:
             # Its data sheets were reproduced from the original: it must still be the file
             # that was read (else a workbook written now would say so).
             return not problems or sha256_of(record.file.path) == record.sha256
-        except OSError:
+        except (OSError, UnsafeWorkbook):  # gone, or now a link: written again, saying so
             return False
 
     def forget(self) -> None:
