@@ -28,7 +28,11 @@ never applied. The original tracker is read from one in-memory copy whose sha256
 the recorded one (so the cells highlighted are those of the file that was checked), parsed
 by the reader's own xlsx parser (so positions and values are the ones the reader saw), and
 never written to. Every text from a tracker is written as a string cell, never as a formula,
-so ``=HYPERLINK(...)`` or ``=cmd|' /C calc'!A0`` typed by someone stays inert text.
+so ``=HYPERLINK(...)`` or ``=cmd|' /C calc'!A0`` typed by someone stays inert text, and so
+does a text that looks like rich-text XML (``<r>...</r>``, which xlsxwriter would otherwise
+copy into the sheet as XML). A workbook is not written again while what it is written from
+(the version, its problems as worded, the writer's code) has not changed: a hidden
+``.<name>.inputs`` file beside it records that.
 """
 
 from sr_pipeline.feedback.problems import Problem, feedback_counts, problems_of

@@ -6,12 +6,17 @@ The problems themselves come from ``sr_pipeline.feedback.problems``.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import math
 import os
+import re
 import uuid
 from collections import defaultdict
+from dataclasses import astuple
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from importlib.metadata import version
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -19,6 +24,8 @@ from typing import Any
 import xlsxwriter
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
+from xlsxwriter.xmlwriter import XMLwriter
 
 from sr_pipeline.feedback.problems import Problem, feedback_counts, problems_of
 from sr_pipeline.language.feedback import FEEDBACK_SUFFIX, label
@@ -27,6 +34,7 @@ from sr_pipeline.language.wording import long_date, money
 from sr_pipeline.reference import Reference, fund_facts, load_reference
 from sr_pipeline.trackers.contracts import CONTRACTS, SheetContract
 from sr_pipeline.trackers.reader import HEADER_SCAN_ROWS, Refused, find_header
+from sr_pipeline.trackers.safety import UnsafeWorkbook, sha256_of
 from sr_pipeline.trackers.values import show
 from sr_pipeline.warehouse.raw import RecordedVersion
 
@@ -56,7 +64,9 @@ def write_feedback(
     """Write the feedback workbook of one tracker version and return its path.
 
     The file is written next to its final name and moved into place, so a reader of
-    ``out_dir`` never sees half a workbook."""
+    ``out_dir`` never sees half a workbook. A workbook already there is kept as it is when
+    what it was written from has not changed (``_Inputs``): a re-run, a backfill or a
+    rebuilt warehouse does not write the same workbook again."""
     reference = reference or load_reference()
     language = fund_facts()[record.file.fund].language
     target = feedback_path(record, out_dir)
@@ -64,15 +74,93 @@ def write_feedback(
         raise ValueError(f"refusing to overwrite the original tracker {record.file.path}")
     target.parent.mkdir(parents=True, exist_ok=True)
     problems = [] if record.refused else problems_of(record, reference, language)
+    inputs = _Inputs(target, _inputs_digest(record, problems, language))
+    if inputs.unchanged(record, problems):
+        return target
+    inputs.forget()  # before the workbook changes: a stale record never vouches for it
     # A hidden name (discovery skips dot files) created with the usual permissions.
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
-        _write(record, problems, temporary, language)
+        complete = _write(record, problems, temporary, language)
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    if complete:  # a workbook saying the original could not be reproduced is written again
+        inputs.remember()
     return target
+
+
+class _Inputs:
+    """What a feedback workbook was written from, kept in a hidden file beside it
+    (``.<name>.inputs``: discovery and the digests skip dot files): the digest of its inputs
+    (``_inputs_digest``), then the size and modification time of the workbook as written,
+    so that a workbook replaced or edited since is written again."""
+
+    def __init__(self, target: Path, digest: str) -> None:
+        self.target = target
+        self.digest = digest
+        self.path = target.with_name(f".{target.name}.inputs")
+
+    def _line(self) -> str:
+        stat = self.target.stat()
+        return f"{self.digest} {stat.st_size} {stat.st_mtime_ns}"
+
+    def unchanged(self, record: RecordedVersion, problems: list[Problem]) -> bool:
+        try:
+            if self.path.read_text() != self._line():
+                return False
+            # Its data sheets were reproduced from the original: it must still be the file
+            # that was read (else a workbook written now would say so).
+            return not problems or sha256_of(record.file.path) == record.sha256
+        except (OSError, UnsafeWorkbook):  # gone, or now a link: written again, saying so
+            return False
+
+    def forget(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def remember(self) -> None:
+        temporary = self.path.with_name(f"{self.path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            temporary.write_text(self._line())
+            os.replace(temporary, self.path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
+
+# The code that shapes a workbook beyond its inputs: another version writes it again.
+_WRITER_MODULES = (
+    "sr_pipeline.feedback.workbook", "sr_pipeline.language.feedback",
+    "sr_pipeline.language.wording", "sr_pipeline.trackers.contracts",
+    "sr_pipeline.trackers.reader.structure", "sr_pipeline.trackers.reader.base",
+    "sr_pipeline.trackers.values",
+)  # fmt: skip
+
+
+@cache
+def _writer_digest() -> str:
+    digest = hashlib.sha256(f"xlsxwriter {xlsxwriter.__version__}".encode())
+    digest.update(f"python-calamine {version('python-calamine')}".encode())
+    for name in _WRITER_MODULES:
+        digest.update(Path(importlib.import_module(name).__file__ or "").read_bytes())
+    return digest.hexdigest()
+
+
+def _inputs_digest(record: RecordedVersion, problems: list[Problem], language: str) -> str:
+    """Everything a feedback workbook is written from: the version (its sha256, name, date,
+    counts and refusal), its problems as worded in ``language``, the writer's code."""
+    digest = hashlib.sha256()
+    refusal = record.refused_message.render(language) if record.refused_message else None
+    facts = (
+        _writer_digest(), language, record.sha256, record.file.fund, record.file.name,
+        record.file.report_date.isoformat(), sorted(feedback_counts(record).items()),
+        record.refused, refusal,
+    )  # fmt: skip
+    digest.update(repr(facts).encode())
+    for problem in problems:
+        digest.update(repr(astuple(problem)).encode())
+    return digest.hexdigest()
 
 
 class _Formats:
@@ -122,7 +210,8 @@ class _Formats:
         return self._made[key]
 
 
-def _write(record: RecordedVersion, problems: list[Problem], path: Path, language: str) -> None:
+def _write(record: RecordedVersion, problems: list[Problem], path: Path, language: str) -> bool:
+    """Write the workbook; False if its data sheets could not be reproduced."""
     book = xlsxwriter.Workbook(
         str(path),
         {
@@ -146,6 +235,7 @@ def _write(record: RecordedVersion, problems: list[Problem], path: Path, languag
         note = _reproduce_sheets(book, formats, record, problems, language)
     _write_summary(summary, formats, record, problems, language, note)
     book.close()
+    return note is None
 
 
 _SUMMARY_COLUMNS = (
@@ -210,7 +300,7 @@ def _write_summary(
         message = (
             record.refused_message.render(language) if record.refused_message else record.refused
         )
-        sheet.write_string(row, 6, message or "", wrap)
+        _write_text(sheet, row, 6, message or "", wrap)
         sheet.write_string(row, 9, label("refused", language), formats.get(fill="rejected"))
     room = _EXCEL_MAX_ROWS - header_row - 2  # one row kept for "... and N more"
     links = 0
@@ -227,7 +317,8 @@ def _write_summary(
                 sheet.write_number(row, col, value, wrap)
             elif value:
                 fill = "suggestion" if col == 8 else None
-                sheet.write_string(row, col, _excel_text(value), formats.get(fill=fill, wrap=True))
+                text = _excel_text(value)
+                _write_text(sheet, row, col, text, formats.get(fill=fill, wrap=True))
         sheet.write_string(row, 9, label(outcome, language), formats.get(fill=outcome, wrap=True))
         if problem.cell:
             target = f"internal:{_quote_sheet(problem.sheet)}!{problem.cell}"
@@ -307,6 +398,7 @@ def _reproduce_sheets(
         source = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - the reader could read it; say so, go on
         return label("not_reproduced", language, detail=f"{type(exc).__name__}: {exc}")
+    del data  # calamine holds its own copy: one copy fewer while it parses the sheet
     names = {fold(name): name for name in source.sheet_names}
     for sheet in CONTRACTS[record.file.fund].sheets:
         mine = [p for p in problems if fold(p.sheet) == fold(sheet.sheet)]
@@ -373,22 +465,27 @@ class _SheetWriter:
         self.offset = offset
         self.language = language
         self.widths: dict[int, int] = {}
+        self.rows = _PlainRows.of(target, formats, offset)
 
     def plain_row(self, excel_row: int, values: list[Any]) -> None:
-        r, offset = excel_row - 1, self.offset
-        write_string, write_number = self.target.write_string, self.target.write_number
+        if self.rows is None or not self.rows.write(excel_row - 1, values):
+            self._plain_row_by_cell(excel_row - 1, values)
+        if excel_row <= self.WIDTH_SAMPLE_ROWS:
+            self._measure(values)
+
+    def _plain_row_by_cell(self, r: int, values: list[Any]) -> None:
+        offset = self.offset
+        target, write_number = self.target, self.target.write_number
         for position, value in enumerate(values):
             if value == "" or value is None:
                 continue
             kind = type(value)
             if kind is str:
-                write_string(r, position + offset, _excel_text(value))
+                _write_text(target, r, position + offset, _excel_text(value))
             elif kind is float and math.isfinite(value):
                 write_number(r, position + offset, value)
             else:
                 _write_value(self.target, self.formats, r, position + offset, value, None, False)
-        if excel_row <= self.WIDTH_SAMPLE_ROWS:
-            self._measure(values)
 
     def marked_row(
         self, excel_row: int, values: list[Any], problems: list[Problem], bold: bool
@@ -435,6 +532,159 @@ class _SheetWriter:
                 widths[position + offset] = width
 
 
+class _PlainRows:
+    """Rows without a problem, each written as the XML xlsxwriter itself writes for it.
+
+    xlsxwriter's per-cell calls cost several microseconds a cell, and a 100,000-row tracker
+    is 1.6 million cells: most of the feedback step. In constant-memory mode xlsxwriter
+    writes each finished row to a row file and keeps only the current row; ``write`` appends
+    a plain row to that file in one piece, with the bytes xlsxwriter would write for the
+    same calls (``<row r="6">``, then per cell ``<c r="A6" t="inlineStr"><is><t>text</t>
+    </is></c>``, ``<c r="B6"><v>5000</v></c>`` or ``<c r="C6" s="2"><v>43281</v></c>``),
+    and keeps xlsxwriter's bookkeeping as its calls would: the pending row written out
+    first, the sheet's dimensions, each format's index assigned at its first use. A row
+    holding anything else (a boolean, a text over 16,383 characters, a text xlsxwriter
+    would read as rich text, a cell beyond the sheet's bounds) goes through xlsxwriter's
+    calls. xlsxwriter is pinned, and tests/feedback compare the worksheets written with and
+    without this path byte for byte, so an upgrade that writes other XML fails there."""
+
+    # What xlsxwriter's inline strings change or mark: control characters and text looking
+    # like their _xHHHH_ escapes, U+FFFE/U+FFFF, XML's & < > (and "<r>" rich text), a
+    # leading or trailing space (xml:space="preserve"). Other text is written as it is.
+    _CARE = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+    _FAST_TEXT = 16_383  # xlsxwriter measures longer text in UTF-16 units (and may cut it)
+
+    def __init__(self, target: Any, formats: _Formats, offset: int) -> None:
+        self.target = target
+        self.formats = formats
+        self.offset = offset
+        self.names: dict[int, str] = {}
+        self.numbers: dict[tuple[type, Any], str] = {}  # dates as Excel serial numbers
+        self.styles: dict[str, str] = {}
+
+    @classmethod
+    def of(cls, target: Any, formats: _Formats, offset: int) -> _PlainRows | None:
+        """The fast path for ``target``, or None where xlsxwriter would write rows otherwise
+        (not in constant memory, another default row height or Excel version)."""
+        usable = (
+            getattr(target, "constant_memory", False)
+            and target.fh is target.row_data_fh
+            and target.default_row_height == target.original_row_height
+            and target.excel_version == 2007
+        )
+        return cls(target, formats, offset) if usable else None
+
+    def write(self, r: int, values: list[Any]) -> bool:
+        """Write row ``r`` (0-based); False if it must go through xlsxwriter's calls.
+
+        Decided cell by cell in column order; a row given back to xlsxwriter has changed
+        nothing it would not have changed itself by then (the pending row written out and
+        the formats of the cells before, in the same order)."""
+        target = self.target
+        if r in target.row_info or r in target.comments:
+            return False
+        started = False
+        suffix = str(r + 1)
+        parts = [f'<row r="{suffix}">']
+        first = last = -1
+        names, care, fast_text, isfinite = (
+            self.names,
+            self._CARE.search,
+            self._FAST_TEXT,
+            math.isfinite,
+        )
+        for position, value in enumerate(values):
+            if value == "" or value is None:
+                continue
+            col = position + self.offset
+            kind = type(value)
+            if col >= target.xls_colmax or r >= target.xls_rowmax or kind is bool:
+                return False
+            if not started:  # xlsxwriter's first call on a row writes out the pending one
+                if r > target.previous_row:
+                    target._write_single_row(r)
+                elif r < target.previous_row or target.table:
+                    return False
+                started = True
+            name = names.get(col) or self._name(col)
+            # The two cells of most rows, inline; the others as _cell says.
+            if kind is str and len(value) <= fast_text and not care(value):
+                parts.append(f'<c r="{name}{suffix}" t="inlineStr"><is><t>{value}</t></is></c>')
+            elif kind is float and isfinite(value):
+                parts.append(f'<c r="{name}{suffix}"><v>{value:.16G}</v></c>')
+            else:
+                cell = self._cell(name + suffix, value)
+                if cell is None:
+                    return False
+                parts.append(cell)
+            if first < 0:
+                first = col
+            last = col
+        if started:
+            parts.append("</row>")
+            target._check_dimensions(r, first)
+            target._check_dimensions(r, last)
+            target.fh.write("".join(parts))
+        return True
+
+    def _name(self, col: int) -> str:
+        name = self.names.get(col)
+        if name is None:
+            name = self.names[col] = xl_col_to_name(col)
+        return name
+
+    def _style(self, kind: str = "plain") -> str:
+        """`` s="N"``: the index of the format ``_write_value`` gives a cell of ``kind``."""
+        style = self.styles.get(kind)
+        if style is None:
+            index = self.formats.get(kind)._get_xf_index()
+            style = self.styles[kind] = f' s="{index}"'
+        return style
+
+    def _cell(self, ref: str, value: Any) -> str | None:
+        """As ``plain_row`` then ``_write_value`` write ``value`` (fill None, not bold)."""
+        kind = type(value)
+        if kind is str:
+            return self._text(ref, _excel_text(value), "")
+        if kind is float or kind is int:
+            if math.isfinite(value):
+                style = "" if kind is float else self._style()
+                return f'<c r="{ref}"{style}><v>{value:.16G}</v></c>'
+            return self._text(ref, str(value), self._style())
+        if isinstance(value, datetime):
+            style = self._style("datetime" if value.time() != time() else "date")
+        elif isinstance(value, date):
+            style = self._style("date")
+        elif isinstance(value, time):
+            style = self._style("time")
+        elif isinstance(value, timedelta):
+            return f'<c r="{ref}"{self._style("duration")}><v>' + (
+                f"{value.total_seconds() / 86_400:.16G}</v></c>"
+            )
+        elif isinstance(value, int | float):  # a subclass: as _write_value, exactly
+            return None
+        else:
+            return self._text(ref, _excel_text(str(value)), self._style())
+        key = (kind, value)
+        number = self.numbers.get(key)
+        if number is None:
+            number = self.numbers[key] = f"{self.target._convert_date_time(value):.16G}"
+        return f'<c r="{ref}"{style}><v>{number}</v></c>'
+
+    def _text(self, ref: str, text: str, style: str) -> str | None:
+        if len(text) > self._FAST_TEXT:
+            return None
+        space = ""
+        if self._CARE.search(text):
+            text = XMLwriter._escape_control_characters(text)
+            if text.startswith("<r>") and text.endswith("</r>"):
+                return None
+            if _preserve_whitespace(text):
+                space = ' xml:space="preserve"'
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
 def _comment(problem: Problem, language: str) -> str:
     outcome = label(problem.outcome, language)
     lines = [outcome[:1].upper() + outcome[1:]]
@@ -445,6 +695,24 @@ def _comment(problem: Problem, language: str) -> str:
     if problem.suggestion:
         lines.append(label("comment_suggestion", language, s=problem.suggestion))
     return "\n".join(lines)
+
+
+def _write_text(
+    sheet: Any, r: int, c: int, text: str, cell_format: xlsxwriter.format.Format | None = None
+) -> None:
+    """A text cell, always as text.
+
+    In constant-memory mode xlsxwriter writes a text that starts with ``<r>`` and ends with
+    ``</r>`` into the sheet as it is, as rich-text XML: a tracker's cell could carry any
+    XML, a formula included, into the feedback. Such a text is written as a rich string of
+    three unformatted runs instead, which Excel shows as the same text."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        runs: list[Any] = [text[:1], text[1:2], text[2:]]
+        if cell_format is not None:
+            runs.append(cell_format)
+        sheet.write_rich_string(r, c, *runs)
+    else:
+        sheet.write_string(r, c, text, cell_format)
 
 
 def _empty(value: Any) -> bool:
@@ -476,4 +744,4 @@ def _write_value(
     elif isinstance(value, timedelta):
         target.write_number(r, c, value.total_seconds() / 86_400, formats.get("duration", fill))
     else:
-        target.write_string(r, c, _excel_text(str(value)), formats.get(fill=fill, bold=bold))
+        _write_text(target, r, c, _excel_text(str(value)), formats.get(fill=fill, bold=bold))

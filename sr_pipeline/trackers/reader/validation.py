@@ -445,6 +445,8 @@ def _rejections(
 ) -> list[dict[str, Any]]:
     """One line per problem, naming the row, the field, its column and the value found, with
     a likely correction in English where there is one (never applied)."""
+    if not problems:
+        return []
     rejected = []
     codes_in_use = _codes_written(frame, sheet, raws)
     for position in sorted(problems):
@@ -512,7 +514,8 @@ def _validate(
     """Run the pandera schema lazily; turn each failure case into a clerk's sentence."""
     schema = build_schema(sheet, reference)
     try:
-        schema.validate(frame, lazy=True)
+        # inplace: without a copy of the frame (the schema coerces nothing, adds no column)
+        schema.validate(frame, lazy=True, inplace=True)
         return
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
@@ -561,13 +564,12 @@ def _unique(
 ) -> None:
     if not sheet.key:
         return
+    codes = frame[sheet.key]  # parsed codes: text, or None where blank or unreadable
+    repeated = (codes.notna() & codes.duplicated(keep=False)).to_numpy()
     positions: dict[str, list[int]] = defaultdict(list)
-    for position, code in enumerate(frame[sheet.key]):
-        if code is not None:
-            positions[code].append(position)
+    for position in np.flatnonzero(repeated):  # only the repeated ones, in the sheet's order
+        positions[codes.iat[position]].append(int(position))
     for code, where in positions.items():
-        if len(where) < 2:
-            continue
         for position in where:
             others = ", ".join(str(excel_rows[p]) for p in where if p != position)
             message = Message.of("duplicate_code", code=code, rows=others)
