@@ -14,6 +14,8 @@ from sr_pipeline.trackers.discovery import recognise
 from sr_pipeline.trackers.reader import column_letter, read_tracker
 from tests.builders import QIP_HEADERS, qip_row, qip_sheet, write_workbook
 
+QIP_NAME = "QIPs_Suivi_2018-06-30.xlsx"
+
 
 @pytest.mark.parametrize(
     ("index", "letters"),
@@ -66,3 +68,87 @@ def test_a_sheet_starting_at_column_c_names_its_columns_as_excel_does(tmp_path: 
         (5, "K", "Devise", "merged_cells",
          {"cells": "K5:K6", "first": 5, "last": 6, "value": "XOF"}),
     ]  # fmt: skip
+
+
+# --- refusals: the row, the columns and the sheets they name -------------------------------
+
+TITLE = "Projets à Impact Rapide (QIPs) – Situation au 30/06/2018"
+
+
+def refusal(path: Path) -> tuple[str, dict]:
+    message = read(path).refused_message
+    assert message is not None
+    return message.code, dict(message.params)
+
+
+def qip_rows_workbook(folder: Path, rows: list[list], name: str = QIP_NAME) -> Path:
+    return write_workbook(folder / name, {"Suivi QIPs": rows})
+
+
+def test_a_missing_column_is_reported_from_the_first_row_that_found_the_most(
+    tmp_path: Path,
+) -> None:
+    # Row 2 names two required columns, rows 3 and 4 six of eight (Budget and Statut
+    # missing): row 3 is reported, its texts cleaned, the number in it left out.
+    partial = [h for h in QIP_HEADERS if h not in ("Budget", "Statut")]
+    rows = [[TITLE], ["Code QIP", "Région"], [*partial[:-1], f"  {partial[-1]} ", 2018], partial]
+    code, params = refusal(qip_rows_workbook(tmp_path, rows))
+    assert code == "column_missing"
+    assert params == {
+        "sheet": "Suivi QIPs",
+        "row": 3,
+        "missing": "'Budget' (also accepted: 'Montant approuvé', 'Budget approuvé'); "
+        "'Statut' (also accepted: no other name)",
+        "found": "'Code QIP', 'Intitulé du projet', 'Région', 'Cercle/Commune', 'Secteur', "
+        "\"Partenaire d'exécution\", 'Composante parrain', 'Devise', \"Date d'approbation\", "
+        "'Date de démarrage', 'Durée (mois)', 'Date de clôture', 'Observations'",
+    }
+
+
+def test_one_required_column_in_row_50_is_a_missing_column_in_row_51_no_header(
+    tmp_path: Path,
+) -> None:
+    notes = [[f"note {n}"] for n in range(2, 50)]
+    code, params = refusal(qip_rows_workbook(tmp_path, [[TITLE], *notes, ["Statut"]]))
+    assert (code, params["row"], params["found"]) == ("column_missing", 50, "'Statut'")
+    code, params = refusal(qip_rows_workbook(tmp_path, [[TITLE], *notes, [], ["Statut"]]))
+    assert code == "no_header"
+    assert params == {
+        "sheet": "Suivi QIPs",
+        "rows": 50,
+        "columns": "'Code QIP', 'Intitulé du projet', 'Région', 'Secteur', "
+        "\"Partenaire d'exécution\", 'Budget', \"Date d'approbation\", 'Statut'",
+    }
+
+
+def test_two_columns_for_one_field_are_named_with_their_letters(tmp_path: Path) -> None:
+    headers = [*QIP_HEADERS, "", " budget APPROUVÉ "]
+    rows = [[TITLE], [], [], headers]
+    code, params = refusal(qip_rows_workbook(tmp_path, rows))
+    assert code == "column_twice"
+    assert params == {
+        "sheet": "Suivi QIPs",
+        "row": 4,
+        "header": "Budget",
+        "found": "'Budget' (column H), 'budget APPROUVÉ' (column Q)",
+    }
+
+
+def test_the_title_date_and_the_file_name_are_both_quoted(tmp_path: Path) -> None:
+    rows = [["Projets à Impact Rapide (QIPs) – situation au 31/05/2018"], QIP_HEADERS]
+    code, params = refusal(qip_rows_workbook(tmp_path, rows))
+    assert code == "title_date_mismatch"
+    assert params == {
+        "sheet": "Suivi QIPs",
+        "title": "Projets à Impact Rapide (QIPs) – situation au 31/05/2018",
+        "stated": "31/05/2018",
+        "named": "30/06/2018",
+    }
+
+
+def test_a_missing_sheet_names_every_sheet_found(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / QIP_NAME, {"Feuil1": [["x"]], "Synthèse": [["y"]]})
+    assert refusal(path) == (
+        "sheet_missing",
+        {"sheet": "Suivi QIPs", "found": "'Feuil1', 'Synthèse'"},
+    )
