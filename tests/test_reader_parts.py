@@ -12,7 +12,7 @@ import pytest
 from sr_pipeline.model import ReadResult
 from sr_pipeline.trackers.discovery import recognise
 from sr_pipeline.trackers.reader import column_letter, read_tracker
-from tests.builders import QIP_HEADERS, qip_row, qip_sheet, write_workbook
+from tests.builders import QIP_HEADERS, pbf_row, pbf_workbook, qip_row, qip_sheet, write_workbook
 
 QIP_NAME = "QIPs_Suivi_2018-06-30.xlsx"
 
@@ -152,3 +152,23 @@ def test_a_missing_sheet_names_every_sheet_found(tmp_path: Path) -> None:
         "sheet_missing",
         {"sheet": "Suivi QIPs", "found": "'Feuil1', 'Synthèse'"},
     )
+
+
+# --- lists (PBF recipients and regions) ------------------------------------------------------
+
+
+def test_list_separators_in_any_case_after_any_letter(tmp_path: Path) -> None:
+    # "İ" lowers to two characters: cutting the text where the lowered text has " et " cut
+    # "ONG İlk et UNICEF" into "ONG İlk " and "NICEF". " ET " separates as " et " does, a
+    # separator right after another leaves no empty name, a region named twice counts once,
+    # and a list of text keeps every name as written (no vocabulary to merge them).
+    rows = [
+        pbf_row(1, **{"Agences récipiendaires": "ONG İlk et UNICEF", "Régions": "Gao ET Mopti"}),
+        pbf_row(2, **{"Agences récipiendaires": "UNDP, et UN Women ;PAM", "Régions": "gao/Gao"}),
+        pbf_row(3, **{"Agences récipiendaires": "UNDP et UNICEF et UNDP", "Régions": "Kidal"}),
+    ]
+    projects = read(pbf_workbook(tmp_path, rows)).tables["projects"]
+    assert projects["recipients"].tolist() == [
+        "ONG İlk; UNICEF", "UNDP; UN Women; PAM", "UNDP; UNICEF; UNDP"
+    ]  # fmt: skip
+    assert projects["regions"].tolist() == ["Gao; Mopti", "Gao", "Kidal"]
