@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from sr_pipeline.language.messages import Message
 from sr_pipeline.model import ReadResult
 from sr_pipeline.trackers.discovery import recognise
-from sr_pipeline.trackers.reader import column_letter, read_tracker
+from sr_pipeline.trackers.reader import Refused, column_letter, read_tracker
 from tests.builders import QIP_HEADERS, pbf_row, pbf_workbook, qip_row, qip_sheet, write_workbook
 
 QIP_NAME = "QIPs_Suivi_2018-06-30.xlsx"
@@ -172,3 +173,13 @@ def test_list_separators_in_any_case_after_any_letter(tmp_path: Path) -> None:
         "ONG İlk; UNICEF", "UNDP; UN Women; PAM", "UNDP; UNICEF; UNDP"
     ]  # fmt: skip
     assert projects["regions"].tolist() == ["Gao; Mopti", "Gao", "Kidal"]
+
+
+def test_a_refusal_reads_as_its_message_in_a_traceback() -> None:
+    message = Message.of("title_date_missing", sheet="Suivi QIPs")
+    refused = Refused(message)
+    assert refused.message == message
+    assert str(refused) == (
+        "sheet 'Suivi QIPs': no report date found in the title rows above the header "
+        "(expected e.g. 'Situation au 30/06/2018' or 'as of 30 June 2018')"
+    )
