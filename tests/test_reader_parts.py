@@ -11,8 +11,9 @@ import pytest
 
 from sr_pipeline.language.messages import Message
 from sr_pipeline.model import ReadResult
+from sr_pipeline.reference import load_reference
 from sr_pipeline.trackers.discovery import recognise
-from sr_pipeline.trackers.reader import Refused, column_letter, read_tracker
+from sr_pipeline.trackers.reader import Refused, collect_rows, column_letter, read_tracker
 from tests.builders import QIP_HEADERS, pbf_row, pbf_workbook, qip_row, qip_sheet, write_workbook
 
 QIP_NAME = "QIPs_Suivi_2018-06-30.xlsx"
@@ -183,3 +184,50 @@ def test_a_refusal_reads_as_its_message_in_a_traceback() -> None:
         "sheet 'Suivi QIPs': no report date found in the title rows above the header "
         "(expected e.g. 'Situation au 30/06/2018' or 'as of 30 June 2018')"
     )
+
+
+# --- data rows: columns, chunks, records after a total ---------------------------------------
+
+
+def test_rows_are_kept_exactly_across_chunks() -> None:
+    # More rows than one chunk holds (8,192), values repeating within and across chunks, a
+    # TRUE cell beside the number 1 (pandas would take them for one value), short rows.
+    rows = [
+        [f"QIP/GAO/2018/{n:05d}", ["Gao", "Mopti", "Kidal"][n % 3], float(n % 7),
+         True if n % 5 == 0 else 1]
+        for n in range(20_000)
+    ]  # fmt: skip
+    rows[9_000] = ["QIP/GAO/2018/09000"]  # written short: padded with empty cells
+    columns, excel_rows, skipped, subtotals = collect_rows(iter(rows), 5, 4, load_reference())
+    assert excel_rows == list(range(5, 20_005))
+    assert skipped == {"blank": 0, "group_header": 0, "total": 0, "after_total": 0}
+    assert subtotals == []
+    for position in (0, 1, 8_191, 8_192, 8_193, 9_000, 16_384, 19_999):
+        row = [columns[col].raw(position) for col in range(4)]
+        expected = rows[position] + [""] * (4 - len(rows[position]))
+        assert row == expected and [type(v) for v in row] == [type(v) for v in expected]
+    # Each value parsed once per chunk: three regions in each of three chunks, and the short
+    # row's empty cell.
+    assert len(columns[1].uniques) == 3 * 3 + 1
+
+
+def test_a_total_is_a_subtotal_only_if_a_record_follows() -> None:
+    reference = load_reference()
+
+    def collect(after_total: list[list], keyed: bool = True) -> tuple:
+        rows = [["A-1", "x", "y"], ["Total", "", 5], *after_total]
+        records = (0,) if keyed else (0, 1, 2)  # the key, or every required column
+        found = collect_rows(iter(rows), 10, 3, reference, records, keyed)
+        _, excel_rows, skipped, subtotals = found
+        return excel_rows, skipped["after_total"], subtotals
+
+    # A number or one word with a digit in the key column is a record; a sentence, a word
+    # without a digit, TRUE or a blank are not.
+    for record in (92458, 4.0, "B-2", " QIP/GAO/2018/7 "):
+        assert collect([[record, "", ""]]) == ([10, 12], 0, [(11, "Total")])
+    for other in (True, "Notes : voir 2018", "Signature", "", "   "):
+        assert collect([[other, "z", ""]]) == ([10], 1, [])  # a row after the last total
+    # Without a key: a row with every required cell but one filled is a record, one with
+    # two blank is not.
+    assert collect([["", "z", 1]], keyed=False) == ([10, 12], 0, [(11, "Total")])
+    assert collect([["", "z", ""]], keyed=False) == ([10], 1, [])
