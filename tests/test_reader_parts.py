@@ -5,16 +5,34 @@ list separators, merged cells and saved formula results (issue #23, the reader's
 from __future__ import annotations
 
 import json
+import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from sr_pipeline.language.messages import Message
-from sr_pipeline.model import ReadResult
+from sr_pipeline.model import NOTE_COLUMNS, REJECTED_ROW_COLUMNS, RULE_FLAG_COLUMNS, ReadResult
 from sr_pipeline.reference import load_reference
 from sr_pipeline.trackers.discovery import recognise
-from sr_pipeline.trackers.reader import Refused, collect_rows, column_letter, read_tracker
-from tests.builders import QIP_HEADERS, pbf_row, pbf_workbook, qip_row, qip_sheet, write_workbook
+from sr_pipeline.trackers.reader import (
+    Refused,
+    collect_rows,
+    column_letter,
+    read_tracker,
+    report_date_in,
+)
+from sr_pipeline.trackers.safety import UnsafeWorkbook
+from tests.builders import (
+    QIP_HEADERS,
+    pbf_row,
+    pbf_workbook,
+    qip_row,
+    qip_sheet,
+    tf_row,
+    tf_workbook,
+    write_workbook,
+)
 
 QIP_NAME = "QIPs_Suivi_2018-06-30.xlsx"
 
@@ -231,3 +249,81 @@ def test_a_total_is_a_subtotal_only_if_a_record_follows() -> None:
     # two blank is not.
     assert collect([["", "z", 1]], keyed=False) == ([10, 12], 0, [(11, "Total")])
     assert collect([["", "z", ""]], keyed=False) == ([10], 1, [])
+
+
+def test_without_an_as_of_title_the_first_date_above_the_header_is_the_report_date(
+    tmp_path: Path,
+) -> None:
+    # No "situation au" / "as of": the first date stated above the header is taken, and a
+    # date below the header is no title.
+    rows = [["Imprimé le 05/07/2018"], ["Rapport du 30/06/2018"], QIP_HEADERS,
+            ["Situation au 30/06/2018"]]  # fmt: skip
+    code, params = refusal(qip_rows_workbook(tmp_path, rows))
+    assert (code, params["title"], params["stated"]) == (
+        "title_date_mismatch", "Imprimé le 05/07/2018", "05/07/2018"
+    )  # fmt: skip
+    rows = [["Rapport mensuel"], QIP_HEADERS, ["Situation au 30/06/2018"]]
+    assert refusal(qip_rows_workbook(tmp_path, rows)) == (
+        "title_date_missing", {"sheet": "Suivi QIPs"}
+    )  # fmt: skip
+
+
+# --- the file: a portal upload's report date, a refusal's empty tables -----------------------
+
+
+def test_the_report_date_of_an_upload_is_read_from_its_title(tmp_path: Path) -> None:
+    # Any file name (an upload has no contract name yet); the header may sit low.
+    qip = qip_rows_workbook(
+        tmp_path, [["Suivi – situation au 31/05/2018"], *[[f"note {n}"] for n in range(47)],
+                   QIP_HEADERS, list(qip_row(1).values())], name="upload.xlsx"
+    )  # fmt: skip
+    assert report_date_in(qip, "QIP") == date(2018, 5, 31)
+    tf = tf_workbook(tmp_path, [tf_row(1)], name="tf upload.xlsx", title="as of 31 March 2018")
+    assert report_date_in(tf, "TF") == date(2018, 3, 31)
+    # The sheet the fund's contract names must be there, its header within 50 rows.
+    with pytest.raises(Refused) as refused:
+        report_date_in(qip, "PBF")
+    assert refused.value.message.code == "sheet_missing"
+    low = qip_rows_workbook(
+        tmp_path, [["Situation au 31/05/2018"], *[[f"note {n}"] for n in range(49)],
+                   QIP_HEADERS], name="low.xlsx"
+    )  # fmt: skip
+    with pytest.raises(Refused) as refused:
+        report_date_in(low, "QIP")
+    assert refused.value.message.code == "no_header"
+
+
+def test_an_upload_that_is_no_workbook_is_refused_as_the_pipeline_would(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "not xml")
+    with pytest.raises(Refused) as refused:
+        report_date_in(broken, "QIP")
+    assert refused.value.message.code == "file_unreadable"
+    assert refused.value.message.params == (
+        ("detail", "CalamineError: File not found '_rels/.rels'"),
+    )
+    text = tmp_path / "text.xlsx"
+    text.write_text("Code QIP;Budget\n", encoding="utf-8")
+    with pytest.raises(UnsafeWorkbook) as unsafe:
+        report_date_in(text, "QIP")
+    assert unsafe.value.message.code == "file_text"
+
+
+def test_a_refused_tracker_has_empty_tables_with_their_columns(tmp_path: Path) -> None:
+    broken = tmp_path / QIP_NAME
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "not xml")
+    result = read(broken)
+    message = result.refused_message
+    assert (message.code, dict(message.params)) == (
+        "file_unreadable", {"detail": "CalamineError: Cannot detect file format"}
+    )  # fmt: skip
+    assert result.refused == f"{QIP_NAME}: {message}"
+    assert result.tables == {} and result.rows_read == 0 and result.rows_skipped == {}
+    assert list(result.rejected_rows.columns) == list(REJECTED_ROW_COLUMNS)
+    assert list(result.rule_flags.columns) == list(RULE_FLAG_COLUMNS)
+    assert list(result.notes.columns) == list(NOTE_COLUMNS)
+    assert result.rejected_rows.empty and result.rule_flags.empty and result.notes.empty
