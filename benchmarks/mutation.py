@@ -16,7 +16,13 @@ copy of the project (``benchmarks/out/mutation/``, git-ignored): mutmut rewrites
 of a target into many mutants (``<`` into ``<=``, ``and`` into ``or``, a string into
 ``"XX…XX"``, an argument into ``None``, ...) and runs, for each mutant, the selected tests that
 call that function (it records which ones during a first, clean run), in a process forked per
-mutant. A mutant is *killed* when a test fails, *survives* when they all pass.
+mutant. A mutant is *killed* when a test fails, *survives* when they all pass. A mutant that
+never ends (a loop whose counter no longer reaches zero, as in ``column_letter``) is stopped by
+mutmut itself and counts as *timeout* (caught): its tests run under a wall-clock limit of
+(their time in the clean run + 1 s) x 15 and a CPU limit twice that (mutmut's
+``timeout_multiplier``, ``timeout_constant``); the run goes on meanwhile in its other workers
+(on 2026-12-05, ``column_letter``'s and ``parsers._split``'s endless loops ended in about 2
+min each).
 
 What mutmut 3 cannot see, and how this script lets it see it (in the scratch copy only; the
 behaviour is unchanged, and the clean run of every selected test on the prepared copy proves
