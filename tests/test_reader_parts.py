@@ -327,3 +327,17 @@ def test_a_refused_tracker_has_empty_tables_with_their_columns(tmp_path: Path) -
     assert list(result.rule_flags.columns) == list(RULE_FLAG_COLUMNS)
     assert list(result.notes.columns) == list(NOTE_COLUMNS)
     assert result.rejected_rows.empty and result.rule_flags.empty and result.notes.empty
+
+
+@pytest.mark.parametrize("typed", [date(2018, 6, 30), "30/06/2018"])
+def test_an_as_of_label_takes_the_date_after_it_not_one_before(tmp_path: Path, typed) -> None:
+    # One title row: the update date, then "Situation au" and the report date in cells of
+    # their own. The update date before the label is not the label's.
+    rows = [["Mis à jour le 05/07/2018", "Situation au", typed], QIP_HEADERS,
+            list(qip_row(1).values())]  # fmt: skip
+    result = read(qip_rows_workbook(tmp_path, rows))
+    assert result.refused is None, result.refused
+    code, params = refusal(qip_rows_workbook(tmp_path, rows, name="QIPs_Suivi_2018-05-31.xlsx"))
+    assert (code, params["title"], params["stated"]) == (
+        "title_date_mismatch", "Situation au 30/06/2018", "30/06/2018"
+    )  # fmt: skip
