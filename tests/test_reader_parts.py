@@ -29,6 +29,8 @@ from tests.builders import (
     pbf_workbook,
     qip_row,
     qip_sheet,
+    qip_workbook,
+    replace_in_part,
     tf_row,
     tf_workbook,
     write_workbook,
@@ -280,17 +282,10 @@ def test_the_report_date_of_an_upload_is_read_from_its_title(tmp_path: Path) -> 
     assert report_date_in(qip, "QIP") == date(2018, 5, 31)
     tf = tf_workbook(tmp_path, [tf_row(1)], name="tf upload.xlsx", title="as of 31 March 2018")
     assert report_date_in(tf, "TF") == date(2018, 3, 31)
-    # The sheet the fund's contract names must be there, its header within 50 rows.
+    # The sheet the fund's contract names must be there.
     with pytest.raises(Refused) as refused:
         report_date_in(qip, "PBF")
     assert refused.value.message.code == "sheet_missing"
-    low = qip_rows_workbook(
-        tmp_path, [["Situation au 31/05/2018"], *[[f"note {n}"] for n in range(49)],
-                   QIP_HEADERS], name="low.xlsx"
-    )  # fmt: skip
-    with pytest.raises(Refused) as refused:
-        report_date_in(low, "QIP")
-    assert refused.value.message.code == "no_header"
 
 
 def test_an_upload_that_is_no_workbook_is_refused_as_the_pipeline_would(tmp_path: Path) -> None:
@@ -341,3 +336,36 @@ def test_an_as_of_label_takes_the_date_after_it_not_one_before(tmp_path: Path, t
     assert (code, params["title"], params["stated"]) == (
         "title_date_mismatch", "Situation au 30/06/2018", "30/06/2018"
     )  # fmt: skip
+
+
+def test_a_sheet_calamine_cannot_read_is_refused_naming_it(tmp_path: Path) -> None:
+    # A cell pointing past the shared strings table: the workbook opens, the sheet does not.
+    path = qip_workbook(tmp_path, [qip_row(1)])
+    replace_in_part(
+        path, "xl/worksheets/sheet2.xml",
+        b'<c r="A2" t="s"><v>3</v></c>', b'<c r="A2" t="s"><v>9999</v></c>',
+    )  # fmt: skip
+    detail = (
+        "sheet 'Suivi QIPs': CalamineError: Cell string index not found in shared strings table"
+    )
+    expected = ("file_unreadable", {"detail": detail})
+    assert refusal(path) == expected
+    with pytest.raises(Refused) as refused:
+        report_date_in(path, "QIP")
+    assert (refused.value.message.code, dict(refused.value.message.params)) == expected
+
+
+def test_an_upload_s_refusals_name_its_sheet_and_look_above_the_header_only(
+    tmp_path: Path,
+) -> None:
+    notes = [[f"note {n}"] for n in range(49)]
+    low = qip_rows_workbook(tmp_path, [[TITLE], *notes, QIP_HEADERS], name="low.xlsx")
+    with pytest.raises(Refused) as refused:
+        report_date_in(low, "QIP")
+    assert refused.value.message.code == "no_header"
+    assert dict(refused.value.message.params)["sheet"] == "Suivi QIPs"
+    # The report date below the header is no title.
+    below = qip_rows_workbook(tmp_path, [QIP_HEADERS, [TITLE]], name="below.xlsx")
+    with pytest.raises(Refused) as refused:
+        report_date_in(below, "QIP")
+    assert refused.value.message == Message.of("title_date_missing", sheet="Suivi QIPs")
