@@ -251,6 +251,10 @@ def test_a_total_is_a_subtotal_only_if_a_record_follows() -> None:
     # two blank is not.
     assert collect([["", "z", 1]], keyed=False) == ([10, 12], 0, [(11, "Total")])
     assert collect([["", "z", ""]], keyed=False) == ([10], 1, [])
+    # Without record columns, every data row is a record.
+    rows = [["A-1", "x", "y"], ["Total", "", 5], ["", "", "z"]]
+    _, excel_rows, skipped, subtotals = collect_rows(iter(rows), 10, 3, reference)
+    assert (excel_rows, skipped["after_total"], subtotals) == ([10, 12], 0, [(11, "Total")])
 
 
 def test_without_an_as_of_title_the_first_date_above_the_header_is_the_report_date(
