@@ -22,6 +22,7 @@ from sr_pipeline.trackers.reader import (
     read_tracker,
     report_date_in,
 )
+from sr_pipeline.trackers.reader.structure import _blank
 from sr_pipeline.trackers.safety import UnsafeWorkbook
 from tests.builders import (
     QIP_HEADERS,
@@ -387,3 +388,13 @@ def test_a_problem_on_a_field_whose_optional_column_is_absent(tmp_path: Path) ->
         [5, "end_date", None, None, "end_date", "end_date_when_completed"]
     ]  # fmt: skip
     assert result.tables["projects"]["project_code"].tolist() == ["QIP/GAO/2018/002"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "blank"),
+    [(None, True), ("", True), (" \u00a0\t", True), ("x", False), (0, False), (0.0, False),
+     (False, False)],
+)  # fmt: skip
+def test_what_a_blank_cell_is(cell, blank: bool) -> None:
+    # None is no value as "" is (calamine gives "" for an empty cell), whitespace is none.
+    assert _blank(cell) is blank
