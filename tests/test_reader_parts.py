@@ -9,6 +9,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sr_pipeline.language.messages import Message
@@ -398,3 +399,21 @@ def test_a_problem_on_a_field_whose_optional_column_is_absent(tmp_path: Path) ->
 def test_what_a_blank_cell_is(cell, blank: bool) -> None:
     # None is no value as "" is (calamine gives "" for an empty cell), whitespace is none.
     assert _blank(cell) is blank
+
+
+def test_a_cell_without_value_reads_as_empty_and_no_rows_give_empty_columns(
+    tmp_path: Path,
+) -> None:
+    # None (no value) beside text: read back as "", the text where it was.
+    rows = [["A-1", None, "x"], ["A-2", "y", None]]
+    columns, *_ = collect_rows(iter(rows), 5, 3, load_reference())
+    assert [[c.raw(p) for c in columns] for p in range(2)] == [["A-1", "", "x"], ["A-2", "y", ""]]
+    # A sheet whose header has no row under it: columns of no rows, whose codes index.
+    columns, excel_rows, skipped, subtotals = collect_rows(iter([]), 5, 3, load_reference())
+    assert excel_rows == [] and subtotals == [] and sum(skipped.values()) == 0
+    assert [(len(c.codes), c.codes.dtype, c.uniques) for c in columns] == [
+        (0, np.int32, []), (0, np.int32, []), (0, np.int32, [])
+    ]  # fmt: skip
+    result = read(qip_workbook(tmp_path, []))
+    assert result.refused is None and result.rows_read == 0
+    assert result.tables["projects"].empty and result.rejected_rows.empty
