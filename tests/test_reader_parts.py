@@ -253,6 +253,12 @@ def test_a_total_is_a_subtotal_only_if_a_record_follows() -> None:
     # two blank is not.
     assert collect([["", "z", 1]], keyed=False) == ([10, 12], 0, [(11, "Total")])
     assert collect([["", "z", ""]], keyed=False) == ([10], 1, [])
+    # Two totals, then a record: both were subtotals. A sheet is keyed unless told otherwise.
+    rows = [["A-1", "x", "y"], ["Total", "", 5], ["Sous-total", "", 5], ["B-2", "", ""]]
+    _, excel_rows, _, subtotals = collect_rows(iter(rows), 10, 3, reference, (0,))
+    assert (excel_rows, subtotals) == ([10, 13], [(11, "Total"), (12, "Sous-total")])
+    rows = [["A-1", "x", "y"], ["Total", "", 5], ["Signature", "z", ""]]
+    assert collect_rows(iter(rows), 10, 3, reference, (0,))[1] == [10]
     # Without record columns, every data row is a record.
     rows = [["A-1", "x", "y"], ["Total", "", 5], ["", "", "z"]]
     _, excel_rows, skipped, subtotals = collect_rows(iter(rows), 10, 3, reference)
