@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -78,14 +79,10 @@ def _list_parser(
 
 
 def _split(text: str, sep: str) -> list[str]:
-    if sep.strip() == sep:
-        return text.split(sep)
-    # " et " separates names case-insensitively ("UNDP et UNICEF", "UNDP ET UNICEF")
-    out, rest = [], text
-    while (pos := rest.lower().find(sep)) >= 0:
-        out.append(rest[:pos])
-        rest = rest[pos + len(sep) :]
-    return [*out, rest]
+    # " et " separates names case-insensitively ("UNDP et UNICEF", "UNDP ET UNICEF"), matched
+    # in the text itself: positions found in text.lower() cut the text wrongly after a
+    # character that lowers to two ("ONG İlk et UNICEF" gave "ONG İlk " and "NICEF").
+    return re.split(re.escape(sep), text, flags=re.IGNORECASE)
 
 
 def _currency_parser(sheet: SheetContract) -> Parser:

@@ -132,18 +132,22 @@ def stated_report_date(rows: list[list[Any]], header_row: int, sheet_name: str) 
     ``30/06/2018``, as the tracker templates lay it out), typed as a date or as text."""
     found: list[tuple[bool, date, str]] = []
     for row in rows[:header_row]:
-        label = next((clean(c) for c in row if isinstance(c, str) and _AS_OF.search(fold(c))
-                      and title_date(c) is None), None)  # fmt: skip
-        for cell in row:
+        at, label = next(((col, clean(c)) for col, c in enumerate(row) if isinstance(c, str)
+                          and _AS_OF.search(fold(c)) and title_date(c) is None),
+                         (len(row), None))  # fmt: skip
+        for col, cell in enumerate(row):
+            # Only a date after the label is the label's ("Mis à jour le 05/07/2018" |
+            # "Situation au" | "30/06/2018": the report date is the 30th).
+            label_of = label if col > at else None
             if isinstance(cell, str) and cell.strip():
                 stated = title_date(cell)
                 if stated is not None:
                     as_of = bool(_AS_OF.search(fold(cell)))
-                    text = clean(cell) if as_of or label is None else f"{label} {clean(cell)}"
-                    found.append((as_of or label is not None, stated, text))
-            elif isinstance(cell, date) and label is not None:
+                    text = clean(cell) if as_of or label_of is None else f"{label_of} {clean(cell)}"
+                    found.append((as_of or label_of is not None, stated, text))
+            elif isinstance(cell, date) and label_of is not None:
                 stated = cell.date() if isinstance(cell, datetime) else cell
-                found.append((True, stated, f"{label} {stated:%d/%m/%Y}"))
+                found.append((True, stated, f"{label_of} {stated:%d/%m/%Y}"))
     if not found:
         raise Refused(Message.of("title_date_missing", sheet=sheet_name))
     _, stated, title = next((f for f in found if f[0]), found[0])
