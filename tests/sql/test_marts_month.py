@@ -9,14 +9,16 @@ The month (docs/figures.md's definitions):
 
 - QIP: April's tracker (001, 002 ongoing; 004 cancelled; a rejected row with code 008), May's
   (001, 002, 005, 008 ongoing; 003 completed, approved on 10 May; 004 cancelled; 006 not
-  started, approved on 3 June; 009 suspended), a refused May v2, and June's (001 completed
-  at 12,000; 002 cancelled; 003 completed; 004 cancelled; 006 ongoing; 007 new over Gao and
-  Kidal; 009 suspended at 500.004; 005's row rejected on two fields; 008 gone).
+  started, no approval date yet; 009 suspended), a refused May v2, and June's (001 completed
+  at 12,000; 002 cancelled; 003 completed; 004 cancelled; 006 ongoing, approved on 3 June;
+  007 new over Gao and Kidal; 009 suspended; 005's row rejected on two fields; 008 gone).
 - TF: March's tracker with nothing in it (it feeds April), May's (TF-2018-001 at 1 USD,
   TF-2018-002 cancelled; 1 USD received by 20 May, from Norway on the report date and the
   Netherlands twice, Sweden's money after it), which feeds May and June.
 - PBF: February's tracker feeds every month (a Phase I project over three regions, a Phase
-  II one completed, a GYPI one suspended at 100.004 USD, the Secrétariat budget line).
+  II one completed, a GYPI one suspended at 100 USD, the Secrétariat budget line).
+
+Amounts are to the cent, as the reader writes them (it rounds every converted amount).
 """
 
 from __future__ import annotations
@@ -79,8 +81,7 @@ def month() -> Warehouse:
     w.project(qm, "QIP", QIP.format(4), budget_usd=4_000.0, region="Mopti", status="cancelled")
     w.project(qm, "QIP", QIP.format(5), budget_usd=7_000.0, region="Tombouctou",
               title="Old title 005")  # fmt: skip
-    w.project(qm, "QIP", QIP.format(6), budget_usd=2_000.0, status="not_started",
-              approval_date=date(2018, 6, 3))  # fmt: skip
+    w.project(qm, "QIP", QIP.format(6), budget_usd=2_000.0, status="not_started")
     w.project(qm, "QIP", QIP.format(8), budget_usd=3_000.0, region="Ségou")
     w.project(qm, "QIP", QIP.format(9), budget_usd=500.0, region="Ségou", status="suspended")
     w.version("QIP", MAY, revision=2, refused="damaged")
@@ -94,7 +95,7 @@ def month() -> Warehouse:
     w.project(qj, "QIP", QIP.format(6), budget_usd=2_000.0, approval_date=date(2018, 6, 3))
     w.project(qj, "QIP", QIP.format(7), budget_usd=1_000.0, region="Gao; Kidal",
               approval_date=date(2017, 11, 20))  # fmt: skip
-    w.project(qj, "QIP", QIP.format(9), budget_usd=500.004, region="Ségou", status="suspended")
+    w.project(qj, "QIP", QIP.format(9), budget_usd=500.0, region="Ségou", status="suspended")
     reject(w, qj, QIP.format(5), "budget")
     reject(w, qj, QIP.format(5), "region")
     # TF
@@ -111,7 +112,7 @@ def month() -> Warehouse:
     w.project(pf, "PBF", "00000001", region="Mopti; Gao; Ménaka", budget_usd=3_000_000.0)
     w.project(pf, "PBF", "00000002", region="Kidal", budget_usd=1_200_000.0,
               window="Phase II", status="completed")  # fmt: skip
-    w.project(pf, "PBF", "00000003", region="Tombouctou", budget_usd=100.004, window="GYPI",
+    w.project(pf, "PBF", "00000003", region="Tombouctou", budget_usd=100.0, window="GYPI",
               status="suspended")  # fmt: skip
     w.project(pf, "PBF", "00000009", region="National", budget_usd=300_000.0,
               window="Secrétariat")  # fmt: skip
@@ -146,7 +147,7 @@ def counts(total: int, *by_status: int) -> dict[str, int]:
     }
 
 
-PBF_FIGURES = {**counts(3, 1, 1, 0, 1, 0), "budget_usd": 4_500_100.0}  # 100.004: to the cent
+PBF_FIGURES = {**counts(3, 1, 1, 0, 1, 0), "budget_usd": 4_500_100.0}
 TF_FIGURES = {**counts(2, 0, 1, 0, 0, 1), "cost_usd": 1.0, "budget_usd": 1.0,
               "allocated_pct": 100.0, "donors": 2}  # fmt: skip
 
@@ -154,7 +155,7 @@ TF_FIGURES = {**counts(2, 0, 1, 0, 0, 1), "cost_usd": 1.0, "budget_usd": 1.0,
 def test_the_figures_of_each_month_and_fund(month) -> None:
     assert figures(month, APRIL, "QIP") == {**counts(3, 0, 2, 0, 0, 1), "budget_usd": 30_000.0}
     assert figures(month, MAY, "QIP") == {**counts(8, 1, 4, 1, 1, 1), "budget_usd": 47_500.0}
-    # 12,000 + 5,000 + 2,000 + 1,000 + 500.004, to the cent; 002 and 004 cancelled.
+    # 12,000 + 5,000 + 2,000 + 1,000 + 500; 002 and 004 cancelled.
     assert figures(month, JUNE, "QIP") == {**counts(7, 2, 2, 0, 1, 2), "budget_usd": 20_500.0}
     # TF's March tracker is empty: nothing spent, nothing received, no share of nothing.
     assert figures(month, APRIL, "TF") == {**counts(0, 0, 0, 0, 0, 0), "cost_usd": 0.0,
@@ -208,8 +209,8 @@ def slices(w: Warehouse, as_of: date, fund: str, dimension: str) -> dict[str, tu
 
 def test_the_pie_charts_of_each_month_and_fund(month) -> None:
     # June's QIP: 001 (12,000), 006 (2,000) and half of 007 (500) in Gao; the other half in
-    # Kidal; 003 (5,000) in Mopti and 009 (500.004) in Ségou, of the Mopti group. The budget
-    # is 20,500.004: Gao 70.7317..%, Kidal 2.4390..%, Mopti 26.8292..%: rounded down they make
+    # Kidal; 003 (5,000) in Mopti and 009 (500) in Ségou, of the Mopti group. The budget is
+    # 20,500: Gao 70.7317..%, Kidal 2.4390..%, Mopti 26.8292..%: rounded down they make
     # 99.98, and the two hundredths left go to Mopti and Kidal (largest remainders).
     assert slices(month, JUNE, "QIP", "region_group") == {
         "Timbuktu / Taoudénit": [0, 0, 0],
@@ -241,7 +242,7 @@ def test_the_pie_charts_of_each_month_and_fund(month) -> None:
     }  # fmt: skip
     for as_of in (APRIL, MAY, JUNE):
         assert slices(month, as_of, "PBF", "window") == {
-            # Shares of 4,500,100.004: 66.6651.., 26.6660.., 0.0022.., 6.6665..: the two
+            # Shares of 4,500,100: 66.6651.., 26.6660.., 0.0022.., 6.6665..: the two
             # hundredths left go to the Secrétariat and Phase II.
             "Phase I": [3_000_000, 66.66, 1], "Phase II": [1_200_000, 26.67, 1],
             "GYPI": [100, 0, 1], "Transfrontalier": [0, 0, 0],
@@ -265,23 +266,26 @@ def test_the_slices_are_stored_in_the_bulletin_s_order(month) -> None:
 
 
 def test_amounts_to_the_cent_add_up_to_the_budget_largest_remainder_first() -> None:
-    # 100 USD over Gao, Kidal and Mopti (33.333.. each) and 0.006 USD in Mopti: 100.006 USD,
-    # 10,001 cents. Rounded down the slices make 9,999 cents; the two left go to Mopti (.93 of
-    # a cent lost) and, of the two that lost .33, to Gao, first in the bulletin's order.
+    # 100 USD over Gao, Kidal and Mopti (33.333.. each) and 0.10 USD over Kidal, Mopti and
+    # Tombouctou (0.0333.. each): 100.10 USD, 10,010 cents. Rounded down the slices make
+    # 3 + 3,333 + 3,336 + 3,336 = 10,008 cents; the two left go to the slices that lost the
+    # most (.67 of a cent: Kidal and Mopti), not to Timbuktu or Gao (.33) nor Bamako (none).
+    # Shares: 0.0333 %, 33.3000 %, 33.3333 %, 33.3333 %: 99.99 rounded down, the hundredth
+    # left to Kidal, of the two that lost the most first in the bulletin's order.
     w = Warehouse()
     sha = w.version("QIP", JUNE)
     w.project(sha, "QIP", QIP.format(1), region="Gao; Kidal; Mopti", budget_usd=100.0)
-    w.project(sha, "QIP", QIP.format(2), region="Mopti", budget_usd=0.006)
+    w.project(sha, "QIP", QIP.format(2), region="Kidal; Mopti; Tombouctou", budget_usd=0.1)
     w.build(JUNE)
     assert slices(w, JUNE, "QIP", "region_group") == {
-        "Timbuktu / Taoudénit": [0, 0, 0],
-        "Gao / Ménaka": [33.34, 33.33, 1],
-        "Kidal": [33.33, 33.33, 1],
-        "Mopti": [33.34, 33.34, 2],
+        "Timbuktu / Taoudénit": [0.03, 0.03, 1],
+        "Gao / Ménaka": [33.33, 33.30, 1],
+        "Kidal": [33.37, 33.34, 2],
+        "Mopti": [33.37, 33.33, 2],
         "Bamako / Countrywide": [0, 0, 0],
     }
-    assert slices(w, JUNE, "QIP", "sector")["Health"] == [100.01, 100, 2]
-    assert figures(w, JUNE, "QIP")["budget_usd"] == 100.01
+    assert slices(w, JUNE, "QIP", "sector")["Health"] == [100.1, 100, 2]
+    assert figures(w, JUNE, "QIP")["budget_usd"] == 100.1
 
 
 def changes(w: Warehouse, as_of: date, fund: str) -> list[tuple]:
@@ -304,7 +308,7 @@ def test_the_changes_of_each_month_against_the_version_that_fed_the_month_before
         ("removed", QIP.format(8), "Project QIP/GAO/2018/008", "Ségou", 3_000, *june),
         # Still in June's tracker, its row rejected (twice): May's title, region and budget.
         ("rejected", QIP.format(5), "Old title 005", "Tombouctou", 7_000, *june),
-        # 20,500.004 now against 47,500 in May (cancelled projects out), to the cent.
+        # 20,500 now against 47,500 in May (cancelled projects out).
         ("budget_delta", None, None, None, -27_000, *june),
     ]
     may = (MAY, APRIL)
