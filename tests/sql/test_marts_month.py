@@ -341,9 +341,11 @@ def test_the_changes_of_each_month_against_the_version_that_fed_the_month_before
 
 
 def test_a_month_rebuilt_rebuilds_the_changes_of_the_month_after() -> None:
-    # June is built against May's tracker; then May gets a v2 and only May is rebuilt: June's
-    # changes now compare with the v2.
+    # June is built against May's tracker; then May gets a v2 and only May is rebuilt: May's
+    # changes are replaced, and June's now compare with the v2.
     w = Warehouse()
+    april = w.version("QIP", APRIL)
+    w.project(april, "QIP", QIP.format(1))
     may = w.version("QIP", MAY)
     w.project(may, "QIP", QIP.format(1))
     june = w.version("QIP", JUNE)
@@ -353,11 +355,15 @@ def test_a_month_rebuilt_rebuilds_the_changes_of_the_month_after() -> None:
     assert [c[:2] for c in changes(w, JUNE, "QIP")] == [
         ("approved", QIP.format(2)), ("budget_delta", None)
     ]  # fmt: skip
+    assert [c[:2] for c in changes(w, MAY, "QIP")] == [("budget_delta", None)]
     v2 = w.version("QIP", MAY, revision=2)
     w.project(v2, "QIP", QIP.format(1))
     w.project(v2, "QIP", QIP.format(2))
     w.project(v2, "QIP", QIP.format(3))
     w.build(MAY)
+    assert [c[:2] for c in changes(w, MAY, "QIP")] == [
+        ("approved", QIP.format(2)), ("approved", QIP.format(3)), ("budget_delta", None)
+    ]  # fmt: skip
     assert [c[:2] for c in changes(w, JUNE, "QIP")] == [
         ("removed", QIP.format(3)), ("budget_delta", None)
     ]  # fmt: skip
