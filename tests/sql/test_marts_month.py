@@ -288,6 +288,24 @@ def test_amounts_to_the_cent_add_up_to_the_budget_largest_remainder_first() -> N
     assert figures(w, JUNE, "QIP")["budget_usd"] == 100.1
 
 
+def test_a_fund_whose_live_projects_have_no_budget_has_no_shares() -> None:
+    # A share of nothing is no share (not a division by zero): the one live project has a
+    # budget of 0, the cancelled one's 500 USD do not count.
+    w = Warehouse()
+    sha = w.version("QIP", JUNE)
+    w.project(sha, "QIP", QIP.format(1), budget_usd=0.0)
+    w.project(sha, "QIP", QIP.format(2), budget_usd=500.0, status="cancelled")
+    w.build(JUNE)
+    assert slices(w, JUNE, "QIP", "region_group") == {
+        "Timbuktu / Taoudénit": [0, None, 0],
+        "Gao / Ménaka": [0, None, 1],
+        "Kidal": [0, None, 0],
+        "Mopti": [0, None, 0],
+        "Bamako / Countrywide": [0, None, 0],
+    }
+    assert figures(w, JUNE, "QIP")["budget_usd"] == 0
+
+
 def changes(w: Warehouse, as_of: date, fund: str) -> list[tuple]:
     return w.rows(
         "SELECT change, project_code, title, region, value, data_as_of, previous_data_as_of "
