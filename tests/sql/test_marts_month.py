@@ -266,26 +266,28 @@ def test_the_slices_are_stored_in_the_bulletin_s_order(month) -> None:
 
 
 def test_amounts_to_the_cent_add_up_to_the_budget_largest_remainder_first() -> None:
-    # 100 USD over Gao, Kidal and Mopti (33.333.. each) and 0.10 USD over Kidal, Mopti and
-    # Tombouctou (0.0333.. each): 100.10 USD, 10,010 cents. Rounded down the slices make
-    # 3 + 3,333 + 3,336 + 3,336 = 10,008 cents; the two left go to the slices that lost the
-    # most (.67 of a cent: Kidal and Mopti), not to Timbuktu or Gao (.33) nor Bamako (none).
-    # Shares: 0.0333 %, 33.3000 %, 33.3333 %, 33.3333 %: 99.99 rounded down, the hundredth
-    # left to Kidal, of the two that lost the most first in the bulletin's order.
+    # 100 USD over Gao, Kidal and Mopti (33.333.. each), 0.10 USD over Kidal, Mopti and
+    # Tombouctou (0.0333.. each) and 50 USD in Gao: 150.10 USD, 15,010 cents. Rounded down
+    # the slices make 8,333 + 3,336 + 3,336 + 3 = 15,008 cents; the two left go to the slices
+    # that lost the most (.67 of a cent: Kidal and Mopti), not to the largest slice (Gao, which
+    # lost .33), nor Timbuktu (.33) or Bamako (none).
+    # Shares: 55.5185 %, 22.2296 % twice, 0.0222 %: 99.97 rounded down, the three hundredths
+    # left to Kidal, Mopti (.96) and Gao (.85).
     w = Warehouse()
     sha = w.version("QIP", JUNE)
     w.project(sha, "QIP", QIP.format(1), region="Gao; Kidal; Mopti", budget_usd=100.0)
     w.project(sha, "QIP", QIP.format(2), region="Kidal; Mopti; Tombouctou", budget_usd=0.1)
+    w.project(sha, "QIP", QIP.format(3), region="Gao", budget_usd=50.0)
     w.build(JUNE)
     assert slices(w, JUNE, "QIP", "region_group") == {
-        "Timbuktu / Taoudénit": [0.03, 0.03, 1],
-        "Gao / Ménaka": [33.33, 33.30, 1],
-        "Kidal": [33.37, 33.34, 2],
-        "Mopti": [33.37, 33.33, 2],
+        "Timbuktu / Taoudénit": [0.03, 0.02, 1],
+        "Gao / Ménaka": [83.33, 55.52, 2],
+        "Kidal": [33.37, 22.23, 2],
+        "Mopti": [33.37, 22.23, 2],
         "Bamako / Countrywide": [0, 0, 0],
     }
-    assert slices(w, JUNE, "QIP", "sector")["Health"] == [100.1, 100, 2]
-    assert figures(w, JUNE, "QIP")["budget_usd"] == 100.1
+    assert slices(w, JUNE, "QIP", "sector")["Health"] == [150.1, 100, 3]
+    assert figures(w, JUNE, "QIP")["budget_usd"] == 150.1
 
 
 def test_a_fund_whose_live_projects_have_no_budget_has_no_shares() -> None:
