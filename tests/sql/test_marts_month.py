@@ -14,7 +14,8 @@ The month (docs/figures.md's definitions):
   007 new over Gao and Kidal; 009 suspended; 005's row rejected on two fields; 008 gone).
 - TF: March's tracker with nothing in it (it feeds April), May's (TF-2018-001 at 1 USD,
   TF-2018-002 cancelled; 1 USD received by 20 May, from Norway on the report date and the
-  Netherlands twice, Sweden's money after it), which feeds May and June.
+  Netherlands twice, once on 1 March, which March's tracker did not list yet; Sweden's money
+  after it), which feeds May and June.
 - PBF: February's tracker feeds every month (a Phase I project over three regions, a Phase
   II one completed, a GYPI one suspended at 100 USD, the Secrétariat budget line).
 
@@ -104,7 +105,7 @@ def month() -> Warehouse:
     w.project(tm, "TF", "TF-2018-001", budget_usd=1.0)
     w.project(tm, "TF", "TF-2018-002", budget_usd=50.0, objective="1", status="cancelled")
     contribution(w, tm, 2, "Norway", "norway", date(2018, 5, 20), 0.5)
-    contribution(w, tm, 3, "the Netherlands", "netherlands", date(2018, 4, 1), 0.25)
+    contribution(w, tm, 3, "the Netherlands", "netherlands", date(2018, 3, 1), 0.25)
     contribution(w, tm, 4, "NETHERLANDS", "netherlands", date(2018, 5, 1), 0.25)
     contribution(w, tm, 5, "Sweden", "sweden", date(2018, 6, 15), 500.0)
     # PBF
@@ -391,7 +392,7 @@ def test_a_month_rebuilt_rebuilds_the_changes_of_the_month_after() -> None:
 
 
 def test_the_donors_of_each_month(month) -> None:
-    # By key; named as first written (the Netherlands on 1 April, NETHERLANDS on 1 May);
+    # By key; named as first written (the Netherlands on 1 March, NETHERLANDS on 1 May);
     # Norway's money came on the report date, Sweden's after it.
     for as_of in (MAY, JUNE):
         assert month.rows(
@@ -399,7 +400,7 @@ def test_the_donors_of_each_month(month) -> None:
             "last_received, data_as_of FROM marts.donors WHERE as_of = ?",
             [as_of],
         ) == [
-            ("TF", "the Netherlands", "netherlands", 2, 0.5, date(2018, 4, 1), date(2018, 5, 1),
+            ("TF", "the Netherlands", "netherlands", 2, 0.5, date(2018, 3, 1), date(2018, 5, 1),
              date(2018, 5, 20)),
             ("TF", "Norway", "norway", 1, 0.5, date(2018, 5, 20), date(2018, 5, 20),
              date(2018, 5, 20)),
