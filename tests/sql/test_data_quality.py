@@ -98,7 +98,8 @@ def test_a_version_s_line_counts_its_rows_flags_notes_and_months() -> None:
     # April's tracker feeds April and May (no May tracker), has a copy under another name,
     # 3 rows read of which 2 loaded and 1 rejected, 4 flags on 3 rows, 5 reading notes of
     # which 3 name columns. June's first version was refused and its v2 took June. July's is
-    # not needed yet; a file that names no tracker is not a version.
+    # not needed yet; a file that names no tracker is not a version, one named as a tracker
+    # with a date that cannot be read is a refusal.
     w = Warehouse()
     april = w.version("QIP", APRIL)
     w.con.execute(
@@ -137,6 +138,11 @@ def test_a_version_s_line_counts_its_rows_flags_notes_and_months() -> None:
     june = w.version("QIP", JUNE, revision=2)
     july = w.version("QIP", date(2018, 7, 31), read=False)
     w.unrecognised("Notes de la réunion.xlsx", "not a tracker's name")
+    # Named as a QIP tracker, but its date cannot be trusted: refused before any reading.
+    w.con.execute(
+        "INSERT INTO raw.tracker_folder VALUES ('QIPs_Suivi_2018-13-31.xlsx', "
+        "'QIP/QIPs_Suivi_2018-13-31.xlsx', 'QIP', NULL, NULL, NULL, 'no such month', NULL)"
+    )
     w.build(APRIL, MAY, JUNE)
     nothing = (None,) * 7  # rows and flags of a version never read
     assert w.rows("SELECT * FROM marts.data_quality") == [
@@ -152,4 +158,6 @@ def test_a_version_s_line_counts_its_rows_flags_notes_and_months() -> None:
          "loaded", True, None, 1, JUNE, JUNE, None, 0),
         ("QIP", date(2018, 7, 31), 1, "QIPs_Suivi_2018-07-31.xlsx", july, None, *nothing,
          "not read yet", True, None, 0, None, None, None, None),
+        ("QIP", None, None, "QIPs_Suivi_2018-13-31.xlsx", None, "no such month", *nothing,
+         "refused", True, None, 0, None, None, None, None),
     ]  # fmt: skip
