@@ -544,7 +544,8 @@ def main(argv: list[str] | None = None) -> int:
         name.removeprefix("sql/") for name in only if name.startswith("sql/")
     }  # fmt: skip
     if layers is None:
-        layers = {p.name for p in (ROOT / "sr_pipeline" / "sql").iterdir() if p.is_dir()}
+        sql_root = ROOT / "sr_pipeline" / "warehouse" / "sql"
+        layers = {p.name for p in sql_root.iterdir() if p.is_dir()}
         layers -= set(SQL_LEFT_OUT) if only is None else set()
 
     started = time.monotonic()

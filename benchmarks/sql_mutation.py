@@ -31,11 +31,13 @@ Documentation is left alone: ``COMMENT ON`` statements and comments are never mu
 
 How a mutant is judged: first by the fast tests that read the file (the SQL unit tests on
 hand-written rows, ``tests/sql/``, and the other fast tests that run SQL), found by a clean
-run that records which test modules read which files; a mutant none of them kills is then
-given to the month tests (``tests/defs/test_demo_month.py``: the demo month through Dagster).
-Each mutant runs in a process forked from one that has imported everything, with
-``warehouse.sql.SQL_ROOT`` pointing at a private copy of ``sql/`` holding the mutant, so no file of
-the project is ever written. A mutant is *killed* when a test fails or times out.
+run that records which test modules read which files and how long each module took; they run
+fastest module first and stop at the first failure (``-x``), so a mutant a quick test kills
+costs that test only; a mutant none of them kills is then given to the month tests
+(``tests/defs/test_demo_month.py``: the demo month through Dagster). Each mutant runs in a
+process forked from one that has imported everything, with ``warehouse.sql.SQL_ROOT`` pointing
+at a private copy of ``sql/`` holding the mutant, so no file of the project is ever written. A
+mutant is *killed* when a test fails or times out.
 """
 
 from __future__ import annotations
@@ -341,13 +343,14 @@ def _clear_caches() -> None:
 
 class _Recorder:
     """A pytest plugin: which test modules read which SQL files (through the runner's
-    ``sql``)."""
+    ``sql``), and how long each module's tests took."""
 
     def __init__(self) -> None:
         from sr_pipeline.warehouse import sql as runner
 
         self.current = ""
         self.read: dict[str, set[str]] = defaultdict(set)  # sql path -> test module paths
+        self.seconds: dict[str, float] = defaultdict(float)  # test module -> its clean run
         self.failed: list[str] = []
         original = runner.sql
 
@@ -364,6 +367,7 @@ class _Recorder:
         _clear_caches()
 
     def pytest_runtest_logreport(self, report) -> None:
+        self.seconds[report.nodeid.split("::")[0]] += report.duration  # setup, call, teardown
         if report.failed:
             self.failed.append(report.nodeid)
 
@@ -372,8 +376,9 @@ def _pytest_args(tests: list[str]) -> list[str]:
     return ["-x", "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:randomly", *tests]
 
 
-def record(tests: list[str]):
-    """Run the fast tests once on the real SQL; which modules read which files."""
+def record(tests: list[str]) -> dict[str, list[str]]:
+    """Run the fast tests once on the real SQL: for each file, the test modules that read it,
+    fastest first (by their clean run's duration)."""
     import pytest
 
     import sr_pipeline.warehouse.lake  # noqa: F401 - every module that binds the runner's names
@@ -383,7 +388,10 @@ def record(tests: list[str]):
     code = pytest.main(_pytest_args(tests)[1:], plugins=[recorder])
     if code != 0 or recorder.failed:
         raise SystemExit(f"the clean run failed ({recorder.failed}): fix the tests first")
-    return recorder.read
+    return {
+        path: sorted(modules, key=lambda m: (recorder.seconds[m], m))
+        for path, modules in recorder.read.items()
+    }
 
 
 def _child(mutant: Mutant, texts: dict[str, str], tests: list[str]) -> None:
@@ -421,7 +429,7 @@ class _Running:
 def run(
     found: list[Mutant],
     texts: dict[str, str],
-    read: dict[str, set[str]],
+    read: dict[str, list[str]],
     jobs: int,
     timeout: float,
     progress=lambda line: print(line, flush=True),
@@ -435,7 +443,7 @@ def run(
     while queue or running:
         while queue and len(running) < jobs:
             mutant, stage = queue.pop(0)
-            tests = sorted(read.get(mutant.path, ())) if stage == "fast" else MONTH_TESTS
+            tests = read.get(mutant.path, []) if stage == "fast" else MONTH_TESTS
             if not tests:
                 queue.insert(0, (mutant, "month"))
                 status[mutant] = "no tests"

@@ -92,3 +92,72 @@ def test_a_version_read_then_replaced_by_its_v2_is_superseded_not_loaded() -> No
         ("QIPs_Suivi_2018-06-30.xlsx", "superseded", "QIPs_Suivi_2018-06-30_v2.xlsx", 0),
         ("QIPs_Suivi_2018-06-30_v2.xlsx", "loaded", None, 1),
     ]
+
+
+def test_a_version_s_line_counts_its_rows_flags_notes_and_months() -> None:
+    # April's tracker feeds April and May (no May tracker), has a copy under another name,
+    # 3 rows read of which 2 loaded and 1 rejected, 4 flags on 3 rows, 5 reading notes of
+    # which 3 name columns. June's first version was refused and its v2 took June. July's is
+    # not needed yet; a file that names no tracker is not a version, one named as a tracker
+    # with a date that cannot be read is a refusal.
+    w = Warehouse()
+    april = w.version("QIP", APRIL)
+    w.con.execute(
+        "UPDATE raw.tracker_files SET rows_read = 3, rows_accepted = 2, rows_rejected = 1, "
+        "rule_flags = 4 WHERE sha256 = ?",
+        [april],
+    )
+    for sheet, row in (("Suivi", 5), ("Suivi", 5), ("Suivi", 6), ("Autre", 5)):
+        w.con.execute(
+            "INSERT INTO raw.rule_flags (sha256, sheet, source_row, rule) VALUES (?, ?, ?, 'r')",
+            [april, sheet, row],
+        )
+    for sheet, column, header, code in (
+        ("Suivi", "AA", "Monnaie", "unknown_column"),
+        ("Suivi", "C", "", "unnamed_column"),
+        ("Suivi", None, None, "subtotal"),
+        ("Autre", "D", "Devise2", "unknown_column"),
+        ("Suivi", "B", "Total", "subtotal"),
+    ):
+        w.con.execute(
+            "INSERT INTO raw.reading_notes (sha256, sheet, excel_column, header, note_code) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [april, sheet, column, header, code],
+        )
+    w.con.execute(
+        "INSERT INTO core.feedback_files VALUES (?, 'QIP', 'QIPs_Suivi_2018-04-30.xlsx', "
+        "'feedback/QIP/QIPs_Suivi_2018-04-30_feedback.xlsx', 7)",
+        [april],
+    )
+    w.con.execute(
+        "INSERT INTO raw.tracker_folder VALUES (?, ?, 'QIP', ?, 1, ?, NULL, ?)",
+        ["QIPs_Suivi_2018-04-30_v1.xlsx", "QIP/QIPs_Suivi_2018-04-30_v1.xlsx", APRIL, april,
+         "QIPs_Suivi_2018-04-30.xlsx"],
+    )  # fmt: skip
+    refused = w.version("QIP", JUNE, refused="damaged")
+    june = w.version("QIP", JUNE, revision=2)
+    july = w.version("QIP", date(2018, 7, 31), read=False)
+    w.unrecognised("Notes de la réunion.xlsx", "not a tracker's name")
+    # Named as a QIP tracker, but its date cannot be trusted: refused before any reading.
+    w.con.execute(
+        "INSERT INTO raw.tracker_folder VALUES ('QIPs_Suivi_2018-13-31.xlsx', "
+        "'QIP/QIPs_Suivi_2018-13-31.xlsx', 'QIP', NULL, NULL, NULL, 'no such month', NULL)"
+    )
+    w.build(APRIL, MAY, JUNE)
+    nothing = (None,) * 7  # rows and flags of a version never read
+    assert w.rows("SELECT * FROM marts.data_quality") == [
+        ("QIP", APRIL, 1, "QIPs_Suivi_2018-04-30.xlsx", april, None, 3, 2, 1, 3, 4, 66.7,
+         "feedback/QIP/QIPs_Suivi_2018-04-30_feedback.xlsx", "loaded", True, None, 2, APRIL,
+         MAY, "Autre D: Devise2; Suivi C: (no header); Suivi AA: Monnaie", 5),
+        ("QIP", APRIL, 1, "QIPs_Suivi_2018-04-30_v1.xlsx", april, None, *nothing, "copy", True,
+         "QIPs_Suivi_2018-04-30.xlsx", 0, None, None, None, None),
+        # Refused, and June went to its v2 all the same: refused, not "superseded by" it.
+        ("QIP", JUNE, 1, "QIPs_Suivi_2018-06-30.xlsx", refused, "damaged", 0, 0, 0, 0, 0, None,
+         None, "refused", True, None, 0, None, None, None, 0),
+        ("QIP", JUNE, 2, "QIPs_Suivi_2018-06-30_v2.xlsx", june, None, 0, 0, 0, 0, 0, None, None,
+         "loaded", True, None, 1, JUNE, JUNE, None, 0),
+        ("QIP", date(2018, 7, 31), 1, "QIPs_Suivi_2018-07-31.xlsx", july, None, *nothing,
+         "not read yet", True, None, 0, None, None, None, None),
+        ("QIP", None, None, "QIPs_Suivi_2018-13-31.xlsx", None, "no such month", *nothing,
+         "refused", True, None, 0, None, None, None, None),
+    ]  # fmt: skip
