@@ -11,6 +11,7 @@ referred to by a formula not taken as Excel's serial number.
 
 from __future__ import annotations
 
+import math
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -87,6 +88,8 @@ def test_the_demo_june_tracker_saved_by_a_script_keeps_its_441_projects(tmp_path
          "elle utilise une fonction qui n'est pas un simple calcul"),
         # An error in Excel too (#DIV/0!).
         ("=1/0", "its result is an error", "son résultat est une erreur"),
+        # An error written in the formula (a reference whose cells were deleted).
+        ("=#REF!+1", "its result is an error", "son résultat est une erreur"),
         # Several cells as the result: no one value (Excel would spill it or show #VALUE!).
         ("=H6:H7", "its result is an error", "son résultat est une erreur"),
         # Text joined: not a number, whatever it spells.
@@ -213,3 +216,61 @@ def test_a_range_is_exactly_its_rectangle() -> None:
     cells = {(0, 1): 1, (1, 1): 2, (0, 2): 10, (1, 2): 20, (2, 1): 1000, (0, 3): 5000}
     results = evaluate({(9, 9): "SUM(B1:C2)", (9, 8): "SUM(B1:C50000)"}, cells)
     assert results == {(9, 9): 33.0, (9, 8): 1033.0}
+
+
+def test_an_empty_cell_referred_to_counts_as_zero_as_in_excel() -> None:
+    """Excel computes =A3 on an empty cell as 0 and =A3+1 as 1 (never -0, never "text");
+    SUM over one cell, empty or text, ignores it."""
+    cells = {(1, 0): "", (4, 0): "Gao", (5, 0): 2.5}
+    formulas = {(0, 1): "A3", (1, 1): "A3+1", (2, 1): "-A3", (3, 1): "SUM(A3)",
+                (4, 1): "SUM(A5)", (5, 1): "A2*2", (6, 1): "SUM(A6,A3,A5)", (7, 1): "A6"}
+    results = evaluate(formulas, cells)
+    assert results == {(0, 1): 0.0, (1, 1): 1.0, (2, 1): 0.0, (3, 1): 0.0, (4, 1): 0.0,
+                       (5, 1): 0.0, (6, 1): 2.5, (7, 1): 2.5}  # fmt: skip
+    assert math.copysign(1.0, results[(2, 1)]) == 1.0  # 0, not -0
+
+
+def test_an_empty_cell_referred_to_by_a_formula_saved_by_a_script_is_zero(tmp_path: Path) -> None:
+    # Observations (column O) is empty on the row: =SUM(O5)+O5+25000 is 25000, as Excel
+    # shows it.
+    formula = Formula("=SUM(O5)+O5+25000", 25000)
+    cached = qip_workbook(tmp_path / "excel", [qip_row(1, Budget=formula)])
+    result = read(saved_by_a_script(cached, tmp_path / "script" / cached.name))
+    assert result.rejected_rows.empty
+    assert result.tables["projects"]["budget"].tolist() == [25_000.0]
+
+
+@pytest.mark.parametrize(
+    ("formulas", "cells", "reasons"),
+    [
+        # A cell of text as the result: not a number, whatever it spells.
+        ({(0, 1): "A1"}, {(0, 0): "41970"}, {(0, 1): "text"}),
+        # Arithmetic on text: #VALUE! in Excel.
+        ({(0, 1): "A1+1"}, {(0, 0): "Gao"}, {(0, 1): "error"}),
+        # An error typed in the formula, alone, in a function or in arithmetic.
+        ({(0, 1): "#REF!+1", (1, 1): "SUM(#N/A)", (2, 1): "#DIV/0!"}, {},
+         {(0, 1): "error", (1, 1): "error", (2, 1): "error"}),
+        # A logical value (TRUE) as the result: not an amount.
+        ({(0, 1): "A1"}, {(0, 0): True}, {(0, 1): "error"}),
+        # Two cells referring to each other: a cycle, reported for both.
+        ({(0, 1): "C1+1", (0, 2): "B1+1"}, {}, {(0, 1): "cycle", (0, 2): "cycle"}),
+        # A formula on a cycle's cell gives the cycle as its reason.
+        ({(0, 1): "B1*2", (1, 1): "B1+1"}, {}, {(0, 1): "cycle", (1, 1): "cycle"}),
+        # Another sheet, quoted or not; another workbook.
+        ({(0, 1): "'Listes'!A1+1", (1, 1): "Listes!A1:A3*1", (2, 1): "[1]Suivi!A1"}, {},
+         {(0, 1): "other_sheet", (1, 1): "other_sheet", (2, 1): "external"}),
+        # A function other than SUM, also in lower case, or inside SUM.
+        ({(0, 1): "ROUND(A1,0)", (1, 1): "sum(A1)+max(A1)", (2, 1): "SUM(TODAY())"},
+         {(0, 0): 2}, {(0, 1): "function", (1, 1): "function", (2, 1): "function"}),
+        # Whole rows and columns, and ranges to the sheet's edge.
+        ({(0, 1): "SUM(5:5)", (1, 1): "SUM(A:B)", (2, 1): "SUM(A2:XFD2)"}, {},
+         {(0, 1): "range", (1, 1): "range", (2, 1): "range"}),
+        # A formula the cell records only as a shared formula's follower, and a broken one.
+        ({(0, 1): None, (1, 1): "1+*2", (2, 1): "SUM(A1"}, {},
+         {(0, 1): "unreadable", (1, 1): "unreadable", (2, 1): "unreadable"}),
+    ],
+)  # fmt: skip
+def test_every_refusal_gives_its_own_reason(formulas: dict, cells: dict, reasons: dict) -> None:
+    results = evaluate(formulas, cells)
+    assert {cell: value.reason for cell, value in results.items()} == reasons
+    assert all(value.formula == (formulas[cell] or "") for cell, value in results.items())

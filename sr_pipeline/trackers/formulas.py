@@ -216,15 +216,19 @@ class Evaluator:
         except Exception:  # noqa: BLE001 - an input it cannot use: not computable here
             return FormulaWithoutResult(text, "unreadable")
         from formulas.tokens.operand import XlError
+        from schedula import EMPTY
 
         if getattr(result, "size", 1) != 1:  # a range as the result (=A1:C3): no one value
             return FormulaWithoutResult(text, "error")
         value = result.item() if hasattr(result, "item") else result
+        if value is EMPTY:  # a reference to an empty cell alone (=A3): 0, as in Excel
+            return 0.0
         if isinstance(value, XlError) or isinstance(value, bool):
             return FormulaWithoutResult(text, "error")
         if not isinstance(value, int | float):
             return FormulaWithoutResult(text, "text" if isinstance(value, str) else "error")
-        return float(f"{float(value):.{EXCEL_DIGITS}g}")
+        # 0.0, never -0.0 (=-A3 on an empty cell): Excel has no negative zero.
+        return float(f"{float(value):.{EXCEL_DIGITS}g}") + 0.0
 
     def _not_arithmetic(self, tokens) -> str | None:
         for token in tokens:
@@ -243,6 +247,8 @@ class Evaluator:
                 return "text" if name == "&" else "function"
             elif kind == "String":
                 return "text"
+            elif kind == "Error":  # an error typed or left in the formula (=#REF!+1)
+                return "error"
             elif kind not in ("Number", "Range", "Function", "OperatorToken", "Parenthesis",
                               "Separator"):  # fmt: skip
                 return "function"
@@ -264,8 +270,8 @@ class Evaluator:
             [self._value((row, col), path, EMPTY) for col in range(left, right + 1)]
             for row in range(top, bottom + 1)
         ]
-        if not last:
-            return grid[0][0]
+        # One cell too is a 1x1 range, as the formula engine passes a reference: SUM(A3) on an
+        # empty or text cell ignores it, as in Excel.
         return np.array(grid, dtype=object)
 
     def _value(self, cell: tuple[int, int], path, empty: Any) -> Any:
