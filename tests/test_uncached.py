@@ -222,8 +222,8 @@ def test_an_empty_cell_referred_to_counts_as_zero_as_in_excel() -> None:
     """Excel computes =A3 on an empty cell as 0 and =A3+1 as 1 (never -0, never "text");
     SUM over one cell, empty or text, ignores it."""
     cells = {(1, 0): "", (4, 0): "Gao", (5, 0): 2.5}
-    formulas = {(0, 1): "A3", (1, 1): "A3+1", (2, 1): "-A3", (3, 1): "SUM(A3)",
-                (4, 1): "SUM(A5)", (5, 1): "A2*2", (6, 1): "SUM(A6,A3,A5)", (7, 1): "A6"}
+    formulas = {(0, 1): "A3", (1, 1): "A3+1", (2, 1): "-A3", (3, 1): "SUM(A3)", (4, 1): "SUM(A5)",
+                (5, 1): "A2*2", (6, 1): "SUM(A6,A3,A5)", (7, 1): "A6"}  # fmt: skip
     results = evaluate(formulas, cells)
     assert results == {(0, 1): 0.0, (1, 1): 1.0, (2, 1): 0.0, (3, 1): 0.0, (4, 1): 0.0,
                        (5, 1): 0.0, (6, 1): 2.5, (7, 1): 2.5}  # fmt: skip
