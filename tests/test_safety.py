@@ -227,6 +227,7 @@ def _with_parts(tmp_path: Path, parts: dict[str, bytes], renamed: dict[str, str]
     path = tmp_path / "in" / QIP_NAME
     path.parent.mkdir(parents=True)
     renamed = renamed or {}
+    parts = dict(parts)  # popped below; the caller's (a parametrize value) is left as it was
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = parts.pop(item.filename, None) or src.read(item.filename)
