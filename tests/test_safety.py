@@ -9,6 +9,7 @@ memory can be measured.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import msoffcrypto.format.ooxml
+import openpyxl
 import pytest
 
 from sr_pipeline.language.messages import Message
@@ -24,7 +26,7 @@ from sr_pipeline.trackers import safety
 from sr_pipeline.trackers.discovery import discover
 from sr_pipeline.trackers.reader import read_tracker
 from sr_pipeline.trackers.safety import UnsafeWorkbook, check_workbook
-from tests.builders import qip_row, qip_workbook, tf_row, tf_workbook
+from tests.builders import Formula, qip_row, qip_workbook, tf_row, tf_workbook
 
 QIP_NAME = "QIPs_Suivi_2018-06-30.xlsx"
 
@@ -320,6 +322,90 @@ def test_the_inflated_total_is_capped_at_the_limit_exactly(tmp_path: Path, monke
     with pytest.raises(UnsafeWorkbook) as refused:
         check_workbook(path)
     assert refused.value.message.code == "file_zip_bomb"
+
+
+def test_the_total_counts_the_parts_inflated_before(tmp_path: Path) -> None:
+    """The cap is on the sum over every part: a part that fits alone is refused when the parts
+    before it already inflated to near the limit (``total``)."""
+    path = qip_workbook(tmp_path, [qip_row(1)])
+    with zipfile.ZipFile(path) as archive:
+        member = archive.getinfo("xl/workbook.xml")
+        size = len(archive.read(member))
+        limit = safety.MAX_UNCOMPRESSED
+        assert safety._inflate_bounded(archive, member, limit - size) == (limit, False)
+        with pytest.raises(UnsafeWorkbook) as refused:
+            safety._inflate_bounded(archive, member, limit - size + 1)
+    assert refused.value.message == Message.of("file_zip_bomb", limit="512")
+
+
+def test_a_large_honest_part_is_inflated_in_bounded_memory(tmp_path: Path) -> None:
+    """A part of 40 MB (a big sheet) is read a chunk at a time, never whole."""
+    path = _with_parts(tmp_path, {"xl/worksheets/sheet3.xml": b" " * (40 << 20)})
+    tracemalloc.start()
+    try:
+        assert check_workbook(path) == frozenset()
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    assert peak < 20
+
+
+def test_too_many_parts_are_refused(tmp_path: Path, monkeypatch) -> None:
+    """The count of parts may reach the limit, not pass it (lowered to the package's own
+    count, to try the edge without 10,000 parts)."""
+    path = qip_workbook(tmp_path, [qip_row(1)])
+    with zipfile.ZipFile(path) as archive:
+        count = len(archive.infolist())
+    monkeypatch.setattr(safety, "MAX_MEMBERS", count)
+    assert check_workbook(path) == frozenset()
+    monkeypatch.setattr(safety, "MAX_MEMBERS", count - 1)
+    with pytest.raises(UnsafeWorkbook) as refused:
+        check_workbook(path)
+    assert refused.value.message == Message.of("file_too_many_parts", count=f"{count:,}")
+
+
+@pytest.mark.parametrize("missing", ["[Content_Types].xml", "xl/workbook.xml"])
+def test_a_zip_without_the_parts_of_a_workbook_is_refused(tmp_path: Path, missing: str) -> None:
+    good = qip_workbook(tmp_path / "good", [qip_row(1)])
+    path = tmp_path / "in" / QIP_NAME
+    path.parent.mkdir()
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            if item.filename != missing:
+                dst.writestr(item, src.read(item.filename))
+    assert refusal(path) == f"{QIP_NAME}: {Message.of('file_not_excel_parts')}"
+
+
+def test_a_zip_whose_part_is_encrypted_is_refused_as_password_protected(tmp_path: Path) -> None:
+    """A zip-level password on a part (the "encrypted" flag of its headers): refused as a
+    protected workbook, not as damaged and not by a crash."""
+    good = qip_workbook(tmp_path / "good", [qip_row(1)])
+    data = bytearray(good.read_bytes())
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local, central
+        start = data.find(signature)
+        while start != -1:
+            data[start + flag_at] |= 0x01
+            start = data.find(signature, start + 4)
+    path = tmp_path / "in" / QIP_NAME
+    path.parent.mkdir()
+    path.write_bytes(bytes(data))
+    message, _peak = refused_in_process(path)
+    assert message == Message.of("file_encrypted")
+
+
+def test_the_sha256_is_of_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "big.bin"
+    path.write_bytes(bytes(range(256)) * 9000)  # a little over two chunks of 1 MB
+    assert safety.sha256_of(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_sheets_with_formulas_saved_without_result_are_named(tmp_path: Path) -> None:
+    cached = qip_workbook(tmp_path / "excel", [qip_row(1, Budget=Formula("=1+2", 3))])
+    assert check_workbook(cached) == frozenset()
+    script = tmp_path / "script" / cached.name
+    script.parent.mkdir()
+    openpyxl.load_workbook(cached).save(script)
+    assert check_workbook(script) == frozenset({"xl/worksheets/sheet2.xml"})
 
 
 # --- one bad file never stops the rest ----------------------------------------------------

@@ -22,7 +22,12 @@ import pytest
 from sr_pipeline.language.messages import Message
 from sr_pipeline.model import ReadResult
 from sr_pipeline.trackers.discovery import recognise
-from sr_pipeline.trackers.formulas import MAX_RANGE_CELLS, Evaluator, FormulaWithoutResult
+from sr_pipeline.trackers.formulas import (
+    MAX_RANGE_CELLS,
+    Evaluator,
+    FormulaWithoutResult,
+    formula_cells,
+)
 from sr_pipeline.trackers.reader import read_tracker
 from tests import DEMO_TRACKERS
 from tests.builders import Formula, qip_row, qip_workbook
@@ -216,6 +221,41 @@ def test_a_range_is_exactly_its_rectangle() -> None:
     cells = {(0, 1): 1, (1, 1): 2, (0, 2): 10, (1, 2): 20, (2, 1): 1000, (0, 3): 5000}
     results = evaluate({(9, 9): "SUM(B1:C2)", (9, 8): "SUM(B1:C50000)"}, cells)
     assert results == {(9, 9): 33.0, (9, 8): 1033.0}
+    # The same rectangle written from any two opposite corners.
+    corners = {(9, 1): "SUM(C2:B1)", (9, 2): "SUM(B2:C1)", (9, 3): "SUM(C1:B2)"}
+    assert evaluate(corners, cells) == {(9, 1): 33.0, (9, 2): 33.0, (9, 3): 33.0}
+
+
+def test_results_are_rounded_to_excels_15_digits() -> None:
+    results = evaluate({(0, 0): "0.1+0.2", (0, 1): "1/3", (0, 2): "2/3*3"}, {})
+    assert results == {(0, 0): 0.3, (0, 1): 0.333333333333333, (0, 2): 2.0}
+
+
+def test_a_defined_name_is_not_a_cell_of_the_sheet() -> None:
+    # =Budget*2 names a range defined elsewhere in the workbook: not computed here.
+    (result,) = evaluate({(0, 1): "Budget*2"}, {(0, 0): 2}).values()
+    assert result == FormulaWithoutResult("Budget*2", "unreadable")
+
+
+def test_the_formula_cells_without_a_saved_value_are_found_in_the_sheet_xml() -> None:
+    """Only formulas with no stored value (``<v/>``, ``<v></v>``, no ``<v>``), at their row
+    and column (0-based), their text unescaped; a shared formula's follower has no text."""
+    xml = (
+        b'<sheetData><row r="5"><c r="H5"><f>SUM(H1:H2)</f><v></v></c>'
+        b'<c r="I5"><f>1+1</f><v>2</v></c>'  # a saved result: not listed
+        b'<c r="J5" t="str"><f>&apos;A b&apos;!A1&amp;&quot;x&quot;&lt;&gt;</f></c>'
+        b'<c r="K5"><f t="shared" si="0"/></c>'
+        b'<c r="L5" t="inlineStr"><f>1</f><is><t>x</t></is></c>'  # a saved text result
+        b"<c><f>3</f></c>"  # no reference: nowhere to put it
+        b'<c r="M5" s="1"/><c r="N5"><v>4</v></c></row>'
+        b'<row r="12"><c r="AB12"><f>2*3</f><v/></c></row></sheetData>'
+    )
+    assert formula_cells(xml) == {
+        (4, 7): "SUM(H1:H2)",
+        (4, 9): "'A b'!A1&\"x\"<>",
+        (4, 10): None,
+        (11, 27): "2*3",
+    }
 
 
 def test_an_empty_cell_referred_to_counts_as_zero_as_in_excel() -> None:
