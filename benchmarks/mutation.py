@@ -163,7 +163,14 @@ TARGETS = [
     Target(
         "safety",
         "sr_pipeline/trackers/safety.py",
-        ["tests/test_safety.py", "tests/test_uncached.py"],
+        [
+            "tests/test_safety.py",
+            "tests/test_uncached.py",
+            # the folder entry's checks (vet_entry, open_regular), without the Dagster build
+            "tests/test_folder_safety.py",
+            "--deselect=tests/test_folder_safety.py::"
+            "test_a_build_records_the_refusals_and_nothing_of_what_they_point_at",
+        ],
     ),
     Target(
         "raw",  # fast tests only: real workbooks and DuckDB, no Dagster run
