@@ -107,8 +107,9 @@ def _sniff(head: bytes) -> Message:
     if not head.strip():
         return Message.of("file_empty")
     try:
-        # Not final: the head is cut at a byte count, maybe inside an accent's bytes.
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        # An incremental decoder, not final: the head is cut at a byte count, maybe inside an
+        # accent's bytes, which it keeps for a next call instead of calling them an error.
+        codecs.getincrementaldecoder("utf-8")().decode(head)
         return Message.of("file_text")
     except UnicodeDecodeError:
         return Message.of("file_unknown")
