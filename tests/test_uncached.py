@@ -30,7 +30,7 @@ from sr_pipeline.trackers.formulas import (
 )
 from sr_pipeline.trackers.reader import read_tracker
 from tests import DEMO_TRACKERS
-from tests.builders import Formula, qip_row, qip_workbook
+from tests.builders import Formula, qip_row, qip_workbook, replace_in_part
 
 # Row 5 is the first data row (title rows 1-2, blank 3, header 4); Budget is column H.
 ROWS = [
@@ -140,6 +140,21 @@ def test_a_formula_that_cannot_be_computed_is_a_row_error_that_says_what_to_do(
         f"être calculée ici ({reason_fr}) ; ouvrez le fichier dans Excel ou LibreOffice et "
         "enregistrez-le à nouveau pour que le résultat soit enregistré avec la formule"
     )
+
+
+@pytest.mark.parametrize("target", ["worksheets/sheet2.xml", "/xl/worksheets/sheet2.xml"])
+def test_the_sheet_is_found_by_a_relative_or_absolute_target(tmp_path: Path, target: str) -> None:
+    """The workbook's relationship names the sheet's part relative to xl/ (as Excel writes it)
+    or from the package's root (as openpyxl does): the formulas are computed either way."""
+    cached = qip_workbook(tmp_path / "excel", ROWS)
+    script = saved_by_a_script(cached, tmp_path / "script" / cached.name)
+    rels = "xl/_rels/workbook.xml.rels"
+    replace_in_part(
+        script, rels, b'Target="/xl/worksheets/sheet2.xml"', f'Target="{target}"'.encode()
+    )
+    result = read(script)
+    assert result.rejected_rows.empty
+    assert result.tables["projects"]["budget"].tolist()[:2] == [35_489.0, 17_744.5]
 
 
 def test_formulas_with_their_result_are_not_recomputed(tmp_path: Path, monkeypatch) -> None:
