@@ -241,6 +241,15 @@ def test_a_range_is_exactly_its_rectangle() -> None:
     assert evaluate(corners, cells) == {(9, 1): 33.0, (9, 2): 33.0, (9, 3): 33.0}
 
 
+@pytest.mark.parametrize("sheet", ["Suivi QIPs", "Suivi!QIPs"])
+def test_a_reference_qualified_with_its_own_sheet_is_a_cell_of_the_sheet(sheet: str) -> None:
+    """``'Suivi QIPs'!A1:A3`` on the sheet Suivi QIPs is A1:A3, also when the sheet's name
+    has a space or a ``!`` (Excel allows both)."""
+    cells = {(0, 0): 1, (1, 0): 2, (2, 0): 4}
+    formulas = {(5, 1): f"SUM('{sheet}'!A1:A3)", (5, 2): f"'{sheet}'!A2*2"}
+    assert evaluate(formulas, cells, sheet) == {(5, 1): 7.0, (5, 2): 4.0}
+
+
 def test_results_are_rounded_to_excels_15_digits() -> None:
     results = evaluate({(0, 0): "0.1+0.2", (0, 1): "1/3", (0, 2): "2/3*3"}, {})
     assert results == {(0, 0): 0.3, (0, 1): 0.333333333333333, (0, 2): 2.0}

@@ -146,9 +146,10 @@ def _number(value: Any) -> Any:
 
 
 def _flat(values: list[Any]) -> list[Any]:
+    """The cells of the inputs (each a grid: ``Evaluator._input``), one list."""
     out = []
     for value in values:
-        out.extend(value.ravel().tolist() if hasattr(value, "ravel") else [value])
+        out.extend(value.ravel().tolist())
     return out
 
 
