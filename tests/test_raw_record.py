@@ -169,6 +169,12 @@ def test_a_refusal_is_stored_with_its_code_and_read_back(con, tmp_path: Path) ->
     assert loaded.refused == result.refused and "text file" in loaded.refused
     assert loaded.refused_message == result.refused_message == Message.of("file_text")
     assert (loaded.rows_read, loaded.rows_loaded, loaded.rows_rejected) == (0, 0, 0)
+    stored = con.execute(
+        "SELECT refused_code, refused_params, rows_read, rows_accepted, rows_rejected, "
+        "rule_flags FROM raw.tracker_files WHERE sha256 = ?",
+        [result.sha256],
+    ).fetchone()
+    assert stored == ("file_text", Message.of("file_text").params_json(), 0, 0, 0, 0)
     assert loaded.accepted_codes == frozenset()
     assert loaded.notes.empty
 
