@@ -228,6 +228,11 @@ def test_the_folder_frame_has_the_tables_columns_and_types() -> None:
     assert str(df["revision"].dtype) == "Int64"
     assert df["report_date"].iloc[0] == pd.Timestamp(2018, 6, 30)
     assert df["revision"].iloc[0] == 2 and df["revision"].iloc[1] is pd.NA
+    # The table's column order whatever the order of each row's keys, and for no row at all.
+    assert tuple(tracker_folder_frame([dict(reversed(rows[0].items()))]).columns) == (
+        TRACKER_FOLDER_COLUMNS
+    )
+    assert tuple(tracker_folder_frame([]).columns) == TRACKER_FOLDER_COLUMNS
 
 
 def test_distinct_rows_counts_rows_not_lines() -> None:
