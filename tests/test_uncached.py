@@ -223,6 +223,8 @@ def test_a_range_of_exactly_the_limit_is_computed_one_more_cell_is_not() -> None
         ("H6=H7", "function"),
         ("IF(H6>1,1,2)", "function"),
         ("{1,2}", "function"),  # an array constant
+        ("H6:H7 H7", "function"),  # an intersection (the space operator)
+        ("@H6", "function"),  # Excel 365's implicit intersection
     ],
 )
 def test_what_is_not_arithmetic_is_refused_with_its_reason(formula: str, reason: str) -> None:
@@ -241,7 +243,7 @@ def test_a_range_is_exactly_its_rectangle() -> None:
     assert evaluate(corners, cells) == {(9, 1): 33.0, (9, 2): 33.0, (9, 3): 33.0}
 
 
-@pytest.mark.parametrize("sheet", ["Suivi QIPs", "Suivi!QIPs"])
+@pytest.mark.parametrize("sheet", ["Suivi QIPs", "Suivi!QIPs", "Suivi X"])
 def test_a_reference_qualified_with_its_own_sheet_is_a_cell_of_the_sheet(sheet: str) -> None:
     """``'Suivi QIPs'!A1:A3`` on the sheet Suivi QIPs is A1:A3, also when the sheet's name
     has a space or a ``!`` (Excel allows both)."""

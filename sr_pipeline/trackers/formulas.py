@@ -244,14 +244,15 @@ class Evaluator:
                     return "range"
             elif kind == "Function" and name.upper() not in FUNCTIONS:
                 return "function"
-            elif kind == "OperatorToken" and name not in OPERATORS and name != ",":
+            elif kind == "OperatorToken" and name not in OPERATORS:
                 return "text" if name == "&" else "function"
             elif kind == "String":
                 return "text"
             elif kind == "Error":  # an error typed or left in the formula (=#REF!+1)
                 return "error"
-            elif kind not in ("Number", "Range", "Function", "OperatorToken", "Parenthesis",
-                              "Separator"):  # fmt: skip
+            # Any other kind (an intersection `A1:A3 A2`, ...) is not arithmetic; a function's
+            # commas are separators.
+            elif kind not in ("Number", "Function", "OperatorToken", "Parenthesis", "Separator"):
                 return "function"
         return None
 
