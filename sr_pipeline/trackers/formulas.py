@@ -86,6 +86,11 @@ class FormulaWithoutResult:
         return Message.of("formula_no_result", formula=str(self), reason=REASONS[self.reason])
 
 
+# A cell met again while computing the cells it needs: only the reason is read, by the formula
+# that needed it, which reports the cycle with its own text.
+_IN_CYCLE = FormulaWithoutResult("", "cycle")
+
+
 def has_markers(window: bytes) -> bool:
     return any(marker in window for marker in MARKERS)
 
@@ -189,13 +194,12 @@ class Evaluator:
     def result(self, cell: tuple[int, int], path: tuple[tuple[int, int], ...]) -> Any:
         if cell in self.results:
             return self.results[cell]
-        text = self.formulas[cell]
         if cell in path:
-            return FormulaWithoutResult(text or "", "cycle")
-        self.results[cell] = value = self._compute(cell, text, (*path, cell))
+            return _IN_CYCLE
+        self.results[cell] = value = self._compute(self.formulas[cell], (*path, cell))
         return value
 
-    def _compute(self, cell: tuple[int, int], text: str | None, path) -> Any:
+    def _compute(self, text: str | None, path) -> Any:
         if not text:
             return FormulaWithoutResult("", "unreadable")
         import formulas  # a few hundred ms on first use: only files that need it pay
