@@ -11,6 +11,7 @@ referred to by a formula not taken as Excel's serial number.
 
 from __future__ import annotations
 
+import math
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -21,10 +22,15 @@ import pytest
 from sr_pipeline.language.messages import Message
 from sr_pipeline.model import ReadResult
 from sr_pipeline.trackers.discovery import recognise
-from sr_pipeline.trackers.formulas import MAX_RANGE_CELLS, Evaluator, FormulaWithoutResult
+from sr_pipeline.trackers.formulas import (
+    MAX_RANGE_CELLS,
+    Evaluator,
+    FormulaWithoutResult,
+    formula_cells,
+)
 from sr_pipeline.trackers.reader import read_tracker
 from tests import DEMO_TRACKERS
-from tests.builders import Formula, qip_row, qip_workbook
+from tests.builders import Formula, qip_row, qip_workbook, replace_in_part
 
 # Row 5 is the first data row (title rows 1-2, blank 3, header 4); Budget is column H.
 ROWS = [
@@ -87,6 +93,8 @@ def test_the_demo_june_tracker_saved_by_a_script_keeps_its_441_projects(tmp_path
          "elle utilise une fonction qui n'est pas un simple calcul"),
         # An error in Excel too (#DIV/0!).
         ("=1/0", "its result is an error", "son résultat est une erreur"),
+        # An error written in the formula (a reference whose cells were deleted).
+        ("=#REF!+1", "its result is an error", "son résultat est une erreur"),
         # Several cells as the result: no one value (Excel would spill it or show #VALUE!).
         ("=H6:H7", "its result is an error", "son résultat est une erreur"),
         # Text joined: not a number, whatever it spells.
@@ -132,6 +140,21 @@ def test_a_formula_that_cannot_be_computed_is_a_row_error_that_says_what_to_do(
         f"être calculée ici ({reason_fr}) ; ouvrez le fichier dans Excel ou LibreOffice et "
         "enregistrez-le à nouveau pour que le résultat soit enregistré avec la formule"
     )
+
+
+@pytest.mark.parametrize("target", ["worksheets/sheet2.xml", "/xl/worksheets/sheet2.xml"])
+def test_the_sheet_is_found_by_a_relative_or_absolute_target(tmp_path: Path, target: str) -> None:
+    """The workbook's relationship names the sheet's part relative to xl/ (as Excel writes it)
+    or from the package's root (as openpyxl does): the formulas are computed either way."""
+    cached = qip_workbook(tmp_path / "excel", ROWS)
+    script = saved_by_a_script(cached, tmp_path / "script" / cached.name)
+    rels = "xl/_rels/workbook.xml.rels"
+    replace_in_part(
+        script, rels, b'Target="/xl/worksheets/sheet2.xml"', f'Target="{target}"'.encode()
+    )
+    result = read(script)
+    assert result.rejected_rows.empty
+    assert result.tables["projects"]["budget"].tolist()[:2] == [35_489.0, 17_744.5]
 
 
 def test_formulas_with_their_result_are_not_recomputed(tmp_path: Path, monkeypatch) -> None:
@@ -200,6 +223,8 @@ def test_a_range_of_exactly_the_limit_is_computed_one_more_cell_is_not() -> None
         ("H6=H7", "function"),
         ("IF(H6>1,1,2)", "function"),
         ("{1,2}", "function"),  # an array constant
+        ("H6:H7 H7", "function"),  # an intersection (the space operator)
+        ("@H6", "function"),  # Excel 365's implicit intersection
     ],
 )
 def test_what_is_not_arithmetic_is_refused_with_its_reason(formula: str, reason: str) -> None:
@@ -213,3 +238,105 @@ def test_a_range_is_exactly_its_rectangle() -> None:
     cells = {(0, 1): 1, (1, 1): 2, (0, 2): 10, (1, 2): 20, (2, 1): 1000, (0, 3): 5000}
     results = evaluate({(9, 9): "SUM(B1:C2)", (9, 8): "SUM(B1:C50000)"}, cells)
     assert results == {(9, 9): 33.0, (9, 8): 1033.0}
+    # The same rectangle written from any two opposite corners.
+    corners = {(9, 1): "SUM(C2:B1)", (9, 2): "SUM(B2:C1)", (9, 3): "SUM(C1:B2)"}
+    assert evaluate(corners, cells) == {(9, 1): 33.0, (9, 2): 33.0, (9, 3): 33.0}
+
+
+@pytest.mark.parametrize("sheet", ["Suivi QIPs", "Suivi!QIPs", "Suivi X"])
+def test_a_reference_qualified_with_its_own_sheet_is_a_cell_of_the_sheet(sheet: str) -> None:
+    """``'Suivi QIPs'!A1:A3`` on the sheet Suivi QIPs is A1:A3, also when the sheet's name
+    has a space or a ``!`` (Excel allows both)."""
+    cells = {(0, 0): 1, (1, 0): 2, (2, 0): 4}
+    formulas = {(5, 1): f"SUM('{sheet}'!A1:A3)", (5, 2): f"'{sheet}'!A2*2"}
+    assert evaluate(formulas, cells, sheet) == {(5, 1): 7.0, (5, 2): 4.0}
+
+
+def test_results_are_rounded_to_excels_15_digits() -> None:
+    results = evaluate({(0, 0): "0.1+0.2", (0, 1): "1/3", (0, 2): "2/3*3"}, {})
+    assert results == {(0, 0): 0.3, (0, 1): 0.333333333333333, (0, 2): 2.0}
+
+
+def test_a_defined_name_is_not_a_cell_of_the_sheet() -> None:
+    # =Budget*2 names a range defined elsewhere in the workbook: not computed here.
+    (result,) = evaluate({(0, 1): "Budget*2"}, {(0, 0): 2}).values()
+    assert result == FormulaWithoutResult("Budget*2", "unreadable")
+
+
+def test_the_formula_cells_without_a_saved_value_are_found_in_the_sheet_xml() -> None:
+    """Only formulas with no stored value (``<v/>``, ``<v></v>``, no ``<v>``), at their row
+    and column (0-based), their text unescaped; a shared formula's follower has no text."""
+    xml = (
+        b'<sheetData><row r="5"><c r="H5"><f>SUM(H1:H2)</f><v></v></c>'
+        b'<c r="I5"><f>1+1</f><v>2</v></c>'  # a saved result: not listed
+        b'<c r="J5" t="str"><f>&apos;A b&apos;!A1&amp;&quot;x&quot;&lt;&gt;</f></c>'
+        b'<c r="K5"><f t="shared" si="0"/></c>'
+        b'<c r="L5" t="inlineStr"><f>1</f><is><t>x</t></is></c>'  # a saved text result
+        b"<c><f>3</f></c>"  # no reference: nowhere to put it
+        b'<c r="M5" s="1"/><c r="N5"><v>4</v></c></row>'
+        b'<row r="12"><c r="AB12"><f>2*3</f><v/></c></row></sheetData>'
+    )
+    assert formula_cells(xml) == {
+        (4, 7): "SUM(H1:H2)",
+        (4, 9): "'A b'!A1&\"x\"<>",
+        (4, 10): None,
+        (11, 27): "2*3",
+    }
+
+
+def test_an_empty_cell_referred_to_counts_as_zero_as_in_excel() -> None:
+    """Excel computes =A3 on an empty cell as 0 and =A3+1 as 1 (never -0, never "text");
+    SUM over one cell, empty or text, ignores it."""
+    cells = {(1, 0): "", (4, 0): "Gao", (5, 0): 2.5}
+    formulas = {(0, 1): "A3", (1, 1): "A3+1", (2, 1): "-A3", (3, 1): "SUM(A3)", (4, 1): "SUM(A5)",
+                (5, 1): "A2*2", (6, 1): "SUM(A6,A3,A5)", (7, 1): "A6"}  # fmt: skip
+    results = evaluate(formulas, cells)
+    assert results == {(0, 1): 0.0, (1, 1): 1.0, (2, 1): 0.0, (3, 1): 0.0, (4, 1): 0.0,
+                       (5, 1): 0.0, (6, 1): 2.5, (7, 1): 2.5}  # fmt: skip
+    assert math.copysign(1.0, results[(2, 1)]) == 1.0  # 0, not -0
+
+
+def test_an_empty_cell_referred_to_by_a_formula_saved_by_a_script_is_zero(tmp_path: Path) -> None:
+    # Observations (column O) is empty on the row: =SUM(O5)+O5+25000 is 25000, as Excel
+    # shows it.
+    formula = Formula("=SUM(O5)+O5+25000", 25000)
+    cached = qip_workbook(tmp_path / "excel", [qip_row(1, Budget=formula)])
+    result = read(saved_by_a_script(cached, tmp_path / "script" / cached.name))
+    assert result.rejected_rows.empty
+    assert result.tables["projects"]["budget"].tolist() == [25_000.0]
+
+
+@pytest.mark.parametrize(
+    ("formulas", "cells", "reasons"),
+    [
+        # A cell of text as the result: not a number, whatever it spells.
+        ({(0, 1): "A1"}, {(0, 0): "41970"}, {(0, 1): "text"}),
+        # Arithmetic on text: #VALUE! in Excel.
+        ({(0, 1): "A1+1"}, {(0, 0): "Gao"}, {(0, 1): "error"}),
+        # An error typed in the formula, alone, in a function or in arithmetic.
+        ({(0, 1): "#REF!+1", (1, 1): "SUM(#N/A)", (2, 1): "#DIV/0!"}, {},
+         {(0, 1): "error", (1, 1): "error", (2, 1): "error"}),
+        # A logical value (TRUE) as the result: not an amount.
+        ({(0, 1): "A1"}, {(0, 0): True}, {(0, 1): "error"}),
+        # Two cells referring to each other: a cycle, reported for both.
+        ({(0, 1): "C1+1", (0, 2): "B1+1"}, {}, {(0, 1): "cycle", (0, 2): "cycle"}),
+        # A formula on a cycle's cell gives the cycle as its reason.
+        ({(0, 1): "B1*2", (1, 1): "B1+1"}, {}, {(0, 1): "cycle", (1, 1): "cycle"}),
+        # Another sheet, quoted or not; another workbook.
+        ({(0, 1): "'Listes'!A1+1", (1, 1): "Listes!A1:A3*1", (2, 1): "[1]Suivi!A1"}, {},
+         {(0, 1): "other_sheet", (1, 1): "other_sheet", (2, 1): "external"}),
+        # A function other than SUM, also in lower case, or inside SUM.
+        ({(0, 1): "ROUND(A1,0)", (1, 1): "sum(A1)+max(A1)", (2, 1): "SUM(TODAY())"},
+         {(0, 0): 2}, {(0, 1): "function", (1, 1): "function", (2, 1): "function"}),
+        # Whole rows and columns, and ranges to the sheet's edge.
+        ({(0, 1): "SUM(5:5)", (1, 1): "SUM(A:B)", (2, 1): "SUM(A2:XFD2)"}, {},
+         {(0, 1): "range", (1, 1): "range", (2, 1): "range"}),
+        # A formula the cell records only as a shared formula's follower, and a broken one.
+        ({(0, 1): None, (1, 1): "1+*2", (2, 1): "SUM(A1"}, {},
+         {(0, 1): "unreadable", (1, 1): "unreadable", (2, 1): "unreadable"}),
+    ],
+)  # fmt: skip
+def test_every_refusal_gives_its_own_reason(formulas: dict, cells: dict, reasons: dict) -> None:
+    results = evaluate(formulas, cells)
+    assert {cell: value.reason for cell, value in results.items()} == reasons
+    assert all(value.formula == (formulas[cell] or "") for cell, value in results.items())

@@ -38,3 +38,16 @@ def test_a_killed_runs_leftovers_are_removed_and_nothing_else(tmp_path: Path) ->
     )  # fmt: skip
     remaining = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     assert remaining == sorted(kept)
+
+
+def test_a_dangling_link_among_the_leftovers_does_not_stop_the_cleanup(tmp_path: Path) -> None:
+    """A leftover name that is a link to nothing (its target gone) is skipped, and the
+    leftovers after it are removed all the same."""
+    folder = tmp_path / "warehouse"
+    (folder / "feedback" / "QIP").mkdir(parents=True)
+    (folder / "old.duckdb.tmp").symlink_to(tmp_path / "gone")  # listed first
+    half_written = folder / "feedback" / "QIP" / ".QIPs_Suivi_2018-06-30_feedback.xlsx.tmp"
+    half_written.write_text("x")
+    removed = Warehouse(published=folder / "sr.duckdb").remove_leftovers()
+    assert removed == [half_written]
+    assert not half_written.exists()

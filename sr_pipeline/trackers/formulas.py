@@ -86,6 +86,11 @@ class FormulaWithoutResult:
         return Message.of("formula_no_result", formula=str(self), reason=REASONS[self.reason])
 
 
+# A cell met again while computing the cells it needs: only the reason is read, by the formula
+# that needed it, which reports the cycle with its own text.
+_IN_CYCLE = FormulaWithoutResult("", "cycle")
+
+
 def has_markers(window: bytes) -> bool:
     return any(marker in window for marker in MARKERS)
 
@@ -146,9 +151,10 @@ def _number(value: Any) -> Any:
 
 
 def _flat(values: list[Any]) -> list[Any]:
+    """The cells of the inputs (each a grid: ``Evaluator._input``), one list."""
     out = []
     for value in values:
-        out.extend(value.ravel().tolist() if hasattr(value, "ravel") else [value])
+        out.extend(value.ravel().tolist())
     return out
 
 
@@ -188,13 +194,12 @@ class Evaluator:
     def result(self, cell: tuple[int, int], path: tuple[tuple[int, int], ...]) -> Any:
         if cell in self.results:
             return self.results[cell]
-        text = self.formulas[cell]
         if cell in path:
-            return FormulaWithoutResult(text or "", "cycle")
-        self.results[cell] = value = self._compute(cell, text, (*path, cell))
+            return _IN_CYCLE
+        self.results[cell] = value = self._compute(self.formulas[cell], (*path, cell))
         return value
 
-    def _compute(self, cell: tuple[int, int], text: str | None, path) -> Any:
+    def _compute(self, text: str | None, path) -> Any:
         if not text:
             return FormulaWithoutResult("", "unreadable")
         import formulas  # a few hundred ms on first use: only files that need it pay
@@ -216,15 +221,19 @@ class Evaluator:
         except Exception:  # noqa: BLE001 - an input it cannot use: not computable here
             return FormulaWithoutResult(text, "unreadable")
         from formulas.tokens.operand import XlError
+        from schedula import EMPTY
 
         if getattr(result, "size", 1) != 1:  # a range as the result (=A1:C3): no one value
             return FormulaWithoutResult(text, "error")
         value = result.item() if hasattr(result, "item") else result
+        if value is EMPTY:  # a reference to an empty cell alone (=A3): 0, as in Excel
+            return 0.0
         if isinstance(value, XlError) or isinstance(value, bool):
             return FormulaWithoutResult(text, "error")
         if not isinstance(value, int | float):
             return FormulaWithoutResult(text, "text" if isinstance(value, str) else "error")
-        return float(f"{float(value):.{EXCEL_DIGITS}g}")
+        # 0.0, never -0.0 (=-A3 on an empty cell): Excel has no negative zero.
+        return float(f"{float(value):.{EXCEL_DIGITS}g}") + 0.0
 
     def _not_arithmetic(self, tokens) -> str | None:
         for token in tokens:
@@ -239,12 +248,15 @@ class Evaluator:
                     return "range"
             elif kind == "Function" and name.upper() not in FUNCTIONS:
                 return "function"
-            elif kind == "OperatorToken" and name not in OPERATORS and name != ",":
+            elif kind == "OperatorToken" and name not in OPERATORS:
                 return "text" if name == "&" else "function"
             elif kind == "String":
                 return "text"
-            elif kind not in ("Number", "Range", "Function", "OperatorToken", "Parenthesis",
-                              "Separator"):  # fmt: skip
+            elif kind == "Error":  # an error typed or left in the formula (=#REF!+1)
+                return "error"
+            # Any other kind (an intersection `A1:A3 A2`, ...) is not arithmetic; a function's
+            # commas are separators.
+            elif kind not in ("Number", "Function", "OperatorToken", "Parenthesis", "Separator"):
                 return "function"
         return None
 
@@ -264,8 +276,8 @@ class Evaluator:
             [self._value((row, col), path, EMPTY) for col in range(left, right + 1)]
             for row in range(top, bottom + 1)
         ]
-        if not last:
-            return grid[0][0]
+        # One cell too is a 1x1 range, as the formula engine passes a reference: SUM(A3) on an
+        # empty or text cell ignores it, as in Excel.
         return np.array(grid, dtype=object)
 
     def _value(self, cell: tuple[int, int], path, empty: Any) -> Any:

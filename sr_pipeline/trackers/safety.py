@@ -3,8 +3,9 @@
 Refuses, with a one-line reason, anything that is not a sane ``.xlsx`` package: other formats
 renamed ``.xlsx`` (CSV, PDF, legacy ``.xls``), password-protected workbooks (an encrypted
 OLE2 container), corrupt or truncated zips, zip bombs (members are inflated in bounded chunks
-and the total is capped, whatever the headers claim), and XML with a DOCTYPE (entity
-expansion, "billion laughs": spreadsheet XML never needs one). Only then does a parser see it.
+and the total is capped, whatever the headers claim), and XML with a DOCTYPE or an entity
+declaration (entity expansion, "billion laughs": spreadsheet XML never needs one), looked for
+in every part whatever its name, in UTF-8 and UTF-16. Only then does a parser see it.
 
 Before even that, the folder entry itself (:func:`vet_entry`, called by the folder scan that
 both the run and the sensor use): only a regular file, not a symbolic link (a link could point
@@ -16,6 +17,7 @@ file, in case the entry was swapped after the scan.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import hashlib
 import os
@@ -34,7 +36,13 @@ MAX_MEMBERS = 10_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_DANGEROUS = (b"<!DOCTYPE", b"<!ENTITY")
+# A DOCTYPE or entity declaration, in each encoding an XML parser accepts without being told
+# (UTF-8 and its ASCII subset, UTF-16 either way round).
+_DANGEROUS = tuple(
+    word.encode(encoding) for word in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)  # fmt: skip
+_TAIL = max(len(marker) for marker in _DANGEROUS)  # bytes kept to find a marker across chunks
 
 
 class UnsafeWorkbook(Exception):
@@ -99,7 +107,9 @@ def _sniff(head: bytes) -> Message:
     if not head.strip():
         return Message.of("file_empty")
     try:
-        head.decode("utf-8")
+        # An incremental decoder, not final: the head is cut at a byte count, maybe inside an
+        # accent's bytes, which it keeps for a next call instead of calling them an error.
+        codecs.getincrementaldecoder("utf-8")().decode(head)
         return Message.of("file_text")
     except UnicodeDecodeError:
         return Message.of("file_unknown")
@@ -158,10 +168,11 @@ def _read_all(handle: BinaryIO) -> bytes:
 def _inflate_bounded(
     archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: int
 ) -> tuple[int, bool]:
-    """Inflate one part chunk by chunk: count real bytes (headers can lie), scan XML for
-    entity declarations and worksheets for formulas stored without a result."""
-    is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
-    is_sheet = is_xml and member.filename.startswith("xl/worksheets/")
+    """Inflate one part chunk by chunk: count real bytes (headers can lie), scan every part
+    for entity declarations (a part's name does not say what a parser will make of it: a
+    relationship may point a worksheet at ``sheet1.bin``) and worksheets for formulas stored
+    without a result."""
+    is_sheet = member.filename.startswith("xl/worksheets/")
     formulas = False
     tail = b""
     try:
@@ -170,12 +181,11 @@ def _inflate_bounded(
                 total += len(block)
                 if total > MAX_UNCOMPRESSED:
                     raise _bomb()
-                if is_xml:
-                    window = tail + block
-                    if any(marker in window for marker in _DANGEROUS):
-                        raise UnsafeWorkbook(Message.of("file_xml_entities", part=member.filename))
-                    formulas = formulas or (is_sheet and has_markers(window))
-                    tail = window[-16:]
+                window = tail + block
+                if any(marker in window for marker in _DANGEROUS):
+                    raise UnsafeWorkbook(Message.of("file_xml_entities", part=member.filename))
+                formulas = formulas or (is_sheet and has_markers(window))
+                tail = window[-_TAIL:]
     except UnsafeWorkbook:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:

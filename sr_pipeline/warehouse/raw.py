@@ -56,7 +56,9 @@ def rows_loaded(result: ReadResult) -> int:
 
 
 # Every raw table holding rows of a version (an earlier reading is replaced whole).
-VERSION_TABLES = ("tracker_files", *RAW_TABLES.values(), "rejected_rows", "rule_flags")
+VERSION_TABLES = (
+    "tracker_files", *RAW_TABLES.values(), "rejected_rows", "rule_flags", "reading_notes",
+)  # fmt: skip
 
 
 def insert_version(con: duckdb.DuckDBPyConnection, result: ReadResult) -> None:
