@@ -166,9 +166,6 @@ TARGETS = [
         [
             "tests/test_uncached.py",
             "tests/test_rule_edges.py",
-            # docs/rules.md's paths, some outside the scratch copy (demo/): no formula in it
-            "--deselect=tests/test_rule_edges.py::"
-            "test_every_implemented_in_path_of_docs_rules_exists_with_its_names",
         ],
     ),
     Target(
