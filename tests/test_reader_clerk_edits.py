@@ -164,6 +164,18 @@ def test_a_merge_within_one_row_stays_layout(tmp_path: Path) -> None:
     assert result.rows_skipped["group_header"] == 3 and result.rejected_rows.empty
 
 
+def test_a_group_header_repeated_across_the_row_beside_cells_of_spaces(tmp_path: Path) -> None:
+    # A region name typed into several cells of the row (as a merge filled by hand leaves it),
+    # with cells holding only spaces between them: the row is a group header whether it has
+    # more than three non-empty cells or not (a cell of spaces is blank either way).
+    wide = ["Gao", "   ", "Gao", "Gao", " ", "Gao"]
+    narrow = ["Kidal", "   ", "  ", " "]
+    path = qip_workbook(tmp_path, [wide, qip_row(1), narrow, qip_row(2)])
+    result = read(path)
+    assert codes(result) == ["QIP/GAO/2018/001", "QIP/GAO/2018/002"]
+    assert result.rows_skipped["group_header"] == 2 and result.rejected_rows.empty
+
+
 # --- columns the contract does not know -----------------------------------------------------
 
 

@@ -303,7 +303,9 @@ def _row_kind(row: list[Any], width: int, reference: Reference) -> tuple[str, st
     if isinstance(first, str) and len(first) < 40:
         if first.lstrip()[:1] in "TtGgSs" and fold(first).rstrip(" :") in TOTAL_MARKERS:
             return "total", clean(first)
-        if (filled == 1 or row.count(first) == filled) and reference.regions.get(first):
+        # Every other cell is the same name or blank (a cell of spaces is blank on both paths:
+        # data rows stop at their second cell, so this costs them next to nothing).
+        if all(c == first or _blank(c) for c in row) and reference.regions.get(first):
             return "group_header", ""
     return "data", ""
 
