@@ -1,4 +1,5 @@
--- A month's reconciliation with the published bulletins, mismatches first.
+-- A month's reconciliation with the published bulletins: what does not match first (missing,
+-- then mismatch: status in descending order), then the matches.
 SELECT fund, figure, published, computed, status
 FROM marts.reconciliation
 WHERE as_of = $as_of
