@@ -441,8 +441,13 @@ def test_bad_files_do_not_stop_the_others(tmp_path: Path) -> None:
         # A UTF-8 CSV whose accent (2 bytes) is cut by the 4,096 bytes looked at.
         (b"Code QIP;Budget\n" + b"x" * (4095 - 16) + "é;1\n".encode(),
          "it is a text file (CSV?) renamed .xlsx"),
-        # Bytes that are not UTF-8 before the cut are not text.
-        (b"Code QIP;Budget\n\xe9\xff" + b"x" * 5000, "it is not an Excel workbook"),
+        # A CSV in Windows-1252 (Excel's "CSV" on a French Windows): text, though not UTF-8.
+        ("Région;Budget\nSégou;41 970\n".encode("cp1252"),
+         "it is a text file (CSV?) renamed .xlsx"),
+        # Neither UTF-8 nor free of control bytes: not text.
+        (b"Code QIP;Budget\n\xe9\xff\x01\x02" + b"x" * 5000, "it is not an Excel workbook"),
+        (b"R\xe9gion;Budget\n\x1f", "it is not an Excel workbook"),
+        (b"R\xe9gion;Budget\n\x7f", "it is not an Excel workbook"),
     ],
 )  # fmt: skip
 def test_what_a_file_that_is_not_a_workbook_is_said_to_be(

@@ -99,6 +99,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+_TEXT_BYTES = bytes([9, 10, 12, 13, *range(0x20, 0x7F), *range(0x80, 0x100)])
+
+
 def _sniff(head: bytes) -> Message:
     if head.startswith(_OLE2):
         return Message.of("file_legacy")
@@ -112,7 +115,12 @@ def _sniff(head: bytes) -> Message:
         codecs.getincrementaldecoder("utf-8")().decode(head)
         return Message.of("file_text")
     except UnicodeDecodeError:
-        return Message.of("file_unknown")
+        pass
+    # Not UTF-8 but no control byte either: text in a one-byte code page (Excel's "CSV" on a
+    # French Windows is Windows-1252). A binary file has control bytes in its first 4 KB.
+    if not head.translate(None, _TEXT_BYTES):
+        return Message.of("file_text")
+    return Message.of("file_unknown")
 
 
 def _bomb() -> UnsafeWorkbook:
