@@ -423,3 +423,30 @@ def test_a_cell_without_value_reads_as_empty_and_no_rows_give_empty_columns(
     result = read(qip_workbook(tmp_path, []))
     assert result.refused is None and result.rows_read == 0
     assert result.tables["projects"].empty and result.rejected_rows.empty
+
+
+def test_a_clean_trackers_problem_tables_are_empty_with_their_columns_and_row_types(
+    tmp_path: Path,
+) -> None:
+    # Nothing rejected, flagged or noted: the three tables are still there, with the columns
+    # docs/figures.md gives dq.* (written out here) and Excel rows as integers, so the raw step
+    # stores an empty version exactly as a full one (no column of another type, none added).
+    result = read(qip_workbook(tmp_path, [qip_row(1)]))
+    assert result.refused is None and len(result.tables["projects"]) == 1
+    rejected, flags, notes = result.rejected_rows, result.rule_flags, result.notes
+    assert rejected.empty and flags.empty and notes.empty
+    assert list(rejected.columns) == [
+        "fund", "source_file", "sheet", "source_row", "project_code", "field", "value",
+        "problem", "problem_code", "problem_params", "excel_column", "header", "suggestion",
+    ]  # fmt: skip
+    assert list(flags.columns) == [
+        "fund", "source_file", "sheet", "source_row", "project_code", "rule", "detail",
+        "field", "detail_code", "detail_params", "excel_column", "header",
+    ]  # fmt: skip
+    assert list(notes.columns) == [
+        "fund", "source_file", "sheet", "source_row", "excel_column", "header", "note_code",
+        "note_params", "note",
+    ]  # fmt: skip
+    assert str(rejected["source_row"].dtype) == "int64"
+    assert str(flags["source_row"].dtype) == "int64"
+    assert str(notes["source_row"].dtype) == "Int64"  # NULL where a note is about no row
