@@ -8,6 +8,7 @@ import json
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -450,3 +451,29 @@ def test_a_clean_trackers_problem_tables_are_empty_with_their_columns_and_row_ty
     assert str(rejected["source_row"].dtype) == "int64"
     assert str(flags["source_row"].dtype) == "int64"
     assert str(notes["source_row"].dtype) == "Int64"  # NULL where a note is about no row
+
+
+def test_rows_that_start_with_a_region_name_are_data_when_the_region_column_comes_first(
+    tmp_path: Path,
+) -> None:
+    # Columns in another order: Région first, so every data row starts with a region name.
+    # Only a row holding nothing but that name (a group header) is skipped.
+    headers = ["Région", *(h for h in QIP_HEADERS if h != "Région")]
+    rows: list[Any] = [["Gao"], qip_row(1), qip_row(2), ["Gao", "", " ", "Gao"]]
+    result = read(qip_workbook(tmp_path, rows, headers=headers))
+    assert codes_of(result) == ["QIP/GAO/2018/001", "QIP/GAO/2018/002"]
+    assert result.rows_skipped["group_header"] == 2 and result.rejected_rows.empty
+
+
+@pytest.mark.parametrize("label", ["TOTAL:", "Total :", "Sous-total :", "GRAND TOTAL"])
+def test_a_total_label_with_a_colon_or_in_capitals_ends_the_table(
+    tmp_path: Path, label: str
+) -> None:
+    path = qip_workbook(tmp_path, [qip_row(1), [label, "", "", "", "", "", "", 1000]])
+    result = read(path)
+    assert codes_of(result) == ["QIP/GAO/2018/001"]
+    assert result.rows_skipped["total"] == 1 and result.rejected_rows.empty
+
+
+def codes_of(result: ReadResult) -> list[str]:
+    return result.tables["projects"]["project_code"].tolist()

@@ -262,7 +262,7 @@ def collect_rows(
     for excel_row, row in enumerate(rows, start=first_row):
         if len(row) != width:
             row = (row + [""] * width)[:width]
-        kind, label = _row_kind(row, width, reference)
+        kind, label = _row_kind(row, reference)
         if kind != "data":
             skipped[kind] += 1
         if held is not None:
@@ -288,23 +288,21 @@ def collect_rows(
     return collector.columns(), excel_rows, skipped, subtotals
 
 
-def _row_kind(row: list[Any], width: int, reference: Reference) -> tuple[str, str]:
+def _row_kind(row: list[Any], reference: Reference) -> tuple[str, str]:
     """What a row below the header is: ``blank``, ``total`` (with its label),
-    ``group_header`` (only a region name, once or merged across the row) or ``data``."""
-    filled = width - row.count("")
-    if filled <= 3 or (isinstance(row[0], str) and not row[0].strip()):
-        cells = [c for c in row if not _blank(c)]
-        filled = len(cells)
-        first = cells[0] if cells else None
-    else:
-        first = row[0] if row[0] != "" else next(c for c in row if c != "")
-    if filled == 0:
-        return "blank", ""
+    ``group_header`` (only a region name, once or merged across the row) or ``data``.
+
+    A cell of spaces is blank everywhere here. A data row costs two looks: its first cell
+    is filled, and its second differs from it."""
+    first = row[0] if row else None
+    if _blank(first):
+        first = next((c for c in row if not _blank(c)), None)
+        if first is None:
+            return "blank", ""
     if isinstance(first, str) and len(first) < 40:
         if first.lstrip()[:1] in "TtGgSs" and fold(first).rstrip(" :") in TOTAL_MARKERS:
             return "total", clean(first)
-        # Every other cell is the same name or blank (a cell of spaces is blank on both paths:
-        # data rows stop at their second cell, so this costs them next to nothing).
+        # Every other cell is the same name or blank.
         if all(c == first or _blank(c) for c in row) and reference.regions.get(first):
             return "group_header", ""
     return "data", ""
