@@ -466,10 +466,11 @@ def test_rows_that_start_with_a_region_name_are_data_when_the_region_column_come
 
 
 @pytest.mark.parametrize("label", ["TOTAL:", "Total :", "Sous-total :", "GRAND TOTAL"])
+@pytest.mark.parametrize("beside", ["", "2 projets"])  # column B empty, or a count in it
 def test_a_total_label_with_a_colon_or_in_capitals_ends_the_table(
-    tmp_path: Path, label: str
+    tmp_path: Path, label: str, beside: str
 ) -> None:
-    path = qip_workbook(tmp_path, [qip_row(1), [label, "", "", "", "", "", "", 1000]])
+    path = qip_workbook(tmp_path, [qip_row(1), [label, beside, "", "", "", "", "", 1000]])
     result = read(path)
     assert codes_of(result) == ["QIP/GAO/2018/001"]
     assert result.rows_skipped["total"] == 1 and result.rejected_rows.empty
