@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import fcntl
 import fnmatch
 import json
 import os
@@ -57,6 +58,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -69,6 +71,9 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "out" / "mutation"
 EQUIVALENTS = ROOT / "benchmarks" / "mutation-equivalents.md"
 BIN = Path(sys.executable).parent
+# One run at a time on a machine: two runs would share its cores, and a test slowed down by
+# the other run ends as a timeout, which counts as caught. A run waits for the lock.
+LOCK = Path(tempfile.gettempdir()) / "sr-pipeline-mutation.lock"
 
 # The fast tests that exercise the targets: plain function calls, workbooks built in tmp_path
 # and read, SQL on hand-written rows. Never a Dagster run, a browser or a service.
@@ -555,6 +560,12 @@ def main(argv: list[str] | None = None) -> int:
         layers = {p.name for p in sql_root.iterdir() if p.is_dir()}
         layers -= set(SQL_LEFT_OUT) if only is None else set()
 
+    lock = LOCK.open("a")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"waiting for another mutation run to finish (lock: {LOCK})", flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
     started = time.monotonic()
     judged = equivalents()
     table, unexplained, explained, used = list(HEADER), [], [], set()

@@ -1,8 +1,8 @@
 """SQL mutation testing (issue #23): deliberately wrong versions of the files in
 ``sr_pipeline/warehouse/sql/``, one at a time, and whether the tests notice.
 
-    .venv/bin/python benchmarks/sql_mutation.py [--only core,marts] [-j N]
-    (``make mutation`` runs it after the Python targets, ``benchmarks/mutation.py``)
+    .venv/bin/python benchmarks/mutation.py --only sql/core,sql/marts [-j N]
+    (``make mutation`` runs it after the Python targets; this module has no command of its own)
 
 The operators (each mutant changes one token or one condition of one file):
 
