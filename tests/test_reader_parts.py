@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,32 @@ def test_a_sheet_starting_at_column_c_names_its_columns_as_excel_does(tmp_path: 
         (5, "K", "Devise", "merged_cells",
          {"cells": "K5:K6", "first": 5, "last": 6, "value": "XOF"}),
     ]  # fmt: skip
+
+
+def test_in_a_sheet_starting_at_column_c_columns_are_named_by_their_own_letters(
+    tmp_path: Path,
+) -> None:
+    # The used range starts at column C: an unnamed column with a value is column R (P in a
+    # sheet starting at A), and two columns for one field are J and S (H and Q).
+    rows = [[TITLE], [], [], [*QIP_HEADERS, ""], [*qip_row(1).values(), "vu"]]
+    result = read(qip_rows_workbook(tmp_path, [["", ""] + row for row in rows]))
+    assert result.refused is None, result.refused
+    assert result.tables["projects"]["extras"].tolist() == ['{"column R": "vu"}']
+    assert [(n.excel_column, n.note_code) for n in result.notes.itertuples()] == [
+        ("R", "unnamed_column")
+    ]
+    twice = [[TITLE], [], [], [*QIP_HEADERS, "", " budget APPROUVÉ "]]
+    path = qip_rows_workbook(tmp_path, [["", ""] + row for row in twice])
+    code, params = refusal(path)
+    assert (code, params["found"]) == (
+        "column_twice", "'Budget' (column J), 'budget APPROUVÉ' (column S)"
+    )  # fmt: skip
+    # The portal's first look at an upload names them as the pipeline does.
+    with pytest.raises(Refused) as upload:
+        report_date_in(path, "QIP")
+    assert dict(upload.value.message.params)["found"] == (
+        "'Budget' (column J), 'budget APPROUVÉ' (column S)"
+    )
 
 
 # --- refusals: the row, the columns and the sheets they name -------------------------------
@@ -234,6 +260,15 @@ def test_rows_are_kept_exactly_across_chunks() -> None:
     assert len(columns[1].uniques) == 3 * 3 + 1
 
 
+def test_an_empty_cell_in_a_later_chunk_reads_as_empty() -> None:
+    # A cell without value (None) in the second chunk of 8,192 rows is empty, not the value
+    # the first chunk's codes end with.
+    rows = [[f"QIP/GAO/2018/{n:05d}", "Gao"] for n in range(8_200)]
+    rows[8_195] = ["QIP/GAO/2018/08195", None]
+    columns, *_ = collect_rows(iter(rows), 5, 2, load_reference())
+    assert [columns[1].raw(p) for p in (8_191, 8_192, 8_195, 8_199)] == ["Gao", "Gao", "", "Gao"]
+
+
 def test_a_total_is_a_subtotal_only_if_a_record_follows() -> None:
     reference = load_reference()
 
@@ -335,6 +370,15 @@ def test_a_refused_tracker_has_empty_tables_with_their_columns(tmp_path: Path) -
     assert list(result.rule_flags.columns) == list(RULE_FLAG_COLUMNS)
     assert list(result.notes.columns) == list(NOTE_COLUMNS)
     assert result.rejected_rows.empty and result.rule_flags.empty and result.notes.empty
+
+
+def test_a_date_and_time_after_the_as_of_label_states_its_day(tmp_path: Path) -> None:
+    # "Situation au" | 30/06/2018 08:30 (typed with its time): the report date is the 30th.
+    rows = [["Situation au", datetime(2018, 6, 30, 8, 30)], QIP_HEADERS,
+            list(qip_row(1).values())]  # fmt: skip
+    result = read(qip_rows_workbook(tmp_path, rows))
+    assert result.refused is None, result.refused
+    assert result.rows_read == 1 and len(result.tables["projects"]) == 1
 
 
 @pytest.mark.parametrize("typed", [date(2018, 6, 30), "30/06/2018"])

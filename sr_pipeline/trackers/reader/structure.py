@@ -54,7 +54,7 @@ class Layout:
 
 
 def find_header(
-    rows: list[list[Any]], sheet: SheetContract, sheet_name: str, col_offset: int = 0
+    rows: list[list[Any]], sheet: SheetContract, sheet_name: str, col_offset: int
 ) -> Layout:
     aliases = {fold(alias): f.name for f in sheet.fields for alias in f.headers}
     required = [f.name for f in sheet.required]

@@ -52,11 +52,14 @@ def report_date_in(path: Path, fund: str) -> date:
         raise Refused(Message.of("file_unreadable", detail=f"{type(exc).__name__}: {exc}")) from exc
     sheet_name = _sheet_name(book, sheet)
     try:
-        head = list(islice(book.get_sheet_by_name(sheet_name).iter_rows(), HEADER_SCAN_ROWS))
+        calamine_sheet = book.get_sheet_by_name(sheet_name)
+        head = list(islice(calamine_sheet.iter_rows(), HEADER_SCAN_ROWS))
+        col_offset = calamine_sheet.start[1] if calamine_sheet.height else 0
     except Exception as exc:  # noqa: BLE001 - as in read_rows
         detail = f"sheet '{sheet_name}': {type(exc).__name__}: {exc}"
         raise Refused(Message.of("file_unreadable", detail=detail)) from exc
-    layout = find_header(head, sheet, sheet_name)
+    # The offset names the columns of a refusal as the pipeline does (a sheet starting at C).
+    layout = find_header(head, sheet, sheet_name, col_offset)
     return stated_report_date(head, layout.header_row, sheet_name)[0]
 
 
