@@ -281,11 +281,13 @@ class PrivateLake:
         self.psql("catalog.sql", lake_db=name)
         data = self.base / name
         data.mkdir(mode=0o755)
+        # The password goes to libpq, never into the setting (the pipeline refuses one there).
         catalog = (
             f"ducklake:postgres:dbname={name} host=127.0.0.1 port={self.server.port} "
-            f"user=sr_pipeline password={self.pipeline_password}"
+            "user=sr_pipeline"
         )
-        return {"SR_WAREHOUSE": catalog, "SR_LAKE_DATA": str(data), "SR_WORK_DIR": str(work)}
+        return {"SR_WAREHOUSE": catalog, "SR_LAKE_DATA": str(data), "SR_WORK_DIR": str(work),
+                "PGPASSWORD": self.pipeline_password}  # fmt: skip
 
 
 @contextmanager
@@ -299,7 +301,13 @@ def private_lake() -> Iterator[PrivateLake]:
     try:
         server.start()
         lake = PrivateLake(server, base, admin, pipeline)
-        lake.psql("roles.sql", pipeline_password=pipeline, analyst_password=analyst)
+        # roles.sql reads each role's password from a file it is given the name of.
+        files = {}
+        for role, password in (("pipeline", pipeline), ("analyst", analyst)):
+            files[f"{role}_password_file"] = base / f"lake-{role}-password"
+            files[f"{role}_password_file"].write_text(password + "\n")
+            files[f"{role}_password_file"].chmod(0o600)
+        lake.psql("roles.sql", **{name: str(path) for name, path in files.items()})
         yield lake
     finally:
         pid = server.postmaster_pid()
