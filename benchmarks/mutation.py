@@ -217,6 +217,9 @@ TARGETS = [
         [
             "tests/test_warehouse_layers.py",
             "tests/test_warehouse_leftovers.py",
+            # the publication called directly: months restored or refused, the work database
+            # set aside, a DuckLake's snapshot number (its catalog a DuckDB file)
+            "tests/test_warehouse_publishing.py",
             "tests/sql/",
         ],
         functions=[

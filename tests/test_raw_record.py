@@ -240,3 +240,21 @@ def test_distinct_rows_counts_rows_not_lines() -> None:
     assert distinct_rows(pd.DataFrame(columns=["sheet", "source_row"])) == 0
     lines = pd.DataFrame({"sheet": ["A", "A", "B", "A"], "source_row": [5, 5, 5, 6]})
     assert distinct_rows(lines) == 3
+
+
+def test_the_copy_note_is_one_more_row_of_the_notes_frame_with_its_columns(
+    con, tmp_path: Path
+) -> None:
+    """The notes read back keep the reader's frame as it is (its columns, nothing else, and its
+    rows numbered 0, 1, ... as the reader numbers them) with the copy's note as the last row:
+    no column the reader does not write, so the feedback sees one note per row."""
+    result = read_tracker(recognise(qip_with_everything(tmp_path)))
+    in_folder(con, result, "qips/archives/QIPs_Suivi_2018-06-30.xlsx")
+    record(con, result)
+    loaded = load_version(con, result.sha256, result.file)
+    assert list(loaded.notes.columns) == [
+        "fund", "source_file", "sheet", "source_row", "excel_column", "header", "note_code",
+        "note_params", "note",
+    ]  # fmt: skip
+    assert loaded.notes.index.tolist() == [0, 1]
+    assert loaded.notes["note_code"].tolist() == ["unknown_column", "copy_of_version"]
