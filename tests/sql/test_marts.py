@@ -225,3 +225,22 @@ def test_a_month_of_three_funds_stores_its_figures_in_the_bulletin_s_order_at_ev
     for _ in range(40):
         rebuild_layer(w.con, "marts", [JUNE])
         assert w.rows(stored) == expected
+
+
+def test_a_month_built_after_another_leaves_the_other_s_donors_as_they_were() -> None:
+    # May is built, then June alone: May's donors stay once, June lists its own (the same
+    # tracker feeds both months). Building June reads no other month's contributions.
+    w = Warehouse()
+    sha = w.version("TF", MAY)
+    w.project(sha, "TF", "TF-2018-001")
+    w.con.execute(
+        "INSERT INTO raw.tf_contributions (sha256, donor, donor_key, date_received, amount_usd,"
+        " source_row) VALUES (?, 'Norway', 'norway', DATE '2018-05-02', 300, 2)",
+        [sha],
+    )
+    w.build(MAY)
+    w.build(JUNE)
+    assert w.rows("SELECT as_of, donor, contributions, amount_usd FROM marts.donors") == [
+        (MAY, "Norway", 1, 300.0),
+        (JUNE, "Norway", 1, 300.0),
+    ]
