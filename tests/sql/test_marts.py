@@ -12,9 +12,10 @@ from datetime import date
 
 import pytest
 
+from sr_pipeline.warehouse.layers import rebuild_layer
 from tests.sql.warehouse_rows import Warehouse
 
-JUNE = date(2018, 6, 30)
+APRIL, MAY, JUNE = date(2018, 4, 30), date(2018, 5, 31), date(2018, 6, 30)
 
 
 @pytest.fixture
@@ -140,4 +141,106 @@ def test_monthly_changes_compare_with_the_version_that_fed_last_month() -> None:
         ("budget_delta", None, 2_000.0),  # 22,000 now against 20,000 in May
         ("completed", "QIP/GAO/2018/001", 12_000.0),
         ("removed", "QIP/GAO/2018/002", 10_000.0),
+    ]
+
+
+def changes_of(w: Warehouse, as_of: date, fund: str) -> list[tuple]:
+    return w.rows(
+        "SELECT change, project_code, value FROM marts.monthly_changes "
+        "WHERE as_of = ? AND fund = ? ORDER BY change, project_code",
+        [as_of, fund],
+    )
+
+
+def rejected_row(w: Warehouse, sha: str, code: str) -> None:
+    w.con.execute(
+        "INSERT INTO raw.rejected_rows (sha256, sheet, source_row, project_code, field, value, "
+        "problem) VALUES (?, 'Projets', 7, ?, 'project_code', ?, 'not a code of this fund')",
+        [sha, code, code],
+    )
+
+
+def test_a_project_gone_is_rejected_only_if_this_month_s_tracker_rejected_it() -> None:
+    # May and June built together. 002 left May's tracker without a trace: removed. June's
+    # tracker has a rejected row with code 002, but June compares with May, where 002 no
+    # longer was: nothing to say in June, and May's removal stays a removal.
+    w = Warehouse()
+    april = w.version("QIP", APRIL)
+    w.project(april, "QIP", "QIP/GAO/2018/001")
+    w.project(april, "QIP", "QIP/GAO/2018/002")
+    may = w.version("QIP", MAY)
+    w.project(may, "QIP", "QIP/GAO/2018/001")
+    june = w.version("QIP", JUNE)
+    w.project(june, "QIP", "QIP/GAO/2018/001")
+    rejected_row(w, june, "QIP/GAO/2018/002")
+    w.build(MAY, JUNE)
+    assert changes_of(w, MAY, "QIP") == [
+        ("budget_delta", None, -10_000.0),
+        ("removed", "QIP/GAO/2018/002", 10_000.0),
+    ]
+    assert changes_of(w, JUNE, "QIP") == [("budget_delta", None, 0.0)]
+
+
+def test_a_project_gone_is_rejected_only_if_its_own_fund_s_tracker_rejected_it() -> None:
+    # The Trust Fund's May tracker has a row carrying the QIP code 002 (pasted from the wrong
+    # sheet), rejected: that says nothing about the QIP project 002, gone from its tracker.
+    w = Warehouse()
+    april = w.version("QIP", APRIL)
+    w.project(april, "QIP", "QIP/GAO/2018/001")
+    w.project(april, "QIP", "QIP/GAO/2018/002")
+    may = w.version("QIP", MAY)
+    w.project(may, "QIP", "QIP/GAO/2018/001")
+    tf = w.version("TF", MAY)
+    rejected_row(w, tf, "QIP/GAO/2018/002")
+    w.build(MAY)
+    assert changes_of(w, MAY, "QIP") == [
+        ("budget_delta", None, -10_000.0),
+        ("removed", "QIP/GAO/2018/002", 10_000.0),
+    ]
+    assert changes_of(w, MAY, "TF") == []  # no TF tracker fed April: nothing to compare with
+
+
+def test_a_month_of_three_funds_stores_its_figures_in_the_bulletin_s_order_at_every_build() -> None:
+    # docs/figures.md's order, which the bulletin_figures table keeps: funds QIP, TF, PBF;
+    # the count, the statuses, then the money. The Trust Fund's contributions (budget_usd)
+    # come before what its projects cost, then the share allocated and the donors (here no
+    # contribution at all: no share of nothing). Each figure has its own place, so the order
+    # never depends on how the database breaks a tie between two rows (which changes from one
+    # build to the next): rebuilt 40 times, the month comes out the same every time.
+    w = Warehouse()
+    for fund, code in (("QIP", "QIP/GAO/2018/001"), ("TF", "TF-2018-001"), ("PBF", "00000001")):
+        w.project(w.version(fund, JUNE), fund, code, budget_usd=5.0)
+    w.build(JUNE)
+    counts = [("projects_total", 1), ("projects_completed", 0), ("projects_ongoing", 1),
+              ("projects_not_started", 0), ("projects_suspended", 0),
+              ("projects_cancelled", 0)]  # fmt: skip
+    expected = [
+        *(("QIP", *count) for count in counts), ("QIP", "budget_usd", 5),
+        *(("TF", *count) for count in counts), ("TF", "budget_usd", 0), ("TF", "cost_usd", 5),
+        ("TF", "allocated_pct", None), ("TF", "donors", 0),
+        *(("PBF", *count) for count in counts), ("PBF", "budget_usd", 5),
+    ]  # fmt: skip
+    stored = "SELECT fund, figure, value FROM marts.bulletin_figures"
+    assert w.rows(stored) == expected
+    for _ in range(40):
+        rebuild_layer(w.con, "marts", [JUNE])
+        assert w.rows(stored) == expected
+
+
+def test_a_month_built_after_another_leaves_the_other_s_donors_as_they_were() -> None:
+    # May is built, then June alone: May's donors stay once, June lists its own (the same
+    # tracker feeds both months). Building June reads no other month's contributions.
+    w = Warehouse()
+    sha = w.version("TF", MAY)
+    w.project(sha, "TF", "TF-2018-001")
+    w.con.execute(
+        "INSERT INTO raw.tf_contributions (sha256, donor, donor_key, date_received, amount_usd,"
+        " source_row) VALUES (?, 'Norway', 'norway', DATE '2018-05-02', 300, 2)",
+        [sha],
+    )
+    w.build(MAY)
+    w.build(JUNE)
+    assert w.rows("SELECT as_of, donor, contributions, amount_usd FROM marts.donors") == [
+        (MAY, "Norway", 1, 300.0),
+        (JUNE, "Norway", 1, 300.0),
     ]

@@ -484,3 +484,10 @@ def test_building_marts_marks_the_months_and_touches_the_month_after() -> None:
         (JUNE, False, False, True),  # its changes compare with May: rebuilt too, not built
         (date(2018, 7, 31), False, False, False),
     ]
+
+
+def test_the_run_s_counts_are_of_its_months_only(month) -> None:
+    # A run of June alone counts June's lines, not May's too: 24 figures (QIP 7, TF 10, PBF
+    # 7), 40 slices (QIP 5 region groups and 14 sectors, TF 5 and 5 objectives, PBF 5 and 6
+    # windows), 9 changes (QIP 7, TF 1, PBF 1) and 2 donors (May's two are May's).
+    assert run(month.con, "marts/select_counts", {"months": [JUNE]}).fetchall() == [(24, 40, 9, 2)]

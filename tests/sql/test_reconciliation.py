@@ -103,3 +103,39 @@ def test_a_figure_that_cannot_be_computed_is_missing() -> None:
         ("QIP", "budget_usd:sector:Health + Atlantis"): "missing",
         ("QIP", "projects_total"): "match",
     }
+
+
+def test_a_category_named_under_another_dimension_is_missing() -> None:
+    # Kidal and Mopti are region groups, not QIP sectors: a published figure that files them
+    # under the wrong dimension (a slip in the bulletin's file) cannot be computed. The same
+    # figures under their own dimension are judged as usual.
+    found = reconcile(
+        [
+            ("share_pct:sector:Kidal", "QIP", 60, "percent_0"),
+            ("budget_usd:sector:Kidal + Mopti", "QIP", 100, "millions_6"),
+            ("share_pct:region_group:Kidal", "QIP", 60, "percent_0"),
+            ("budget_usd:region_group:Kidal + Mopti", "QIP", 100, "millions_6"),
+        ],
+        Kidal=60, Mopti=40,
+    )  # fmt: skip
+    assert found == {
+        ("QIP", "share_pct:sector:Kidal"): "missing",
+        ("QIP", "budget_usd:sector:Kidal + Mopti"): "missing",
+        ("QIP", "share_pct:region_group:Kidal"): "match",
+        ("QIP", "budget_usd:region_group:Kidal + Mopti"): "match",
+    }
+
+
+@pytest.mark.parametrize(
+    ("budget", "status"),
+    [
+        (1_000_000.49, "match"),
+        (1_000_000.5, "mismatch"),  # half a dollar above rounds up to 1,000,001
+        (999_999.5, "match"),  # half a dollar below rounds up to the printed amount
+        (999_999.49, "mismatch"),
+    ],
+)
+def test_an_amount_printed_to_the_dollar_matches_within_half_a_dollar(budget, status) -> None:
+    # millions_6: in millions with six decimals, i.e. to the dollar; the unit is 1 USD.
+    found = reconcile([("budget_usd", "QIP", 1_000_000, "millions_6")], Gao=budget)
+    assert found == {("QIP", "budget_usd"): status}
