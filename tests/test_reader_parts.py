@@ -426,6 +426,11 @@ def test_an_upload_s_refusals_name_its_sheet_and_look_above_the_header_only(
     with pytest.raises(Refused) as refused:
         report_date_in(below, "QIP")
     assert refused.value.message == Message.of("title_date_missing", sheet="Suivi QIPs")
+    # An empty data sheet has no header either (not "unreadable": calamine gives it no start).
+    empty = qip_rows_workbook(tmp_path, [], name="empty.xlsx")
+    with pytest.raises(Refused) as refused:
+        report_date_in(empty, "QIP")
+    assert refused.value.message.code == "no_header"
 
 
 def test_a_problem_on_a_field_whose_optional_column_is_absent(tmp_path: Path) -> None:
