@@ -457,3 +457,32 @@ def test_what_a_file_that_is_not_a_workbook_is_said_to_be(
     path = tmp_path / QIP_NAME
     path.write_bytes(content)
     assert refusal(path) == f"{QIP_NAME}: not an .xlsx workbook: {reason}"
+
+
+def test_an_impostor_is_named_from_its_first_4_kb(tmp_path: Path) -> None:
+    """Only the first 4,096 bytes name an impostor: a CSV whose head is text is a text file,
+    whatever its later lines hold (here a line pasted from a Windows-1252 file and a DOS
+    end-of-file byte, which would make the whole file neither UTF-8 nor free of control bytes)."""
+    content = (
+        "Région;Budget\n".encode() + b"Gao;41970\n" * 500
+        + "Ségou;1\n".encode("cp1252") + b"\x1a"
+    )  # fmt: skip
+    assert len(content) > 4096
+    path = tmp_path / QIP_NAME
+    path.write_bytes(content)
+    assert (
+        refusal(path)
+        == f"{QIP_NAME}: not an .xlsx workbook: it is a text file (CSV?) renamed .xlsx"
+    )
+
+
+def test_a_file_may_weigh_the_limit_but_not_a_byte_more(tmp_path: Path) -> None:
+    """``MAX_FILE_BYTES`` itself is allowed; one byte more is refused from the entry (sparse
+    files: no disk used)."""
+    path = tmp_path / QIP_NAME
+    with path.open("wb") as sparse:
+        sparse.truncate(safety.MAX_FILE_BYTES)
+    assert safety.vet_entry(path) is None
+    with path.open("r+b") as sparse:
+        sparse.truncate(safety.MAX_FILE_BYTES + 1)
+    assert safety.vet_entry(path) == Message.of("file_too_large", size="64", limit="64")

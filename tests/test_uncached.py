@@ -5,15 +5,15 @@ losing every formula budget as "blank" (441 QIP projects became 417 before this)
 computed differently from a spreadsheet; a formula that cannot be computed here (another
 workbook, another sheet, a function, text, a cycle, an error, a range so large it would exhaust
 memory or that the formula library shortens to its first cell) silently blank, silently
-guessed, or crashing the read; a range written bottom-up (A4:A1) summed as nothing; a date
-referred to by a formula not taken as Excel's serial number.
+guessed, or crashing the read; a range written bottom-up (A4:A1) summed as nothing; a date,
+a time of day or a duration referred to by a formula not taken as Excel's serial number.
 """
 
 from __future__ import annotations
 
 import math
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -29,6 +29,7 @@ from sr_pipeline.trackers.formulas import (
     formula_cells,
 )
 from sr_pipeline.trackers.reader import read_tracker
+from sr_pipeline.trackers.safety import check_workbook
 from tests import DEMO_TRACKERS
 from tests.builders import Formula, qip_row, qip_workbook, replace_in_part
 
@@ -168,6 +169,8 @@ def test_formulas_with_their_result_are_not_recomputed(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(reader, "Evaluator", fail)
     assert read(path).tables["projects"]["budget"].tolist()[0] == 35_489
+    # Not even a sheet is read again: the safety check saw no formula without its result.
+    assert check_workbook(path) == frozenset()
 
 
 # --- the evaluator on its own: cells given as a grid (row, column), 0-based ------------------
@@ -186,6 +189,29 @@ def test_dates_referred_to_are_their_excel_serial_numbers() -> None:
     }
     assert evaluate({(0, 1): "A1+1", (1, 1): "A2*1", (2, 1): "A3*2"}, cells) == {
         (0, 1): 43282.0, (1, 1): 43281.0, (2, 1): 86563.0,
+    }  # fmt: skip
+
+
+def test_times_and_durations_referred_to_are_fractions_of_a_day() -> None:
+    """As Excel stores them: 12:30 is 0.520833... of a day, a duration of 30 hours ([h]:mm)
+    is 1.25 days; the workbook reader gives them as a time and a timedelta. Summed or
+    multiplied, they give what Excel shows, never 0 (as a SUM that skipped them would)."""
+    cells = {(0, 0): time(12, 30), (1, 0): timedelta(hours=30), (2, 0): time(6, 0, 0, 500_000)}
+    formulas = {(0, 1): "A1", (1, 1): "A1*24", (2, 1): "A2*24", (3, 1): "SUM(A1:A3)",
+                (4, 1): "A3*86400"}  # fmt: skip
+    assert evaluate(formulas, cells) == {
+        (0, 1): 0.520833333333333, (1, 1): 12.5, (2, 1): 30.0, (3, 1): 2.02083912037037,
+        (4, 1): 21600.5,
+    }  # fmt: skip
+
+
+def test_a_formula_that_is_only_a_number_is_that_number() -> None:
+    """``=41970`` (a number typed after an equals sign) is 41970; the formula library gives a
+    lone constant as a plain number, not as the grid it gives for anything computed. ``=TRUE``
+    is a logical value, not an amount."""
+    results = evaluate({(0, 0): "41970", (1, 0): "0.5", (2, 0): "TRUE"}, {})
+    assert results == {
+        (0, 0): 41970.0, (1, 0): 0.5, (2, 0): FormulaWithoutResult("TRUE", "error"),
     }  # fmt: skip
 
 
@@ -318,6 +344,10 @@ def test_an_empty_cell_referred_to_by_a_formula_saved_by_a_script_is_zero(tmp_pa
          {(0, 1): "error", (1, 1): "error", (2, 1): "error"}),
         # A logical value (TRUE) as the result: not an amount.
         ({(0, 1): "A1"}, {(0, 0): True}, {(0, 1): "error"}),
+        # A negative number to a fractional power: #NUM! in Excel; the formula library gives
+        # a complex number, which is not a result either.
+        ({(0, 1): "A1^0.5", (1, 1): "(-8)^(1/3)"}, {(0, 0): -4},
+         {(0, 1): "error", (1, 1): "error"}),
         # Two cells referring to each other: a cycle, reported for both.
         ({(0, 1): "C1+1", (0, 2): "B1+1"}, {}, {(0, 1): "cycle", (0, 2): "cycle"}),
         # A formula on a cycle's cell gives the cycle as its reason.

@@ -23,7 +23,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from defusedxml import ElementTree
@@ -142,11 +142,16 @@ def _unescape(text: str) -> str:
 
 
 def _number(value: Any) -> Any:
-    """A cell value as a formula sees it (dates are serial numbers)."""
+    """A cell value as a formula sees it: as in Excel, a date is its serial number (days since
+    the epoch), a time of day its fraction of a day and a duration (``[h]:mm``) its days."""
     if isinstance(value, datetime):
         return (value - EXCEL_EPOCH).total_seconds() / 86_400
     if isinstance(value, date):
         return float((value - EXCEL_EPOCH.date()).days)
+    if isinstance(value, time):
+        value = datetime.combine(EXCEL_EPOCH, value) - EXCEL_EPOCH
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86_400
     return value
 
 
@@ -230,7 +235,7 @@ class Evaluator:
             return 0.0
         if isinstance(value, XlError) or isinstance(value, bool):
             return FormulaWithoutResult(text, "error")
-        if not isinstance(value, int | float):
+        if not isinstance(value, int | float):  # text, or a complex number (=(-8)^(1/3)): #NUM!
             return FormulaWithoutResult(text, "text" if isinstance(value, str) else "error")
         # 0.0, never -0.0 (=-A3 on an empty cell): Excel has no negative zero.
         return float(f"{float(value):.{EXCEL_DIGITS}g}") + 0.0
