@@ -135,10 +135,11 @@ bench-portal: setup
 bench-month: setup
 	$(BIN)/python benchmarks/bench_month.py $(BENCH_ARGS)
 
-## Mutation testing of the parsers, rules, discovery and the SQL's Python callers (slow: 5-10
-## minutes on 2 cores; not part of `make test`). Scores in docs/performance.md, "Test strength".
+## Mutation testing of the reader, the evaluator, the safety checks, recording, publishing and
+## the SQL (slow: about 2 hours on 2 cores; not part of `make test`; waits for any other run on
+## the machine). --only: MUTATION_ARGS="--only sql/marts". Scores: docs/performance.md, "Test strength".
 mutation: setup
-	nice -n 19 $(BIN)/python benchmarks/mutation.py
+	nice -n 19 $(BIN)/python benchmarks/mutation.py $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DAGSTER_HOME) warehouse/*.duckdb *.egg-info .portal
