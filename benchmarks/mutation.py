@@ -92,6 +92,9 @@ WORKBOOK_TESTS = [
     "tests/test_rules_in_workbooks.py",
     "tests/test_safety.py",
     "tests/test_messages.py",
+    "tests/test_validation_messages.py",
+    "tests/test_validation_values.py",
+    "tests/test_validation_notes.py",
     "tests/sql/test_snapshots.py",
 ]
 # Not measured, and why (printed with the table so the scope stays truthful).
