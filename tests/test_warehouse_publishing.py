@@ -57,6 +57,15 @@ def build(con: duckdb.DuckDBPyConnection, *months: date) -> None:
         rebuild_layer(con, layer, list(months))
 
 
+def file_catalog_lake(catalog: Path, data_path: str) -> Lake:
+    """A DuckLake with its catalog in a DuckDB file instead of PostgreSQL, which the setting's
+    check (``parse_catalog``) would refuse: the lake is built past that check."""
+    lake = object.__new__(Lake)
+    object.__setattr__(lake, "catalog", f"ducklake:{catalog}")
+    object.__setattr__(lake, "data_path", data_path)
+    return lake
+
+
 def published_rows(path: Path, query: str) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute(query).fetchall()
@@ -185,9 +194,7 @@ def test_a_lake_publication_returns_the_lakes_new_snapshot(tmp_path: Path) -> No
     for the bulletin."""
     data = tmp_path / "lake-data"
     data.mkdir()
-    lake = object.__new__(Lake)
-    object.__setattr__(lake, "catalog", f"ducklake:{tmp_path / 'catalog.ducklake'}")
-    object.__setattr__(lake, "data_path", str(data))
+    lake = file_catalog_lake(tmp_path / "catalog.ducklake", str(data))
     with duckdb.connect() as con:
         lake.attach(con)  # the catalog created, as the DBA creates the database
     target = Warehouse(lake=lake, folder=tmp_path / "work")
