@@ -67,6 +67,9 @@ FAST_TESTS = [
     "tests/defs/test_rows_accounted_for.py",
     "tests/defs/test_assets_feedback.py",
     "tests/feedback/test_workbook.py",
+    # the lake's statements (sql/lake/), on a DuckLake whose catalog is a DuckDB file
+    "tests/test_warehouse_publishing.py",
+    "tests/test_lake_file_catalog.py",
 ]
 MONTH_TESTS = ["tests/defs/test_demo_month.py"]
 
