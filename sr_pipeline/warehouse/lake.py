@@ -329,9 +329,14 @@ def _retrying(step: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
+# DuckDB's text of an error starts with its kind: "Catalog Error: Failed to initialize DuckLake:
+# Table with name "ducklake_snapshot" already exists!" when another run created the catalog.
+_CATALOG_CREATED_MEANWHILE = re.compile(r"(?:[A-Za-z ]+ Error: )?Failed to initialize DuckLake")
+
+
 def _lost_to_concurrent_writer(error: duckdb.Error) -> bool:
-    return isinstance(error, duckdb.TransactionException) or str(error).startswith(
-        "Failed to initialize DuckLake"
+    return isinstance(error, duckdb.TransactionException) or bool(
+        _CATALOG_CREATED_MEANWHILE.match(str(error))
     )
 
 
