@@ -253,7 +253,10 @@ def read_rows(
         col_offset = calamine_sheet.start[1] if calamine_sheet.height else 0
         rows = calamine_sheet.iter_rows()
         if uncached:
-            rows = iter(_with_formula_results(tracker, sheet_name, rows, col_offset, uncached))
+            table, col_offset = _with_formula_results(
+                tracker, sheet_name, rows, col_offset, uncached
+            )
+            rows = iter(table)
         head = list(islice(rows, HEADER_SCAN_ROWS))
     except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
         detail = f"sheet '{sheet_name}': {type(exc).__name__}: {exc}"
@@ -322,7 +325,8 @@ def _fill_merges(
     merged: list[Merge],
 ) -> Iterator[list[Any]]:
     """The rows with each merged range's value in every cell it covers (docs/trackers.md: a
-    currency merged over two rows applies to both), recording each merge applied."""
+    currency merged over two rows applies to both), recording each merge applied. Overlapping
+    ranges fill in ``merges``' (sorted) order: a cell two cover holds the later one's value."""
     by_top: dict[int, list[tuple[tuple[int, int], ...]]] = defaultdict(list)
     for merge in merges:
         by_top[merge[0][0]].append(merge)
@@ -334,10 +338,11 @@ def _fill_merges(
             value = row[position] if 0 <= position < len(row) else ""
             if _blank(value):
                 continue
-            for covered in range(top + 1, bottom + 1):
+            # Every row it covers, its first one too: where merges overlap (Excel saves none,
+            # a hand-edited file can), each fills all its cells, the later one in sorted order
+            # last, its value in its own first cell whatever an earlier one covers.
+            for covered in range(top, bottom + 1):
                 fills[covered].append((position, right - col_offset, value))
-            if right > left:
-                fills[top].append((position, right - col_offset, value))
             cells = f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}"
             merged.append(Merge(cells, column_letter(left), top + 1, bottom + 1, value))
         yield _filled(row, fills.pop(index, ()))
@@ -363,18 +368,23 @@ def _with_formula_results(
     rows: Iterator[list[Any]],
     col_offset: int,
     uncached: frozenset[str],
-) -> list[list[Any]]:
+) -> tuple[list[list[Any]], int]:
     """The sheet's rows with each formula saved without its result replaced by its computed
     value, or by a ``FormulaWithoutResult`` the parsers reject (a rare path: the whole sheet
-    is held in memory)."""
+    is held in memory), and the column of the rows' first cell.
+
+    The workbook parser's rows cover the cells that hold a value, so a formula without one
+    can lie outside them: left of every stored cell (the rows then start further left, at its
+    column: the offset returned), right of them or below them (the rows are widened, every
+    row to one width, and lengthened). Every such cell is placed (docs/rules.md)."""
     with zipfile.ZipFile(tracker.path) as archive:
         part = sheet_parts(archive).get(sheet_name)
         if part not in uncached:
-            return list(rows)
+            return list(rows), col_offset
         cells = formula_cells(archive.read(part))
     table = list(rows)
     if not cells:
-        return table
+        return table, col_offset
 
     def value_of(row: int, col: int) -> Any:
         position = col - col_offset
@@ -382,16 +392,17 @@ def _with_formula_results(
             return table[row][position]
         return None
 
-    for (row, col), value in Evaluator(cells, value_of, sheet_name).all().items():
-        position = col - col_offset
-        if position < 0:
-            continue
-        while len(table) <= row:
-            table.append([])
-        if len(table[row]) <= position:
-            table[row] = table[row] + [""] * (position + 1 - len(table[row]))
-        table[row][position] = value
-    return table
+    results = Evaluator(cells, value_of, sheet_name).all()
+    first = min(col_offset, *(col for _, col in results))
+    last = max(col_offset + max(map(len, table), default=0) - 1, *(col for _, col in results))
+    rows_needed = max(len(table), *(row + 1 for row, _ in results))
+    table += [[] for _ in range(rows_needed - len(table))]
+    width = last - first + 1
+    left = [""] * (col_offset - first)
+    table = [left + row + [""] * (width - len(left) - len(row)) for row in table]
+    for (row, col), value in results.items():
+        table[row][col - first] = value
+    return table, first
 
 
 Problems = dict[int, list[tuple[str, Message]]]  # row position -> [(field, problem)]
