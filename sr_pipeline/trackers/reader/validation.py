@@ -98,13 +98,8 @@ def parse_column(column: Column, parser: Parser, kind: str) -> Parsed:
 
 
 def _typed_array(values: list[Any], kind: str) -> np.ndarray:
-    if kind == "date":
-        return np.array(
-            [
-                np.datetime64(v, "ns") if v is not None else np.datetime64("NaT", "ns")
-                for v in values
-            ]
-        )
+    if kind == "date":  # None (a blank or unreadable date) is NaT
+        return np.array(values, dtype="datetime64[ns]")
     if kind in ("amount", "whole"):
         return np.array([np.nan if v is None else float(v) for v in values], dtype="float64")
     return np.array(values, dtype=object)
@@ -305,7 +300,8 @@ def _data_merges(
     columns) and stays as Excel stores it: its value in its first cell."""
     try:
         ranges = calamine_sheet.merged_cell_ranges or []
-        last_row = calamine_sheet.end[0] if calamine_sheet.height else -1
+        # The sheet has cells: its header row (read_rows found it before asking).
+        last_row = calamine_sheet.end[0]
     except Exception:  # noqa: BLE001 - no merge information: the cells as stored
         return []
     last_col = col_offset + width - 1
@@ -331,11 +327,12 @@ def _fill_merges(
     for merge in merges:
         by_top[merge[0][0]].append(merge)
     fills: dict[int, list[tuple[int, int, Any]]] = defaultdict(list)
-    index = first_index - 1
     for index, row in enumerate(rows, start=first_index):
         for (top, left), (bottom, right) in by_top.get(index, ()):
             position = left - col_offset
-            value = row[position] if 0 <= position < len(row) else ""
+            # Left of the stored cells, its first cell holds nothing; _data_merges clipped it
+            # to the table's width, which every row has, on the right.
+            value = row[position] if position >= 0 else ""
             if _blank(value):
                 continue
             # Every row it covers, its first one too: where merges overlap (Excel saves none,
@@ -346,18 +343,19 @@ def _fill_merges(
             cells = f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}"
             merged.append(Merge(cells, column_letter(left), top + 1, bottom + 1, value))
         yield _filled(row, fills.pop(index, ()))
-    for extra in range(index + 1, max(fills, default=index) + 1):  # merges past the last row
-        yield _filled([], fills.pop(extra, ()))
+    # No merge reaches past the last row: _data_merges clips each to the rows the sheet stores.
 
 
 def _filled(row: list[Any], fills: Any) -> list[Any]:
+    """The row with each (first, last, value) of ``fills`` written over its cells, in order.
+    Every merge lies within the row: it starts at a stored cell (its value) and _data_merges
+    clips it to the table's width, which every row has (the workbook parser's rows, or
+    _with_formula_results' ones, are of one width)."""
     if not fills:
         return row
     row = list(row)
     for start, end, value in fills:
-        if len(row) <= end:
-            row += [""] * (end + 1 - len(row))
-        for position in range(max(start, 0), end + 1):
+        for position in range(start, end + 1):
             row[position] = value
     return row
 
