@@ -25,7 +25,7 @@ from tests.builders import (
     replace_in_part,
     write_workbook,
 )
-from tests.test_reader_clerk_edits import CURRENCY, notes, read
+from tests.test_reader_clerk_edits import CURRENCY, edit, notes, read
 from tests.test_uncached import saved_by_a_script
 
 QIP_NAME = "QIPs_Suivi_2018-06-30.xlsx"
@@ -186,3 +186,19 @@ def test_a_list_of_nothing_but_separators_is_a_blank_required_field(tmp_path: Pa
     rejected = result.rejected_rows[["source_row", "field", "value", "problem_code"]]
     assert rejected.values.tolist() == [[4, "recipients", " , ; ", "blank_required"]]
     assert result.tables["projects"]["recipients"].tolist() == ["UN Women; UNFPA; MINUSMA"]
+
+
+def test_a_merge_past_the_table_of_a_script_saved_sheet_stops_at_its_last_column(
+    tmp_path: Path,
+) -> None:
+    # Formulas computed here widen no row past the table's last column (O): a merge of the
+    # remarks reaching to Z and row 400 is clipped to O5:O7 as in a sheet saved by Excel.
+    rows = [qip_row(1, Observations="vu", Budget=Formula("=20000+5000", 0)), qip_row(2)]
+    cached = qip_workbook(tmp_path / "excel", [*rows, qip_row(3)])
+    path = edit(saved_by_a_script(cached, tmp_path / "script" / cached.name),
+                lambda sheet: sheet.merge_cells("O5:Z400"))  # fmt: skip
+    result = read(path)
+    projects = result.tables["projects"]
+    assert projects["budget"].tolist() == [25_000.0, 25_000.0, 25_000.0]
+    assert projects["remarks"].tolist() == ["vu", "vu", "vu"]
+    assert [n[4]["cells"] for n in notes(result)] == ["O5:O7"]

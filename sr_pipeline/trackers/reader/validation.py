@@ -604,9 +604,7 @@ def _convert(
         for currency, month in pairs.itertuples(index=False)
     }
     rate = pd.Series(
-        [rates.get((c, m)) for c, m in zip(keys["currency"], keys["month"], strict=True)]
-        if rates
-        else [None] * len(frame),
+        [rates.get((c, m)) for c, m in zip(keys["currency"], keys["month"], strict=True)],
         index=frame.index,
         dtype="float64",
     )
@@ -618,14 +616,15 @@ def _convert(
     missing = rate.isna() & known
     if conversion.override:
         missing &= frame[conversion.override].isna()
-    field_name = "currency" if any(f.name == "currency" for f in sheet.fields) else "budget"
+    # Only a currency other than USD can lack a rate, and only a currency column can give one
+    # (a sheet without it is in USD): the problem is the currency's.
     for position in np.flatnonzero(missing.to_numpy()):
         currency, month = keys["currency"].iat[position], int(keys["month"].iat[position])
         message = Message.of(
             "missing_rate", currency=currency, month=f"{month // 100:04d}-{month % 100:02d}",
             date_field=term(FIELD_NAMES, conversion.date),
         )  # fmt: skip
-        problems[int(position)].append((field_name, message))
+        problems[int(position)].append(("currency", message))
     # Money to the cent: what a person would write, and sums without float noise downstream.
     frame[conversion.output] = usd.astype("float64").round(2)
     # How each amount was converted, for messages that quote it (None: not converted).
