@@ -1,4 +1,204 @@
 """How the reader turns a sheet's columns into typed values: merges filled, formulas' saved
 results, typed arrays and conversions (``trackers/reader/validation.py``: ``_fill_merges``,
 ``_data_merges``, ``_filled``, ``_with_formula_results``, ``_typed_array``, ``_typed_frame``,
-``_convert``)."""
+``_convert``).
+
+Guards against: a formula saved without its result left of every stored cell (the sheet's
+used range then starts right of it) or right of every stored cell dropped instead of computed;
+overlapping merged ranges (a hostile or hand-edited file) filling their cells in an order that
+depends on where each starts, one merge's value left in another's first cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from tests.builders import (
+    QIP_HEADERS,
+    Formula,
+    pbf_row,
+    pbf_workbook,
+    qip_row,
+    qip_sheet,
+    qip_workbook,
+    replace_in_part,
+    write_workbook,
+)
+from tests.test_reader_clerk_edits import CURRENCY, edit, notes, read
+from tests.test_uncached import saved_by_a_script
+
+QIP_NAME = "QIPs_Suivi_2018-06-30.xlsx"
+
+
+# --- formulas saved without their result, outside the cells the sheet stores ----------------
+
+
+def script_saved(tmp_path: Path, sheet_rows: list[list]) -> Path:
+    """A QIP workbook of these rows as a script saves it: formulas without their results."""
+    cached = write_workbook(tmp_path / "excel" / QIP_NAME, {"Suivi QIPs": sheet_rows})
+    return saved_by_a_script(cached, tmp_path / "script" / QIP_NAME)
+
+
+def test_a_formula_without_result_left_of_every_stored_cell_is_computed(tmp_path: Path) -> None:
+    # Column A holds nothing but formulas without results (rows 5 and 6), so the sheet's stored
+    # cells start at column B: the formulas are computed and read as an unnamed column A, the
+    # table's columns keep their own letters (Budget is I, one right of H).
+    sheet = [["", *row] for row in qip_sheet([qip_row(1), qip_row(2, Budget="beaucoup")])]
+    sheet[4][0] = Formula("=20+3", 0)
+    sheet[5][0] = Formula("=A5*2", 0)
+    result = read(script_saved(tmp_path, sheet))
+    assert result.tables["projects"]["extras"].tolist() == ['{"column A": "23"}']
+    assert notes(result) == [
+        ("Suivi QIPs", 4, "A", "unnamed_column",
+         {"column": "A", "missing": {"en": "none", "fr": "aucune"}}),
+    ]  # fmt: skip
+    assert result.rejected_rows[["source_row", "excel_column", "field"]].values.tolist() == [
+        [6, "I", "budget"]
+    ]
+
+
+def test_a_formula_without_result_right_of_every_stored_cell_is_computed(tmp_path: Path) -> None:
+    # Column P, right of the table's last header (O), holds one formula without its result:
+    # it is read as an unnamed column P of row 6, not cut at the header's width.
+    sheet = qip_sheet([qip_row(1), qip_row(2)])
+    sheet[5] = [*sheet[5], Formula("=H6/1000", 0)]
+    result = read(script_saved(tmp_path, sheet))
+    assert result.tables["projects"]["extras"].tolist() == [None, '{"column P": "25"}']
+    assert [(n[1], n[2], n[3]) for n in notes(result)] == [(4, "P", "unnamed_column")]
+
+
+def test_a_formula_without_result_below_every_stored_row_is_computed(tmp_path: Path) -> None:
+    # A budget formula in row 7, under the last stored row (a row of nothing else): read as a
+    # row of its own, rejected for its missing code, its budget computed.
+    sheet = qip_sheet([qip_row(1), qip_row(2)])
+    sheet.append(["", "", "", "", "", "", "", Formula("=H5+H6", 0)])
+    result = read(script_saved(tmp_path, sheet))
+    assert result.rows_read == 3
+    rejected = result.rejected_rows
+    assert rejected["source_row"].unique().tolist() == [7]
+    assert "project_code" in rejected["field"].tolist()
+
+
+# --- overlapping merged ranges --------------------------------------------------------------
+
+
+def add_merges(path: Path, *refs: str, part: str = "xl/worksheets/sheet2.xml") -> Path:
+    """Merged ranges written into a built workbook's sheet as they are, its cells untouched (as
+    a hand-edited file may have them: Excel and openpyxl would empty the covered cells, and
+    refuse overlaps). The sheet already has two merges (the titles)."""
+    merges = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+    old = b'<mergeCells count="2">'
+    replace_in_part(path, part, old, f'<mergeCells count="{2 + len(refs)}">{merges}'.encode())
+    return path
+
+
+def test_overlapping_merges_each_fill_their_cells_the_later_one_last(tmp_path: Path) -> None:
+    # Excel never saves overlapping merges, a hand-edited file can: I5:I6 (XOF) and I6:I7
+    # (EUR, written in I6) share I6. Each fills all its own cells, the later one in the sheet's
+    # order (top row, then left column) last: I6 is EUR, as is I7, whatever the file's order.
+    rows = [qip_row(1, Devise="XOF"), qip_row(2, Devise="EUR"), qip_row(3, Devise="")]
+    result = read(add_merges(qip_workbook(tmp_path, rows), "I6:I7", "I5:I6"))
+    assert result.tables["projects"]["currency"].tolist() == ["XOF", "EUR", "EUR"]
+    assert [(n[1], n[2], n[4]["cells"], n[4]["value"]) for n in notes(result)] == [
+        (5, CURRENCY, "I5:I6", "XOF"), (6, CURRENCY, "I6:I7", "EUR"),
+    ]  # fmt: skip
+
+
+def test_a_blank_merge_leaves_the_next_merge_of_its_row_to_fill(tmp_path: Path) -> None:
+    # Row 5 starts two merges over rows 5-6: G5:G6 (Composante parrain, blank in G5) and I5:I6
+    # (Devise, XOF). The blank one fills nothing (G6 keeps its own text); the currency still
+    # fills I6.
+    rows = [qip_row(1, Devise="XOF", **{"Composante parrain": ""}), qip_row(2)]
+    result = read(add_merges(qip_workbook(tmp_path, rows), "G5:G6", "I5:I6"))
+    projects = result.tables["projects"]
+    assert projects["currency"].tolist() == ["XOF", "XOF"]
+    assert projects["sponsor"].tolist() == [None, "Civil Affairs"]
+    assert [n[4]["cells"] for n in notes(result)] == ["I5:I6"]
+
+
+def test_a_merge_in_the_first_column_fills_it(tmp_path: Path) -> None:
+    # The code in A5 merged over A5:A6: row 6 has the same code, so both are rejected as
+    # duplicates, each naming the other's row.
+    result = read(add_merges(qip_workbook(tmp_path, [qip_row(1), qip_row(2)]), "A5:A6"))
+    rejected = result.rejected_rows
+    assert rejected[["source_row", "field", "problem_code"]].values.tolist() == [
+        [5, "project_code", "duplicate_code"], [6, "project_code", "duplicate_code"],
+    ]  # fmt: skip
+    assert result.tables["projects"].empty
+
+
+def test_a_merge_starting_left_of_every_stored_cell_fills_nothing(tmp_path: Path) -> None:
+    # The sheet's cells start at column C; a merge A5:C6 starts at A5, which holds nothing: a
+    # blank merge, so C6 keeps its own code and no merge is noted.
+    sheet = [["", "", *row] for row in qip_sheet([qip_row(1), qip_row(2)])]
+    path = write_workbook(tmp_path / QIP_NAME, {"Suivi QIPs": sheet},
+                          merges={"Suivi QIPs": ["C1:Q1", "C2:Q2"]})  # fmt: skip
+    result = read(add_merges(path, "A5:C6", part="xl/worksheets/sheet1.xml"))
+    assert result.tables["projects"]["project_code"].tolist() == [
+        "QIP/GAO/2018/001", "QIP/GAO/2018/002",
+    ]  # fmt: skip
+    assert result.rejected_rows.empty and notes(result) == []
+
+
+def test_a_merge_within_one_row_is_not_noted(tmp_path: Path) -> None:
+    # A group header "Gao" merged across the table in row 5: layout, not a merged value.
+    result = read(add_merges(qip_workbook(tmp_path, [["Gao"], qip_row(1)]), "A5:O5"))
+    assert result.tables["projects"]["source_row"].tolist() == [6]
+    assert result.rows_skipped["group_header"] == 1 and notes(result) == []
+
+
+def test_formulas_without_results_refer_to_cells_by_their_own_letters(tmp_path: Path) -> None:
+    # The sheet's cells start at column C, a numbered column "N°"; Budget is then K. K5 is
+    # =C5*25000 (C5 holds 1, the first stored column), K6 =S6+30000 (S, right of every stored
+    # cell, is empty: 0, as in Excel).
+    rows = [{"N°": 1, **qip_row(1)}, {"N°": 2, **qip_row(2)}]
+    rows[0]["Budget"] = Formula("=C5*25000", 0)
+    rows[1]["Budget"] = Formula("=S6+30000", 0)
+    sheet = [["", "", *row] for row in qip_sheet(rows, headers=["N°", *QIP_HEADERS])]
+    result = read(script_saved(tmp_path, sheet))
+    assert result.rejected_rows.empty
+    assert result.tables["projects"]["budget"].tolist() == [25_000.0, 30_000.0]
+
+
+# --- typed values ---------------------------------------------------------------------------
+
+
+def test_each_kind_of_field_has_its_own_column_type(tmp_path: Path) -> None:
+    # Amounts are float64, whole numbers Int64 (a blank one <NA>), dates datetime64[ns],
+    # text object: what the warehouse's columns expect.
+    rows = [qip_row(1, **{"Durée (mois)": ""}), qip_row(2, Budget=30_000.5)]
+    projects = read(qip_workbook(tmp_path, rows)).tables["projects"]
+    assert {c: str(projects[c].dtype) for c in ("budget", "duration_months", "approval_date",
+                                               "region", "budget_usd")} == {
+        "budget": "float64", "duration_months": "Int64", "approval_date": "datetime64[ns]",
+        "region": "object", "budget_usd": "float64",
+    }  # fmt: skip
+    assert projects["budget"].tolist() == [25_000.0, 30_000.5]
+    assert projects["duration_months"].tolist() == [pd.NA, 4]
+    assert projects["approval_date"].tolist() == [pd.Timestamp("2018-03-01")] * 2
+
+
+def test_a_list_of_nothing_but_separators_is_a_blank_required_field(tmp_path: Path) -> None:
+    # " , ; " in Agences récipiendaires lists no agency: blank, and the field is required.
+    rows = [pbf_row(1, **{"Agences récipiendaires": " , ; "}), pbf_row(2)]
+    result = read(pbf_workbook(tmp_path, rows))
+    rejected = result.rejected_rows[["source_row", "field", "value", "problem_code"]]
+    assert rejected.values.tolist() == [[4, "recipients", " , ; ", "blank_required"]]
+    assert result.tables["projects"]["recipients"].tolist() == ["UN Women; UNFPA; MINUSMA"]
+
+
+def test_a_merge_past_the_table_of_a_script_saved_sheet_stops_at_its_last_column(
+    tmp_path: Path,
+) -> None:
+    # Formulas computed here widen no row past the table's last column (O): a merge of the
+    # remarks reaching to Z and row 400 is clipped to O5:O7 as in a sheet saved by Excel.
+    rows = [qip_row(1, Observations="vu", Budget=Formula("=20000+5000", 0)), qip_row(2)]
+    cached = qip_workbook(tmp_path / "excel", [*rows, qip_row(3)])
+    path = edit(saved_by_a_script(cached, tmp_path / "script" / cached.name),
+                lambda sheet: sheet.merge_cells("O5:Z400"))  # fmt: skip
+    result = read(path)
+    projects = result.tables["projects"]
+    assert projects["budget"].tolist() == [25_000.0, 25_000.0, 25_000.0]
+    assert projects["remarks"].tolist() == ["vu", "vu", "vu"]
+    assert [n[4]["cells"] for n in notes(result)] == ["O5:O7"]

@@ -98,13 +98,8 @@ def parse_column(column: Column, parser: Parser, kind: str) -> Parsed:
 
 
 def _typed_array(values: list[Any], kind: str) -> np.ndarray:
-    if kind == "date":
-        return np.array(
-            [
-                np.datetime64(v, "ns") if v is not None else np.datetime64("NaT", "ns")
-                for v in values
-            ]
-        )
+    if kind == "date":  # None (a blank or unreadable date) is NaT
+        return np.array(values, dtype="datetime64[ns]")
     if kind in ("amount", "whole"):
         return np.array([np.nan if v is None else float(v) for v in values], dtype="float64")
     return np.array(values, dtype=object)
@@ -253,7 +248,10 @@ def read_rows(
         col_offset = calamine_sheet.start[1] if calamine_sheet.height else 0
         rows = calamine_sheet.iter_rows()
         if uncached:
-            rows = iter(_with_formula_results(tracker, sheet_name, rows, col_offset, uncached))
+            table, col_offset = _with_formula_results(
+                tracker, sheet_name, rows, col_offset, uncached
+            )
+            rows = iter(table)
         head = list(islice(rows, HEADER_SCAN_ROWS))
     except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
         detail = f"sheet '{sheet_name}': {type(exc).__name__}: {exc}"
@@ -302,7 +300,8 @@ def _data_merges(
     columns) and stays as Excel stores it: its value in its first cell."""
     try:
         ranges = calamine_sheet.merged_cell_ranges or []
-        last_row = calamine_sheet.end[0] if calamine_sheet.height else -1
+        # The sheet has cells: its header row (read_rows found it before asking).
+        last_row = calamine_sheet.end[0]
     except Exception:  # noqa: BLE001 - no merge information: the cells as stored
         return []
     last_col = col_offset + width - 1
@@ -322,37 +321,41 @@ def _fill_merges(
     merged: list[Merge],
 ) -> Iterator[list[Any]]:
     """The rows with each merged range's value in every cell it covers (docs/trackers.md: a
-    currency merged over two rows applies to both), recording each merge applied."""
+    currency merged over two rows applies to both), recording each merge applied. Overlapping
+    ranges fill in ``merges``' (sorted) order: a cell two cover holds the later one's value."""
     by_top: dict[int, list[tuple[tuple[int, int], ...]]] = defaultdict(list)
     for merge in merges:
         by_top[merge[0][0]].append(merge)
     fills: dict[int, list[tuple[int, int, Any]]] = defaultdict(list)
-    index = first_index - 1
     for index, row in enumerate(rows, start=first_index):
         for (top, left), (bottom, right) in by_top.get(index, ()):
             position = left - col_offset
-            value = row[position] if 0 <= position < len(row) else ""
+            # Left of the stored cells, its first cell holds nothing; _data_merges clipped it
+            # to the table's width, which every row has, on the right.
+            value = row[position] if position >= 0 else ""
             if _blank(value):
                 continue
-            for covered in range(top + 1, bottom + 1):
+            # Every row it covers, its first one too: where merges overlap (Excel saves none,
+            # a hand-edited file can), each fills all its cells, the later one in sorted order
+            # last, its value in its own first cell whatever an earlier one covers.
+            for covered in range(top, bottom + 1):
                 fills[covered].append((position, right - col_offset, value))
-            if right > left:
-                fills[top].append((position, right - col_offset, value))
             cells = f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}"
             merged.append(Merge(cells, column_letter(left), top + 1, bottom + 1, value))
         yield _filled(row, fills.pop(index, ()))
-    for extra in range(index + 1, max(fills, default=index) + 1):  # merges past the last row
-        yield _filled([], fills.pop(extra, ()))
+    # No merge reaches past the last row: _data_merges clips each to the rows the sheet stores.
 
 
 def _filled(row: list[Any], fills: Any) -> list[Any]:
+    """The row with each (first, last, value) of ``fills`` written over its cells, in order.
+    Every merge lies within the row: it starts at a stored cell (its value) and _data_merges
+    clips it to the table's width, which every row has (the workbook parser's rows, or
+    _with_formula_results' ones, are of one width)."""
     if not fills:
         return row
     row = list(row)
     for start, end, value in fills:
-        if len(row) <= end:
-            row += [""] * (end + 1 - len(row))
-        for position in range(max(start, 0), end + 1):
+        for position in range(start, end + 1):
             row[position] = value
     return row
 
@@ -363,18 +366,23 @@ def _with_formula_results(
     rows: Iterator[list[Any]],
     col_offset: int,
     uncached: frozenset[str],
-) -> list[list[Any]]:
+) -> tuple[list[list[Any]], int]:
     """The sheet's rows with each formula saved without its result replaced by its computed
     value, or by a ``FormulaWithoutResult`` the parsers reject (a rare path: the whole sheet
-    is held in memory)."""
+    is held in memory), and the column of the rows' first cell.
+
+    The workbook parser's rows cover the cells that hold a value, so a formula without one
+    can lie outside them: left of every stored cell (the rows then start further left, at its
+    column: the offset returned), right of them or below them (the rows are widened, every
+    row to one width, and lengthened). Every such cell is placed (docs/rules.md)."""
     with zipfile.ZipFile(tracker.path) as archive:
         part = sheet_parts(archive).get(sheet_name)
         if part not in uncached:
-            return list(rows)
+            return list(rows), col_offset
         cells = formula_cells(archive.read(part))
     table = list(rows)
     if not cells:
-        return table
+        return table, col_offset
 
     def value_of(row: int, col: int) -> Any:
         position = col - col_offset
@@ -382,16 +390,17 @@ def _with_formula_results(
             return table[row][position]
         return None
 
-    for (row, col), value in Evaluator(cells, value_of, sheet_name).all().items():
-        position = col - col_offset
-        if position < 0:
-            continue
-        while len(table) <= row:
-            table.append([])
-        if len(table[row]) <= position:
-            table[row] = table[row] + [""] * (position + 1 - len(table[row]))
-        table[row][position] = value
-    return table
+    results = Evaluator(cells, value_of, sheet_name).all()
+    first = min(col_offset, *(col for _, col in results))
+    last = max(col_offset + max(map(len, table), default=0) - 1, *(col for _, col in results))
+    rows_needed = max(len(table), *(row + 1 for row, _ in results))
+    table += [[] for _ in range(rows_needed - len(table))]
+    width = last - first + 1
+    left = [""] * (col_offset - first)
+    table = [left + row + [""] * (width - len(left) - len(row)) for row in table]
+    for (row, col), value in results.items():
+        table[row][col - first] = value
+    return table, first
 
 
 Problems = dict[int, list[tuple[str, Message]]]  # row position -> [(field, problem)]
@@ -595,9 +604,7 @@ def _convert(
         for currency, month in pairs.itertuples(index=False)
     }
     rate = pd.Series(
-        [rates.get((c, m)) for c, m in zip(keys["currency"], keys["month"], strict=True)]
-        if rates
-        else [None] * len(frame),
+        [rates.get((c, m)) for c, m in zip(keys["currency"], keys["month"], strict=True)],
         index=frame.index,
         dtype="float64",
     )
@@ -609,14 +616,15 @@ def _convert(
     missing = rate.isna() & known
     if conversion.override:
         missing &= frame[conversion.override].isna()
-    field_name = "currency" if any(f.name == "currency" for f in sheet.fields) else "budget"
+    # Only a currency other than USD can lack a rate, and only a currency column can give one
+    # (a sheet without it is in USD): the problem is the currency's.
     for position in np.flatnonzero(missing.to_numpy()):
         currency, month = keys["currency"].iat[position], int(keys["month"].iat[position])
         message = Message.of(
             "missing_rate", currency=currency, month=f"{month // 100:04d}-{month % 100:02d}",
             date_field=term(FIELD_NAMES, conversion.date),
         )  # fmt: skip
-        problems[int(position)].append((field_name, message))
+        problems[int(position)].append(("currency", message))
     # Money to the cent: what a person would write, and sums without float noise downstream.
     frame[conversion.output] = usd.astype("float64").round(2)
     # How each amount was converted, for messages that quote it (None: not converted).
