@@ -531,7 +531,7 @@ def _validate(
     seen = {(pos, name) for pos, items in problems.items() for name, _ in items}
     for case in cases.itertuples(index=False):
         if case.index is None or pd.isna(case.index):
-            continue
+            continue  # a case about a whole column (its dtype): no row to reject
         position = int(case.index)
         check = str(case.check)
         rule = ROW_RULES.get(check)
