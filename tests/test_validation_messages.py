@@ -316,11 +316,12 @@ def test_a_sheet_without_a_key_has_no_repeated_codes(tmp_path: Path) -> None:
 
 
 def test_unknown_columns_are_kept_per_accepted_row_by_header_name(tmp_path: Path) -> None:
-    # Three unknown columns P, Q, R, kept in the order of their names (Agent, Point focal,
-    # Remarques), text as read (spaces collapsed), numbers and dates as Excel shows them, a
+    # Three unknown columns P, Q, R, kept in the order of their names (Point focal, Remarques,
+    # Référent: é after e), names and text unescaped (JSON as UTF-8), text as read (spaces
+    # collapsed), numbers and dates as Excel shows them, a
     # logical value as Excel writes it; a row with every unknown cell empty keeps nothing; a
     # refused row (row 6) keeps nothing and the rows after it keep their own values.
-    headers = [*QIP_HEADERS, "Remarques", "Agent", "Point focal"]
+    headers = [*QIP_HEADERS, "Remarques", "Référent", "Point focal"]
     rows = [
         cells(1) + ["  vu   par\u00a0le\nchef ", 41970.0, date(2018, 6, 30)],
         cells(2, Budget="beaucoup") + ["refusé", "A", "B"],
@@ -332,13 +333,13 @@ def test_unknown_columns_are_kept_per_accepted_row_by_header_name(tmp_path: Path
     projects = result.tables["projects"]
     assert projects["source_row"].tolist() == [5, 7, 8, 9]
     assert projects["extras"].tolist() == [
-        '{"Agent": "41970", "Point focal": "30/06/2018", "Remarques": "vu par le chef"}',
+        '{"Point focal": "30/06/2018", "Remarques": "vu par le chef", "Référent": "41970"}',
         None,
-        '{"Agent": "TRUE", "Point focal": "0.5", "Remarques": "Élodie \\"chef\\""}',
+        '{"Point focal": "0.5", "Remarques": "Élodie \\"chef\\"", "Référent": "TRUE"}',
         '{"Point focal": "30/06/2018 14:05"}',
     ]
     assert json.loads(projects["extras"][2]) == {
-        "Agent": "TRUE", "Point focal": "0.5", "Remarques": 'Élodie "chef"'
+        "Point focal": "0.5", "Remarques": 'Élodie "chef"', "Référent": "TRUE"
     }  # fmt: skip
 
 

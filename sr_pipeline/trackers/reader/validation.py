@@ -637,9 +637,7 @@ def _extras(columns: list[Column], layout: Layout, good: np.ndarray) -> np.ndarr
         return out
     fragments = []
     for col, name in sorted(layout.extras.items(), key=lambda item: item[1]):
-        column = columns[col] if col < len(columns) else None
-        if column is None or not column.uniques:
-            continue
+        column = columns[col]  # a column of the header row: every data row was read that wide
         key = json.dumps(name, ensure_ascii=False)
         texts = [
             None if _blank(v) else f"{key}: {json.dumps(_extra_text(v), ensure_ascii=False)}"
