@@ -157,7 +157,7 @@ def write_workbook(
     merges: dict[str, list[str]] | None = None,
 ) -> Path:
     """Write sheets of rows; dates as real Excel dates, Formula as formula + cached value,
-    every str as a text cell (even one starting with '=')."""
+    a bool as a logical cell, every str as a text cell (even one starting with '=')."""
     path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})
@@ -169,6 +169,8 @@ def write_workbook(
                     continue
                 if isinstance(value, Formula):
                     sheet.write_formula(r, c, value.text, None, value.value)
+                elif isinstance(value, bool):  # a logical cell (TRUE), not the number 1
+                    sheet.write_boolean(r, c, value)
                 elif isinstance(value, datetime | date):
                     sheet.write_datetime(r, c, value, date_format)
                 elif isinstance(value, str):

@@ -435,14 +435,15 @@ def test_an_upload_s_refusals_name_its_sheet_and_look_above_the_header_only(
 
 def test_a_problem_on_a_field_whose_optional_column_is_absent(tmp_path: Path) -> None:
     # No "Date de clôture" column: a completed project has no end date, a row error on a
-    # column the sheet does not have (no letter, no value, the field's name as header).
+    # column the sheet does not have (no letter, no value; the header is the contract's name
+    # for the column to add, not the field's inner name).
     headers = [h for h in QIP_HEADERS if h != "Date de clôture"]
     rows = [qip_row(1), qip_row(2, Statut="En cours")]
     result = read(qip_workbook(tmp_path, rows, headers=headers))
     rejected = result.rejected_rows
     assert rejected[["source_row", "field", "value", "excel_column", "header", "problem_code"]
                     ].values.tolist() == [
-        [5, "end_date", None, None, "end_date", "end_date_when_completed"]
+        [5, "end_date", None, None, "Date de clôture", "end_date_when_completed"]
     ]  # fmt: skip
     assert result.tables["projects"]["project_code"].tolist() == ["QIP/GAO/2018/002"]
 

@@ -288,7 +288,7 @@ def test_amount_messages_quote_the_cell_as_the_clerk_sees_it() -> None:
         None,
         Message.of("amount_not_number", value="2 500 3 000"),
     )
-    assert parse_amount(True) == (None, Message.of("amount_not_number", value="True"))
+    assert parse_amount(True) == (None, Message.of("amount_not_number", value="TRUE"))
     assert parse_amount(float("inf")) == (None, Message.of("amount_not_number", value="inf"))
     day = date(2018, 6, 30)
     assert parse_amount(day) == (None, Message.of("amount_not_number", value="30/06/2018"))
@@ -455,7 +455,7 @@ def test_date_messages_quote_the_cell() -> None:
     assert parse_date("n/a") == (None, Message.of("date_invalid", value="n/a"))
     assert parse_date(36525) == (None, Message.of("date_invalid", value="36525"))
     assert parse_date("36525") == (None, Message.of("date_invalid", value="36525"))
-    assert parse_date(True) == (None, Message.of("date_invalid", value="True"))
+    assert parse_date(True) == (None, Message.of("date_invalid", value="TRUE"))
     assert parse_date("01/01/0000") == (None, Message.of("date_invalid", value="01/01/0000"))
     day = date(1999, 12, 31)
     assert parse_date(day) == (None, Message.of("date_invalid", value="31/12/1999"))
@@ -611,7 +611,7 @@ def test_mptf_number_refusals(written: object) -> None:
 
 
 def test_a_true_false_cell_is_no_mptf_number() -> None:
-    assert parse_mptf(True) == (None, Message.of("not_text", value="True"))
+    assert parse_mptf(True) == (None, Message.of("not_text", value="TRUE"))
 
 
 @pytest.mark.parametrize(
@@ -631,7 +631,7 @@ def test_text(written: object, expected: str) -> None:
 
 
 def test_text_refusals() -> None:
-    assert parse_text(False) == (None, Message.of("not_text", value="False"))
+    assert parse_text(False) == (None, Message.of("not_text", value="FALSE"))
     # 32,767 characters or more: the xlsx reader cut it there, the value may be truncated.
     assert parse_text("x" * 32_767) == (None, Message.of("text_too_long", limit="32,767"))
 
@@ -647,7 +647,8 @@ def test_text_refusals() -> None:
         (datetime(2018, 6, 30, 0, 1), "30/06/2018 00:01"),
         ("x" * 80, "x" * 80),
         ("x" * 81, "x" * 79 + "…"),  # shortened for a message
-        (True, "True"),
+        (True, "TRUE"),  # as Excel writes a logical value, not Python's True
+        (False, "FALSE"),
     ],
 )
 def test_show(raw: object, shown: str) -> None:

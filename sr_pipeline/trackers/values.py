@@ -52,7 +52,9 @@ _SERIAL_RE = re.compile(r"^\d{5}(?:\.0+)?$")
 
 def show(raw: object, limit: int = 80) -> str:
     """A cell value as a clerk would see it, shortened for messages."""
-    if isinstance(raw, float) and raw.is_integer():
+    if isinstance(raw, bool):  # a logical cell: Excel writes TRUE, Python True
+        text = "TRUE" if raw else "FALSE"
+    elif isinstance(raw, float) and raw.is_integer():
         text = str(int(raw))
     elif isinstance(raw, datetime):
         text = raw.strftime("%d/%m/%Y %H:%M") if raw.time() != datetime.min.time() else ""

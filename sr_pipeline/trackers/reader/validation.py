@@ -457,17 +457,21 @@ def _rejections(
     if not problems:
         return []
     rejected = []
-    codes_in_use = _codes_written(frame, sheet, raws)
+    codes_in_use = _codes_written(frame, sheet)
     for position in sorted(problems):
         code = frame[sheet.key].iat[position] if sheet.key else None
         if code is None and sheet.key:
             raw = raws[sheet.key].raw(position)
             code = None if _blank(raw) else show(raw, 200)
         for field_name, problem in problems[position]:
-            header = rows.layout.headers.get(field_name, field_name)
-            raw = raws[field_name].raw(position) if field_name in raws else ""
+            # Every problem is recorded under a field of the sheet (its rules' fields and its
+            # conversion's are the contract's: tests/test_validation_messages.py checks it).
+            field = sheet.field(field_name)
+            # A column absent from the sheet (an optional one a rule needs) is named as the
+            # contract names it: the column the clerk must add, not the field's inner name.
+            header = rows.layout.headers.get(field_name) or field.headers[0]
+            raw = raws[field_name].raw(position)
             value = None if _blank(raw) else show(raw, 200)
-            field = next((f for f in sheet.fields if f.name == field_name), None)
             suggestion = suggest(
                 problem.code, dict(problem.params), value, field, sheet, reference, "en",
                 codes_in_use,
@@ -492,15 +496,14 @@ def _rejections(
     return rejected
 
 
-def _codes_written(
-    frame: pd.DataFrame, sheet: SheetContract, raws: dict[str, Column]
-) -> frozenset[str]:
-    """Every project code written in the sheet: a suggested code must not be one of them."""
+def _codes_written(frame: pd.DataFrame, sheet: SheetContract) -> frozenset[str]:
+    """Every project code written in the sheet, as read (an MPTF number typed as a number is
+    ``00092458``, not ``92458``): a suggested code must not be one of them. A suggestion
+    matches the contract's pattern, and any cell that reads as such a code is in the parsed
+    codes as written (a text without spaces, or a whole number)."""
     if not sheet.key:
         return frozenset()
-    parsed = {str(c) for c in frame[sheet.key].dropna()}
-    written = {show(v, 200) for v in raws[sheet.key].uniques if not _blank(v)}
-    return frozenset(parsed | written)
+    return frozenset(str(c) for c in frame[sheet.key].dropna())
 
 
 def _typed_frame(sheet: SheetContract, data: dict[str, np.ndarray], n: int) -> pd.DataFrame:
@@ -553,15 +556,15 @@ def _validate(
 
 
 def _column_message(sheet: SheetContract, name: str, check: str, value: Any) -> Message:
-    """A pandera failure case in a clerk's words."""
+    """A pandera failure case in a clerk's words: a required cell left blank, or a code not in
+    its contract's form. The schema's other column checks never fail on the reader's frame:
+    the parsers refuse a negative amount, a currency the sheet does not take and a value
+    outside its vocabulary first (the cell is then empty in the frame, which those checks
+    skip). A check added to the schema later is named as it is."""
     if check == "not_nullable":
         return Message.of("blank_required")
     if check.startswith("str_matches"):
         return Message.of("bad_pattern", value=show(value), example=sheet.field(name).example)
-    if check.startswith("greater_than_or_equal_to"):
-        return Message.of("amount_negative", value=show(value))
-    if check.startswith("isin"):
-        return Message.of("not_accepted", value=show(value))
     return Message.of("check_failed", value=show(value), check=check)
 
 
@@ -642,9 +645,7 @@ def _extras(columns: list[Column], layout: Layout, good: np.ndarray) -> np.ndarr
         return out
     fragments = []
     for col, name in sorted(layout.extras.items(), key=lambda item: item[1]):
-        column = columns[col] if col < len(columns) else None
-        if column is None or not column.uniques:
-            continue
+        column = columns[col]  # a column of the header row: every data row was read that wide
         key = json.dumps(name, ensure_ascii=False)
         texts = [
             None if _blank(v) else f"{key}: {json.dumps(_extra_text(v), ensure_ascii=False)}"
