@@ -194,14 +194,15 @@ def test_a_flag_names_the_file_the_project_and_the_cell_to_look_at(tmp_path: Pat
     ]  # fmt: skip
 
 
-def test_a_flag_on_a_field_whose_column_is_absent_names_the_field(tmp_path: Path) -> None:
-    # No "Durée (mois)" column: the dates decide, and the flag has no cell to point at.
+def test_a_flag_on_a_field_whose_column_is_absent_names_its_header(tmp_path: Path) -> None:
+    # No "Durée (mois)" column: the dates decide; the flag has no cell to point at and names
+    # the column by the contract's header, as a rejection does.
     headers = [h for h in QIP_HEADERS if h != "Durée (mois)"]
     rows = [qip_row(1, **{"Date de clôture": date(2018, 12, 15)}), qip_row(2)]
     sheet = qip_sheet(rows, headers=headers)
     result = read(write_workbook(tmp_path / QIP_NAME, {"Suivi QIPs": sheet}))
     assert flag_lines(result) == [
         ["QIP", QIP_NAME, "Suivi QIPs", 5, "QIP/GAO/2018/001", "duration_over_6_months",
-         "duration_months", None, "duration_months", "duration_over_6_months_by_dates",
+         "duration_months", None, "Durée (mois)", "duration_over_6_months_by_dates",
          "runs from 15/03/2018 to 15/12/2018, more than 6 months"],
     ]  # fmt: skip

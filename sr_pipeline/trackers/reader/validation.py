@@ -692,7 +692,8 @@ def _flags(
                     "detail_code": message.code,
                     "detail_params": message.params_json(),
                     "excel_column": layout.letter(rule.field),
-                    "header": layout.headers.get(rule.field, rule.field),
+                    # an absent column by the contract's header, as a rejection names it
+                    "header": layout.headers.get(rule.field) or sheet.field(rule.field).headers[0],
                 }
             )
     return flags
