@@ -14,12 +14,17 @@ compare with it); a reader at a snapshot that sees today's rows, or a reader tha
 work database whose name needs quoting that breaks the publication; an expiry that removes a
 snapshot a bulletin shows or the current one, or deletes files a reader may still be scanning;
 a retry loop that retries the wrong errors, too often or without backing off; a password that
-leaks through an error or a label; a bad setting accepted; the command's output.
+leaks through an error or a label; a bad setting accepted; a missing extension not named; the
+command's output, help and refusals; a bulletin without a snapshot that stops every expiry.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -91,7 +96,7 @@ def snapshot_ids(catalog: Path) -> set[int]:
     return {row[0] for row in catalog_rows(catalog, "SELECT snapshot_id FROM ducklake_snapshot")}
 
 
-def record_bulletin(con: duckdb.DuckDBPyConnection, month: date, version: int) -> None:
+def record_bulletin(con: duckdb.DuckDBPyConnection, month: date, version: int | None) -> None:
     """A bulletin of ``month`` rendered from lake snapshot ``version`` (the statement the
     bulletin step runs)."""
     run(con, "marts/insert_publication", {
@@ -113,6 +118,25 @@ def fill(con: duckdb.DuckDBPyConnection) -> None:
     })  # fmt: skip
     build(con, APRIL, MAY, JUNE)
     refresh_data_quality(con)
+
+
+@contextmanager
+def analyst_reading(catalog: Path) -> Iterator[None]:
+    """Another process holding the catalog (a DuckDB file) open read-only meanwhile."""
+    code = (
+        "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
+        "print('open', flush=True); sys.stdin.read()"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", code, str(catalog)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    ) as analyst:  # fmt: skip
+        assert analyst.stdout.readline() == "open\n"
+        try:
+            yield
+        finally:
+            analyst.stdin.close()
+            analyst.wait(timeout=30)
 
 
 @dataclass
@@ -288,12 +312,23 @@ def test_expire_keeps_the_published_and_the_current_snapshots_and_deletes_files_
         _, shown = lake.publish(con)
         at_shown = contents(con)["marts.bulletin_figures"]
         record_bulletin(con, JUNE, shown)
+        record_bulletin(con, JUNE, shown)  # rendered twice from the same snapshot
+        record_bulletin(con, MAY, shown)
+        record_bulletin(con, APRIL, None)  # rendered when the warehouse was a DuckDB file
         _, second = lake.publish(con)
         rebuild_layer(con, "marts", [JUNE])
         _, current = lake.publish(con)
     snapshots = dict(catalog_rows(catalog, "SELECT snapshot_id, snapshot_time "
                                   "FROM ducklake_snapshot"))  # fmt: skip
     assert shown < second < current == max(snapshots)
+    # The bulletins showing each snapshot, each month once; listed while an analyst's process
+    # holds the catalog open read-only (which a writing attach could not share).
+    with analyst_reading(catalog):
+        bulletins = {version: shows for version, _, shows in lake.snapshots()}
+    assert sorted(bulletins[shown].split(", ")) == ["2018-05", "2018-06"]
+    assert {v: b for v, b in bulletins.items() if v != shown} == dict.fromkeys(
+        set(snapshots) - {shown}
+    )
 
     before = snapshots[second]  # strictly before: the second publication's snapshot stays
     expired = lake.expire(before)
@@ -311,7 +346,8 @@ def test_expire_keeps_the_published_and_the_current_snapshots_and_deletes_files_
     scheduled = catalog_rows(catalog, "SELECT path FROM ducklake_files_scheduled_for_deletion")
     assert scheduled and all((data / path).is_file() for (path,) in scheduled)
 
-    assert lake.expire(datetime(2999, 1, 1, tzinfo=UTC), files_grace=timedelta(0)) == []
+    assert main(["expire", "--before", "2999-01-01", "--files-grace-days", "0"]) == 0
+    assert capsys.readouterr().out == "expired 0 snapshots\n"
     assert not any((data / path).exists() for (path,) in scheduled)
     assert catalog_rows(catalog, "SELECT path FROM ducklake_files_scheduled_for_deletion") == []
     with lake.reader(shown) as con:  # the bulletin's snapshot reads as it was
@@ -427,6 +463,7 @@ def test_redact_takes_out_pgpassword_of_four_characters_or_more(
     monkeypatch.setenv("PGPASSWORD", "abc")  # too short to tell from ordinary text
     assert redact("failed for abc at host") == "failed for abc at host"
     monkeypatch.delenv("PGPASSWORD")
+    assert redact("no password XXXX here") == "no password XXXX here"  # nothing else taken out
     both = redact("postgresql://sr:pw@h/db password = 'a b'")
     assert both == "postgresql://sr:***@h/db password=***"
 
@@ -456,14 +493,22 @@ def test_parse_catalog_gives_the_libpq_keywords() -> None:
         ("postgres:dbname=sr_lake", "a lake catalog starts with ducklake:postgres:"),
         ("ducklake:postgres:dbname='sr_lake", "is not a libpq connection string (dbname=..."),
         ("ducklake:postgres:nonsense", "is not a libpq connection string (dbname=..."),
-        (f"ducklake:postgres:dbname=sr password={SECRET}", "holds a password"),
+        (
+            f"ducklake:postgres:dbname=sr password={SECRET}",
+            "the lake catalog (SR_WAREHOUSE) holds a password: take it out and give it to libpq "
+            "in the service user's ~/.pgpass (or the file PGPASSFILE names, mode 0600) or in "
+            "PGPASSWORD; a setting is shown in run configurations and error messages",
+        ),
     ],
 )
 def test_a_bad_catalog_is_refused_with_the_reason(catalog: str, message: str) -> None:
-    with pytest.raises(LakeSettingError, match=re.escape(message)) as refused:
+    with pytest.raises(LakeSettingError) as refused:
         Lake(catalog, "/srv/sr-lake")
+    assert message in str(refused.value)
+    if "password" in catalog:
+        assert str(refused.value) == message
     assert SECRET not in str(refused.value)
-    if "libpq" in message:  # psycopg2's own error, which could quote the string, not chained
+    if "not a libpq" in message:  # psycopg2's own error, which could quote the string, not chained
         assert refused.value.__cause__ is None and refused.value.__suppress_context__
 
 
@@ -471,7 +516,7 @@ def test_other_bad_settings_are_refused() -> None:
     with pytest.raises(ValueError, match=r"^SR_LAKE_DATA \(where the lake's data files go\) is"):
         Lake("ducklake:postgres:dbname=sr_lake", "")
     assert sql_literal("/srv/o'brien") == "'/srv/o''brien'"
-    with pytest.raises(ValueError, match="control character"):
+    with pytest.raises(ValueError, match=r"^a lake setting holds a control character$"):
         sql_literal("/srv/lake\n; DROP")
     assert sql_literal(" ~") == "' ~'"  # the first printable character is fine
     with pytest.raises(ValueError, match=r"^marts\.mine$"):
@@ -526,3 +571,89 @@ def test_the_commands_of_a_lake_refuse_a_duckdb_file_warehouse(
     assert capsys.readouterr().err == (
         "SR_WAREHOUSE names a DuckDB file, not a lake: nothing to do\n"
     )
+
+
+def test_the_help_names_the_command_and_what_each_subcommand_does(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert out.startswith("usage: python -m sr_pipeline.warehouse.lake ")
+    assert "prints the ``LOAD`` statements of the extensions this venv ships" in out
+    assert "extensions the LOAD statements of the shipped extensions" in out
+    assert "snapshots list the snapshots and the bulletins showing them" in out
+    assert "expire expire unpublished snapshots older than a date" in out
+    with pytest.raises(SystemExit):
+        main(["expire", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--before BEFORE YYYY-MM-DD" in out and "--files-grace-days" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        ([], "the following arguments are required: command"),
+        (["expire"], "the following arguments are required: --before"),
+        (["expire", "--before", "2026-13-01"], "argument --before: invalid fromisoformat value"),
+    ],
+)
+def test_the_command_refuses_missing_arguments_before_touching_a_lake(
+    argv: list[str], error: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setattr(lake_module, "configured_lake", lambda: pytest.fail("a lake was opened"))
+    with pytest.raises(SystemExit) as refused:
+        main(argv)
+    assert refused.value.code == 2
+    assert error in capsys.readouterr().err
+
+
+def test_expire_before_a_day_means_its_midnight_in_utc_and_the_grace_is_in_days(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    asked = []
+
+    class Recorder:
+        def expire(self, before: datetime, files_grace: timedelta) -> list[int]:
+            asked.append((before, before.utcoffset(), files_grace))
+            return [3, 4]
+
+    monkeypatch.setattr(lake_module, "configured_lake", Recorder)
+    assert main(["expire", "--before", "2026-01-01", "--files-grace-days", "0.5"]) == 0
+    assert asked == [(datetime(2026, 1, 1, tzinfo=UTC), timedelta(0), timedelta(hours=12))]
+    assert capsys.readouterr().out == "expired 2 snapshots: [3, 4]\n"
+
+
+def test_a_missing_extension_package_or_file_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lake_module.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(RuntimeError, match=r"^duckdb-extension-postgres-scanner is not installed$"):
+        lake_module.extension_file("postgres_scanner")
+    monkeypatch.undo()
+    monkeypatch.setattr(lake_module.duckdb, "__version__", "0.0.1")
+    with pytest.raises(RuntimeError) as missing:
+        lake_module.extension_file("ducklake")
+    assert re.fullmatch(
+        r"/.+/extensions/v0\.0\.1/ducklake\.duckdb_extension is missing: "
+        r"the extension must match duckdb v0\.0\.1",
+        str(missing.value),
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "recorded"),
+    [
+        ("{tmp}/lake//data/./x", "{tmp}/lake/data/x/"),  # a local folder, normalised
+        ("file://{tmp}/data", "file://{tmp}/data/"),  # a URL, as given
+    ],
+)
+def test_the_data_path_is_recorded_in_the_catalog(
+    tmp_path: Path, given: str, recorded: str
+) -> None:
+    catalog = tmp_path / "catalog.ducklake"
+    lake = file_catalog_lake(catalog, given.format(tmp=tmp_path))
+    with duckdb.connect() as con:
+        lake.attach(con)
+    assert catalog_rows(catalog, "SELECT value FROM ducklake_metadata WHERE key = 'data_path'") == [
+        (recorded.format(tmp=tmp_path),)
+    ]
