@@ -206,3 +206,18 @@ def test_a_flag_on_a_field_whose_column_is_absent_names_its_header(tmp_path: Pat
          "duration_months", None, "Durée (mois)", "duration_over_6_months_by_dates",
          "runs from 15/03/2018 to 15/12/2018, more than 6 months"],
     ]  # fmt: skip
+
+
+def test_a_flag_names_its_column_by_the_header_written_in_the_sheet(tmp_path: Path) -> None:
+    # The budget's column is headed "Montant approuvé", a name the contract accepts besides
+    # "Budget": the flag names the column as the sheet does.
+    headers = ["Montant approuvé" if h == "Budget" else h for h in QIP_HEADERS]
+    rows = [{**qip_row(1), "Montant approuvé": 60_000}]
+    result = read(write_workbook(tmp_path / QIP_NAME,
+                                 {"Suivi QIPs": qip_sheet(rows, headers=headers)}))  # fmt: skip
+    assert result.rejected_rows.empty
+    assert flag_lines(result) == [
+        ["QIP", QIP_NAME, "Suivi QIPs", 5, "QIP/GAO/2018/001", "budget_over_cap", "budget", "H",
+         "Montant approuvé", "budget_over_cap",
+         "budget of 60,000 USD is above the QIP ceiling of 50,000 USD"],
+    ]  # fmt: skip

@@ -202,3 +202,79 @@ def test_a_merge_past_the_table_of_a_script_saved_sheet_stops_at_its_last_column
     assert projects["budget"].tolist() == [25_000.0, 25_000.0, 25_000.0]
     assert projects["remarks"].tolist() == ["vu", "vu", "vu"]
     assert [n[4]["cells"] for n in notes(result)] == ["O5:O7"]
+
+
+def test_a_merge_past_the_table_of_a_script_saved_sheet_starting_at_column_c_stops_there(
+    tmp_path: Path,
+) -> None:
+    # The sheet's cells start at column C (the table runs C to Q) and a budget is a formula
+    # without its result: the rows are as wide as the table, no wider, so a merge of the
+    # remarks reaching to Z and row 400 is clipped to Q5:Q7.
+    rows = [qip_row(1, Observations="vu", Budget=Formula("=20000+5000", 0)), qip_row(2),
+            qip_row(3)]  # fmt: skip
+    sheet = [["", "", *row] for row in qip_sheet(rows)]
+    path = edit(script_saved(tmp_path, sheet), lambda s: s.merge_cells("Q5:Z400"))
+    result = read(path)
+    projects = result.tables["projects"]
+    assert projects["budget"].tolist() == [25_000.0, 25_000.0, 25_000.0]
+    assert projects["remarks"].tolist() == ["vu", "vu", "vu"]
+    assert projects["extras"].tolist() == [None, None, None]
+    assert [(n[1], n[2], n[4]["cells"]) for n in notes(result)] == [(5, "Q", "Q5:Q7")]
+
+
+def test_a_merge_past_the_table_of_a_sheet_with_a_formula_left_of_its_cells_stops_there(
+    tmp_path: Path,
+) -> None:
+    # Column A holds only a formula without its result (A5), so the stored cells start at B
+    # (the table runs B to P): the rows start at A and end at P, and a merge of the remarks
+    # reaching to Z is clipped to P5:P7.
+    rows = [qip_row(1, Observations="vu"), qip_row(2), qip_row(3)]
+    sheet = [["", *row] for row in qip_sheet(rows)]
+    sheet[4][0] = Formula("=20+3", 0)
+    path = edit(script_saved(tmp_path, sheet), lambda s: s.merge_cells("P5:Z400"))
+    result = read(path)
+    projects = result.tables["projects"]
+    assert projects["remarks"].tolist() == ["vu", "vu", "vu"]
+    assert projects["extras"].tolist() == ['{"column A": "23"}', None, None]
+    assert [(n[1], n[2], n[3], n[4].get("cells")) for n in notes(result)] == [
+        (4, "A", "unnamed_column", None), (5, "P", "merged_cells", "P5:P7"),
+    ]  # fmt: skip
+
+
+def test_a_formula_without_result_in_the_last_row_adds_no_blank_row(tmp_path: Path) -> None:
+    # The last project's budget is a formula without its result: the table is not lengthened
+    # past that row, so no blank row is counted below the data.
+    rows = [qip_row(1), qip_row(2, Budget=Formula("=20000+5000", 0))]
+    result = read(script_saved(tmp_path, qip_sheet(rows)))
+    assert result.tables["projects"]["budget"].tolist() == [25_000.0, 25_000.0]
+    assert result.rows_read == 2
+    assert result.rows_skipped == {"blank": 0, "group_header": 0, "total": 0, "after_total": 0}
+
+
+def test_a_formula_without_result_on_another_sheet_leaves_the_data_sheet_as_stored(
+    tmp_path: Path,
+) -> None:
+    # Only a second sheet ("Calculs") holds a formula saved without its result: the data sheet
+    # has none and is read from its stored cells.
+    sheets = {"Suivi QIPs": qip_sheet([qip_row(1), qip_row(2)]),
+              "Calculs": [["Total", Formula("=1+1", 0)]]}  # fmt: skip
+    cached = write_workbook(tmp_path / "excel" / QIP_NAME, sheets)
+    result = read(saved_by_a_script(cached, tmp_path / "script" / QIP_NAME))
+    assert result.rejected_rows.empty
+    assert result.tables["projects"]["project_code"].tolist() == [
+        "QIP/GAO/2018/001", "QIP/GAO/2018/002",
+    ]  # fmt: skip
+
+
+def test_a_data_sheet_of_nothing_but_formulas_without_results_has_no_header(
+    tmp_path: Path,
+) -> None:
+    # A script wrote only formulas in the sheet (A1 and A3), no value: the sheet stores no
+    # cell at all. The formulas are computed (23 and 46) and the sheet is refused as one
+    # without a header row, not as an unreadable file.
+    sheet = [[Formula("=20+3", 0)], [], [Formula("=A1*2", 0)]]
+    result = read(script_saved(tmp_path, sheet))
+    assert result.refused_message is not None
+    assert result.refused_message.code == "no_header"
+    assert dict(result.refused_message.params)["sheet"] == "Suivi QIPs"
+    assert result.tables == {}
