@@ -80,6 +80,24 @@ def test_a_formula_without_result_below_every_stored_row_is_computed(tmp_path: P
     assert "project_code" in rejected["field"].tolist()
 
 
+def test_a_formula_without_result_too_far_from_the_table_is_refused_not_placed(
+    tmp_path: Path,
+) -> None:
+    # A hostile file: one formula without its result in XFD2000, far right of and below a
+    # one-row table. Placing it would make 2,000 rows of 16,384 cells (32.8 million, over the
+    # 20 million the reader places): the file is refused as unreadable, naming the cell.
+    path = script_saved(tmp_path, qip_sheet([qip_row(1)]))
+    far = b'<row r="2000"><c r="XFD2000"><f>1+1</f></c></row></sheetData>'
+    replace_in_part(path, "xl/worksheets/sheet1.xml", b"</sheetData>", far)
+    result = read(path)
+    assert result.refused_message is not None
+    assert result.refused_message.code == "file_unreadable"
+    assert dict(result.refused_message.params)["detail"] == (
+        "sheet 'Suivi QIPs': ValueError: a formula saved without its result in XFD2000 lies "
+        "too far from the sheet's other cells: 2,000 rows of 16,384 columns"
+    )
+
+
 # --- overlapping merged ranges --------------------------------------------------------------
 
 

@@ -360,6 +360,12 @@ def _filled(row: list[Any], fills: Any) -> list[Any]:
     return row
 
 
+# The most cells the rows may hold once formulas saved without their result are placed: far
+# above a real tracker (100,000 rows of 30 columns is 3 million), far below what would exhaust
+# memory (a list slot is 8 bytes).
+MAX_PLACED_CELLS = 20_000_000
+
+
 def _with_formula_results(
     tracker: TrackerFile,
     sheet_name: str,
@@ -394,6 +400,13 @@ def _with_formula_results(
     first = min(col_offset, *(col for _, col in results))
     last = max(col_offset + max(map(len, table), default=0) - 1, *(col for _, col in results))
     rows_needed = max(len(table), *(row + 1 for row, _ in results))
+    if rows_needed * (last - first + 1) > MAX_PLACED_CELLS:
+        # An untrusted file's formula at XFD1048576 would make every row 16,384 cells wide.
+        row, col = max(results, key=lambda cell: (cell[0] + 1) * (cell[1] + 1))
+        raise ValueError(
+            f"a formula saved without its result in {column_letter(col)}{row + 1} lies too far "
+            f"from the sheet's other cells: {rows_needed:,} rows of {last - first + 1:,} columns"
+        )
     table += [[] for _ in range(rows_needed - len(table))]
     width = last - first + 1
     left = [""] * (col_offset - first)
