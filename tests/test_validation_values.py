@@ -98,6 +98,24 @@ def test_a_formula_without_result_too_far_from_the_table_is_refused_not_placed(
     )
 
 
+def test_the_refusal_names_the_formula_that_makes_the_rows_too_large(tmp_path: Path) -> None:
+    # The table starts at column C; two formulas without results lie outside it: B1600 (the
+    # lowest) and XFD1500 (the farthest right). The rows would span B..XFD (16,383 columns)
+    # over 1,600 rows: refused, naming XFD1500, whose cell spans the most (1,500 x 16,384).
+    path = script_saved(tmp_path, [["", "", *row] for row in qip_sheet([qip_row(1)])])
+    far = (
+        b'<row r="1500"><c r="XFD1500"><f>1+1</f></c></row>'
+        b'<row r="1600"><c r="B1600"><f>2+2</f></c></row></sheetData>'
+    )
+    replace_in_part(path, "xl/worksheets/sheet1.xml", b"</sheetData>", far)
+    result = read(path)
+    assert result.refused_message is not None
+    assert dict(result.refused_message.params)["detail"] == (
+        "sheet 'Suivi QIPs': ValueError: a formula saved without its result in XFD1500 lies "
+        "too far from the sheet's other cells: 1,600 rows of 16,383 columns"
+    )
+
+
 # --- overlapping merged ranges --------------------------------------------------------------
 
 
