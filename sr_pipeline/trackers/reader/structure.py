@@ -52,6 +52,12 @@ class Layout:
         col = self.columns.get(field_name)
         return None if col is None else column_letter(col + self.col_offset)
 
+    def header(self, sheet: SheetContract, field_name: str) -> str:
+        """A field's header as written in this sheet, or, for a column the sheet lacks (an
+        optional one a rule needs), as the contract names it: the column the clerk must add,
+        not the field's inner name."""
+        return self.headers.get(field_name) or sheet.field(field_name).headers[0]
+
 
 def find_header(
     rows: list[list[Any]], sheet: SheetContract, sheet_name: str, col_offset: int

@@ -480,9 +480,7 @@ def _rejections(
             # Every problem is recorded under a field of the sheet (its rules' fields and its
             # conversion's are the contract's: tests/test_validation_messages.py checks it).
             field = sheet.field(field_name)
-            # A column absent from the sheet (an optional one a rule needs) is named as the
-            # contract names it: the column the clerk must add, not the field's inner name.
-            header = rows.layout.headers.get(field_name) or field.headers[0]
+            header = rows.layout.header(sheet, field_name)
             raw = raws[field_name].raw(position)
             value = None if _blank(raw) else show(raw, 200)
             suggestion = suggest(
@@ -705,8 +703,7 @@ def _flags(
                     "detail_code": message.code,
                     "detail_params": message.params_json(),
                     "excel_column": layout.letter(rule.field),
-                    # an absent column by the contract's header, as a rejection names it
-                    "header": layout.headers.get(rule.field) or sheet.field(rule.field).headers[0],
+                    "header": layout.header(sheet, rule.field),
                 }
             )
     return flags
