@@ -332,7 +332,7 @@ def test_the_total_counts_the_parts_inflated_before(tmp_path: Path) -> None:
         member = archive.getinfo("xl/workbook.xml")
         size = len(archive.read(member))
         limit = safety.MAX_UNCOMPRESSED
-        assert safety._inflate_bounded(archive, member, limit - size) == (limit, False)
+        assert safety._inflate_bounded(archive, member, limit - size) == (limit, False, True)
         with pytest.raises(UnsafeWorkbook) as refused:
             safety._inflate_bounded(archive, member, limit - size + 1)
     assert refused.value.message == Message.of("file_zip_bomb", limit="512")

@@ -312,6 +312,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "'billion laughs' file)",
         "fr": "{part} déclare des entités XML (DOCTYPE) : refusé comme malveillant",
     },
+    "file_sheet_too_far": {
+        "en": "sheet '{sheet}': its cells reach {cells}, {rows} rows by {columns} columns "
+        "from A1, more than the {limit} cells a sheet may span: not read (reading it would "
+        "take all the memory); clear what lies beyond the table and save the file again",
+        "fr": "feuille « {sheet} » : ses cellules vont jusqu'à {cells}, {rows} lignes sur "
+        "{columns} colonnes depuis A1, plus que les {limit} cellules qu'une feuille peut "
+        "couvrir : non lu (le lire prendrait toute la mémoire) ; effacez ce qui dépasse le "
+        "tableau et enregistrez le fichier à nouveau",
+    },
     "file_unreadable": {
         "en": "the workbook could not be read ({detail})",
         "fr": "le classeur n'a pas pu être lu ({detail})",

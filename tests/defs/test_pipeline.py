@@ -11,6 +11,7 @@ broken (refused: the month falls back), and backfills run twice.
 from __future__ import annotations
 
 import json
+import zipfile
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -223,6 +224,35 @@ def test_refused_revision_falls_back_and_is_reported(tmp_path):
     refused = rows(warehouse, "SELECT source_file, fund, as_of::VARCHAR FROM dq.rejected_files")
     assert refused == [("QIPs_Suivi_2018-06-30_v2.xlsx", "QIP", "2018-06-30")]
     assert check_results(result)[("dq/rejected_files", "no_rejected_files")] is False
+
+
+def test_a_revision_with_a_cell_too_far_falls_back_and_the_run_goes_on(tmp_path):
+    """A value typed in XFD200000 would make the workbook parser ask for 105 GB and abort the
+    run's process, every file with it: refused before it is parsed, the month falls back to
+    the version before and says why, naming the sheet and the cell."""
+    trackers = write_small_trackers(tmp_path / "trackers")
+    v2 = write_qip_june_v2(trackers)
+    with zipfile.ZipFile(v2) as archive:
+        parts = {item: archive.read(item) for item in archive.infolist()}
+    with zipfile.ZipFile(v2, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item, data in parts.items():
+            if item.filename == "xl/worksheets/sheet2.xml":
+                far = b'<row r="200000"><c r="XFD200000"><v>1</v></c></row></sheetData>'
+                data = data.replace(b"</sheetData>", far)
+            archive.writestr(item, data)
+    warehouse = tmp_path / "sr.duckdb"
+    result = build(trackers, warehouse, "2018-06-01")
+    assert result.success
+    assert rows(
+        warehouse, "SELECT DISTINCT source_file FROM snapshots.projects WHERE fund = 'QIP'"
+    ) == [("QIPs_Suivi_2018-06-30.xlsx",)]
+    # The first version's figure (the refused _v2 corrects project 4 to 30,000).
+    assert figures(warehouse, "2018-06-30")[("QIP", "budget_usd")] == 25_000 + 60_000 + 25_000
+    (refused,) = rows(warehouse, "SELECT source_file, problem FROM dq.rejected_files")
+    assert refused[0] == "QIPs_Suivi_2018-06-30_v2.xlsx"
+    assert refused[1].startswith(
+        "QIPs_Suivi_2018-06-30_v2.xlsx: sheet 'Suivi QIPs': its cells reach XFD200000, "
+    )
 
 
 def test_backfill_is_one_run_parses_each_file_once_and_is_idempotent(tmp_path, monkeypatch):

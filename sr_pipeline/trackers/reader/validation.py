@@ -43,6 +43,7 @@ from sr_pipeline.trackers.reader.structure import (
     find_header,
 )
 from sr_pipeline.trackers.rules import AMOUNT_FIELD, FLAG_RULES, REPORT_DATE, ROW_RULES
+from sr_pipeline.trackers.safety import MAX_SHEET_CELLS
 from sr_pipeline.trackers.schemas import build_schema
 from sr_pipeline.trackers.suggestions import suggest
 from sr_pipeline.trackers.values import (
@@ -360,12 +361,6 @@ def _filled(row: list[Any], fills: Any) -> list[Any]:
     return row
 
 
-# The most cells the rows may hold once formulas saved without their result are placed: far
-# above a real tracker (100,000 rows of 30 columns is 3 million), far below what would exhaust
-# memory (a list slot is 8 bytes).
-MAX_PLACED_CELLS = 20_000_000
-
-
 def _with_formula_results(
     tracker: TrackerFile,
     sheet_name: str,
@@ -400,7 +395,7 @@ def _with_formula_results(
     first = min(col_offset, *(col for _, col in results))
     last = max(col_offset + max(map(len, table), default=0) - 1, *(col for _, col in results))
     rows_needed = max(len(table), *(row + 1 for row, _ in results))
-    if rows_needed * (last - first + 1) > MAX_PLACED_CELLS:
+    if rows_needed * (last - first + 1) > MAX_SHEET_CELLS:  # the bound safety.py sets
         # An untrusted file's formula at XFD1048576 would make every row 16,384 cells wide.
         row, col = max(results, key=lambda cell: (cell[0] + 1) * (cell[1] + 1))
         raise ValueError(
