@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sr_pipeline.trackers.reader import validation
 from tests.builders import (
     QIP_HEADERS,
     Formula,
@@ -113,6 +114,43 @@ def test_the_refusal_names_the_formula_that_makes_the_rows_too_large(tmp_path: P
     assert dict(result.refused_message.params)["detail"] == (
         "sheet 'Suivi QIPs': ValueError: a formula saved without its result in XFD1500 lies "
         "too far from the sheet's other cells: 1,600 rows of 16,383 columns"
+    )
+
+
+def test_the_rows_may_hold_the_bound_exactly_but_not_a_cell_more(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # The table starts at column C; one formula without its result lies left of it and below
+    # it, in B40. Placed, the rows span B..Q (16 columns: the table's C..Q and B) over 40
+    # rows, 640 cells: read when the bound is 640 (lowered from 20 million, to try the edge
+    # without building it), refused at 639.
+    path = script_saved(tmp_path, [["", "", *row] for row in qip_sheet([qip_row(1)])])
+    far = b'<row r="40"><c r="B40"><f>1+1</f></c></row></sheetData>'
+    replace_in_part(path, "xl/worksheets/sheet1.xml", b"</sheetData>", far)
+    monkeypatch.setattr(validation, "MAX_SHEET_CELLS", 640)
+    assert read(path).refused_message is None
+    monkeypatch.setattr(validation, "MAX_SHEET_CELLS", 639)
+    assert dict(read(path).refused_message.params)["detail"] == (
+        "sheet 'Suivi QIPs': ValueError: a formula saved without its result in B40 lies "
+        "too far from the sheet's other cells: 40 rows of 16 columns"
+    )
+
+
+def test_the_refusal_names_the_cell_spanning_most_from_a1(tmp_path: Path, monkeypatch) -> None:
+    # Four formulas without results, their spans from A1 (rows x columns) nearly equal: R21
+    # (21 x 18 = 378), S38 (38 x 19 = 722), AG22 (22 x 33 = 726) and Z28 (28 x 26 = 728, the
+    # most). The bound lowered to 100 cells to refuse them all: Z28 is named.
+    path = script_saved(tmp_path, qip_sheet([qip_row(1)]))
+    far = (
+        b'<row r="21"><c r="R21"><f>1+1</f></c></row><row r="22"><c r="AG22"><f>1+1</f></c>'
+        b'</row><row r="28"><c r="Z28"><f>1+1</f></c></row><row r="38"><c r="S38"><f>1+1</f>'
+        b"</c></row></sheetData>"
+    )
+    replace_in_part(path, "xl/worksheets/sheet1.xml", b"</sheetData>", far)
+    monkeypatch.setattr(validation, "MAX_SHEET_CELLS", 100)
+    assert dict(read(path).refused_message.params)["detail"] == (
+        "sheet 'Suivi QIPs': ValueError: a formula saved without its result in Z28 lies "
+        "too far from the sheet's other cells: 38 rows of 33 columns"
     )
 
 
