@@ -177,6 +177,7 @@ TARGETS = [
         "sr_pipeline/trackers/safety.py",
         [
             "tests/test_safety.py",
+            "tests/test_far_cells.py",
             "tests/test_uncached.py",
             # the folder entry's checks (vet_entry, open_regular), without the Dagster build
             "tests/test_folder_safety.py",

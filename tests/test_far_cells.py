@@ -219,3 +219,40 @@ def test_the_reader_refuses_it_in_bounded_memory(tmp_path: Path) -> None:
     assert refused == refusal(path)
     assert refused.startswith(f"{QIP_NAME}: sheet 'Suivi QIPs': its cells reach XFD200000, ")
     assert peak_mb < 300
+
+
+# Written as every writer writes them (`<c r="B7"`), near A1: the quick scan vouches for them
+# alone; any other way is left to the exact scan.
+QUICK = {"as every writer writes it", "an inline string", "an empty inline string",
+         "a value of one space", "a reference that is not its row's", "leading zeros"}  # fmt: skip
+
+
+@pytest.mark.parametrize("way", WRITTEN)
+def test_the_quick_scan_vouches_only_for_cells_written_as_every_writer_does(
+    tmp_path: Path, way: str
+) -> None:
+    path = sheet(tmp_path, WRITTEN[way](30, 7))
+    quick = safety._QuickReach(DATA_SHEET)
+    with zipfile.ZipFile(path) as archive:
+        for block in safety._blocks(archive, archive.getinfo(DATA_SHEET)):
+            quick.feed(block)
+    assert quick.clear() == (way in QUICK)
+    if quick.clear():
+        assert (quick.rows, quick.columns) == (30, 7)
+
+
+def test_when_the_workbook_cannot_be_parsed_every_part_is_looked_at(tmp_path: Path) -> None:
+    """The relationships unreadable here (the parser may be more lenient): a far cell in a
+    sheet kept outside the worksheets folder is still found, named by its part."""
+    far = WRITTEN["as every writer writes it"](2_000, 16_384)
+    path = sheet(tmp_path, far, renamed={DATA_SHEET: "xl/data.bin"})
+    with zipfile.ZipFile(path) as archive:
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    broken = _with_parts(tmp_path / "broken", {"xl/_rels/workbook.xml.rels": rels[:-20]})
+    with zipfile.ZipFile(path) as archive:  # the far sheet, into the package with broken rels
+        data = archive.read("xl/data.bin")
+    with zipfile.ZipFile(broken, "a") as archive:
+        archive.writestr("xl/data.bin", data)
+    with pytest.raises(UnsafeWorkbook) as refused:
+        check_workbook(broken)
+    assert dict(refused.value.message.params)["sheet"] == "xl/data.bin"
