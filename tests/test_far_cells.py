@@ -19,9 +19,11 @@ from python_calamine import CalamineWorkbook
 
 from sr_pipeline.language.messages import Message
 from sr_pipeline.trackers import safety
+from sr_pipeline.trackers.discovery import recognise
 from sr_pipeline.trackers.formulas import sheet_parts
+from sr_pipeline.trackers.reader import read_tracker, report_date_in
 from sr_pipeline.trackers.safety import MAX_SHEET_CELLS, UnsafeWorkbook, check_workbook
-from tests.builders import qip_row, qip_workbook
+from tests.builders import qip_row, qip_sheet, qip_workbook, write_workbook
 from tests.test_safety import QIP_NAME, _with_parts, read_in_child, refusal
 
 DATA_SHEET = "xl/worksheets/sheet2.xml"
@@ -256,3 +258,47 @@ def test_when_the_workbook_cannot_be_parsed_every_part_is_looked_at(tmp_path: Pa
     with pytest.raises(UnsafeWorkbook) as refused:
         check_workbook(broken)
     assert dict(refused.value.message.params)["sheet"] == "xl/data.bin"
+
+
+FAR_ROW = b'<row r="200000"><c r="XFD200000"><v>1</v></c></row></sheetData>'
+
+
+def with_far_row(path: Path, part: str) -> Path:
+    """The workbook with a value in XFD200000 of ``part``, written over it in place."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {item: archive.read(item) for item in archive.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item, data in parts.items():
+            if item.filename == part:
+                data = data.replace(b"</sheetData>", FAR_ROW)
+            archive.writestr(item, data)
+    return path
+
+
+def test_a_far_cell_in_a_sheet_the_reader_does_not_read_is_harmless(tmp_path: Path) -> None:
+    """Other sheets (lists, notes) are ignored, as the units are told: the parser never builds
+    them, so their reach does not matter. Checking every sheet would refuse the file."""
+    path = with_far_row(qip_workbook(tmp_path, [qip_row(1)]), "xl/worksheets/sheet1.xml")
+    result = read_tracker(recognise(path))
+    assert result.refused is None
+    assert len(result.tables["projects"]) == 1
+    with pytest.raises(UnsafeWorkbook) as refused:
+        check_workbook(path)
+    assert dict(refused.value.message.params)["sheet"] == "Listes"
+
+
+def test_the_data_sheet_is_found_by_its_name_as_the_reader_finds_it(tmp_path: Path) -> None:
+    """Its name in capitals is still the data sheet: its reach is checked (in a child
+    process: were it not, the parser would abort it)."""
+    path = write_workbook(tmp_path / QIP_NAME, {"SUIVI QIPS": qip_sheet([qip_row(1)])})
+    with_far_row(path, "xl/worksheets/sheet1.xml")
+    _peak, refused = read_in_child(path)
+    assert refused.startswith(f"{QIP_NAME}: sheet 'SUIVI QIPS': its cells reach XFD200000, ")
+
+
+def test_the_report_date_is_not_read_from_a_sheet_too_far(tmp_path: Path) -> None:
+    """The portal reads the date in the title first: the data sheet is checked before."""
+    path = with_far_row(qip_workbook(tmp_path, [qip_row(1)]), DATA_SHEET)
+    with pytest.raises(UnsafeWorkbook) as refused:
+        report_date_in(path, "QIP")
+    assert refused.value.message.code == "file_sheet_too_far"

@@ -61,7 +61,8 @@ def _which_fund(upload: Path, account_fund: str) -> tuple[str | None, Message | 
     """The fund of the workbook, or the sentence refusing it."""
     from sr_pipeline.trackers.safety import check_workbook
 
-    check_workbook(upload)
+    # No sheet's reach yet: the fund's sheets are checked before they are read (below).
+    check_workbook(upload, sheets=())
     found = funds_in(upload)
     if account_fund != ALL and found and account_fund not in found:
         return None, Message.of("portal_wrong_fund", found=found[0], allowed=account_fund)

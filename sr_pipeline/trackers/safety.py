@@ -25,13 +25,14 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
 from sr_pipeline.language.messages import Message
+from sr_pipeline.language.text import fold
 from sr_pipeline.trackers.formulas import has_markers, sheet_parts
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # far above any real tracker (a 100,000-row sheet ~ 60 MB)
@@ -141,16 +142,18 @@ def _damaged(detail: str) -> UnsafeWorkbook:
     return UnsafeWorkbook(Message.of("file_damaged", detail=detail))
 
 
-def check_workbook(path: Path) -> frozenset[str]:
-    """Raise ``UnsafeWorkbook`` unless ``path`` is a well-formed, bounded .xlsx package.
+def check_workbook(path: Path, sheets: Iterable[str] | None = None) -> frozenset[str]:
+    """Raise ``UnsafeWorkbook`` unless ``path`` is a well-formed, bounded .xlsx package whose
+    ``sheets`` (the names of those a parser will be asked to read, compared as the reader
+    compares them; None: every sheet) reach no farther than ``MAX_SHEET_CELLS``.
 
     Returns the worksheet parts that may hold a formula saved without its result (noticed
     while inflating, at no extra cost; ``sr_pipeline.trackers.formulas`` looks at them closer)."""
     with open_regular(path) as handle:
-        return _check_package(handle)
+        return _check_package(handle, sheets)
 
 
-def _check_package(handle: BinaryIO) -> frozenset[str]:
+def _check_package(handle: BinaryIO, sheets: Iterable[str] | None = None) -> frozenset[str]:
     head = handle.read(4096)
     if not head.startswith(b"PK"):
         handle.seek(0)
@@ -182,7 +185,7 @@ def _check_package(handle: BinaryIO) -> frozenset[str]:
             if not clear:
                 unclear.append(member)
         # Only now, every part free of entity declarations, may the workbook be parsed.
-        _refuse_far_cells(archive, members, unclear)
+        _refuse_far_cells(archive, members, unclear, sheets)
     return frozenset(uncached)
 
 
@@ -375,21 +378,27 @@ def _exact_reach(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Reach:
 
 
 def _refuse_far_cells(
-    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], unclear: list[zipfile.ZipInfo]
+    archive: zipfile.ZipFile,
+    members: list[zipfile.ZipInfo],
+    unclear: list[zipfile.ZipInfo],
+    sheets: Iterable[str] | None,
 ) -> None:
-    """Refuse the workbook if a worksheet's cells holding a value reach farther than
-    ``MAX_SHEET_CELLS``, naming the sheet and the farthest cells. Looked at: the worksheets
-    the quick scan could not vouch for, and the parts the workbook's relationships make
-    worksheets outside ``xl/worksheets/`` (the quick scan did not look at them); every part
-    outside it when the workbook's own parts cannot be parsed (its parser may be more lenient
-    than this one)."""
+    """Refuse the workbook if one of ``sheets`` has cells holding a value that reach farther
+    than ``MAX_SHEET_CELLS``, naming the sheet and the farthest cells. Looked at: the
+    worksheets the quick scan could not vouch for, and the parts the workbook's relationships
+    make worksheets outside ``xl/worksheets/`` (the quick scan did not look at them). Another
+    sheet is never built by the parser, and not looked at; when the workbook's own parts
+    cannot be parsed (its parser may be more lenient than this one), every part is."""
     try:
         names = {part: sheet for sheet, part in sheet_parts(archive).items()}
     except Exception:  # noqa: BLE001 - malformed: look at every part rather than guess
         names = None
     outside = [m for m in members if not m.filename.startswith("xl/worksheets/")]
-    elsewhere = [m for m in outside if names is None or m.filename in names]
-    for member in unclear + elsewhere:
+    looked_at = unclear + [m for m in outside if names is None or m.filename in names]
+    if names is not None and sheets is not None:
+        read = {fold(sheet) for sheet in sheets}
+        looked_at = [m for m in looked_at if fold(names.get(m.filename, "")) in read]
+    for member in looked_at:
         reach = _exact_reach(archive, member)
         if reach.row * reach.column > MAX_SHEET_CELLS:
             raise UnsafeWorkbook(

@@ -30,7 +30,7 @@ from sr_pipeline.trackers.safety import UnsafeWorkbook, check_workbook, open_reg
 
 def _open(tracker: TrackerFile) -> tuple[CalamineWorkbook, frozenset[str]]:
     """The workbook, and its worksheet parts that may hold formulas without a result."""
-    uncached = check_workbook(tracker.path)
+    uncached = check_workbook(tracker.path, [s.sheet for s in CONTRACTS[tracker.fund].sheets])
     with open_regular(tracker.path) as handle:  # never through a link
         try:
             return CalamineWorkbook.from_filelike(handle), uncached
@@ -45,7 +45,7 @@ def report_date_in(path: Path, fund: str) -> date:
     through the same safety checks and header search as :func:`read_tracker`; raises
     ``Refused`` or ``UnsafeWorkbook`` with the sentence the pipeline would give."""
     sheet = next(s for s in CONTRACTS[fund].sheets if s.has_title_date)
-    check_workbook(path)
+    check_workbook(path, [sheet.sheet])
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001 - the xlsx parser's own errors: the file is bad
