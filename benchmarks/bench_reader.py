@@ -1,10 +1,12 @@
-"""Reader benchmark: a 100,000-row QIP tracker read three ways, in one run, on one file.
+"""Reader benchmark: a 100,000-row QIP tracker read three ways, in one run, on one file,
+and the safety checks alone.
 
     make bench            (or: .venv/bin/python benchmarks/bench_reader.py [--rows N])
 
 (a) ``pandas.read_excel(engine="openpyxl")``: the baseline a data team would write first;
 (b) the raw read the pipeline uses (python-calamine, every cell of the data sheet);
-(c) the whole path: safety checks + read + normalise + validate into accepted/rejected rows.
+(c) the whole path: safety checks + read + normalise + validate into accepted/rejected rows;
+(d) of which the safety checks alone (the package, its XML, how far the data sheet's cells reach).
 
 Each is run in its own child process (best of --repeat wall times; peak RSS of the child,
 which includes the interpreter and imports). Ratios are against (a) measured in this run.
@@ -43,6 +45,13 @@ CASES = {
         "result = read_tracker(recognise(Path(PATH)))\n"
         "assert result.refused is None, result.refused\n"
         "rows = len(result.tables['projects']) + result.rejected_rows['source_row'].nunique()",
+    ),
+    "d": (
+        "of which the safety checks: check_workbook (zip, XML, how far the cells reach)",
+        "from pathlib import Path\n"
+        "from sr_pipeline.trackers.safety import check_workbook\n"
+        "check_workbook(Path(PATH), ['Suivi QIPs'])\n"
+        "rows = 100_012",
     ),
 }
 
