@@ -27,7 +27,6 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -288,8 +287,8 @@ class _QuickReach:
         self._scan(self.pieces.feed(block))
 
     def clear(self) -> bool:
-        """Whether the part is known to reach no farther than MAX_SHEET_CELLS."""
-        self._scan(self.pieces.rest)
+        """Whether the part is known to reach no farther than MAX_SHEET_CELLS (an unfinished
+        last tag, left in the pieces, holds no value)."""
         return not self.other_cell_tags and self.rows * self.columns <= MAX_SHEET_CELLS
 
     def _scan(self, text: bytes) -> None:
@@ -350,7 +349,7 @@ def _exact_reach(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Reach:
     row = column = 0  # 1-based; 0 before the first
     value_start = None  # where the open <v>'s text begins, counted from the part's start
     offset = 0
-    for block in chain(_blocks(archive, member), [b"<"]):  # a last "<" flushes the rest
+    for block in _blocks(archive, member):  # an unfinished last tag holds no value: dropped
         piece = pieces.feed(block)
         for tag in _TAG.finditer(piece):
             closing, name, attributes = tag.groups()
