@@ -23,7 +23,7 @@ from sr_pipeline.trackers.discovery import recognise
 from sr_pipeline.trackers.formulas import sheet_parts
 from sr_pipeline.trackers.reader import read_tracker, report_date_in
 from sr_pipeline.trackers.safety import MAX_SHEET_CELLS, UnsafeWorkbook, check_workbook
-from tests.builders import qip_row, qip_sheet, qip_workbook, write_workbook
+from tests.builders import qip_row, qip_sheet, qip_workbook, replace_in_part, write_workbook
 from tests.test_safety import QIP_NAME, _with_parts, read_in_child, refusal
 
 DATA_SHEET = "xl/worksheets/sheet2.xml"
@@ -267,13 +267,7 @@ FAR_ROW = b'<row r="200000"><c r="XFD200000"><v>1</v></c></row></sheetData>'
 
 def with_far_row(path: Path, part: str) -> Path:
     """The workbook with a value in XFD200000 of ``part``, written over it in place."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {item: archive.read(item) for item in archive.infolist()}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item, data in parts.items():
-            if item.filename == part:
-                data = data.replace(b"</sheetData>", FAR_ROW)
-            archive.writestr(item, data)
+    replace_in_part(path, part, b"</sheetData>", FAR_ROW)
     return path
 
 

@@ -11,7 +11,6 @@ broken (refused: the month falls back), and backfills run twice.
 from __future__ import annotations
 
 import json
-import zipfile
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from sr_pipeline.defs.resources import TrackersFolder, WarehouseResource
 from sr_pipeline.defs.schedules import monthly_snapshot
 from sr_pipeline.defs.sensors import tracker_folder_sensor
 from tests import BULLETIN_41
-from tests.builders import qip_row, qip_workbook
+from tests.builders import qip_row, qip_workbook, replace_in_part
 from tests.pipeline_helpers import (
     build,
     figures,
@@ -231,15 +230,8 @@ def test_a_revision_with_a_cell_too_far_falls_back_and_the_run_goes_on(tmp_path)
     run's process, every file with it: refused before it is parsed, the month falls back to
     the version before and says why, naming the sheet and the cell."""
     trackers = write_small_trackers(tmp_path / "trackers")
-    v2 = write_qip_june_v2(trackers)
-    with zipfile.ZipFile(v2) as archive:
-        parts = {item: archive.read(item) for item in archive.infolist()}
-    with zipfile.ZipFile(v2, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item, data in parts.items():
-            if item.filename == "xl/worksheets/sheet2.xml":
-                far = b'<row r="200000"><c r="XFD200000"><v>1</v></c></row></sheetData>'
-                data = data.replace(b"</sheetData>", far)
-            archive.writestr(item, data)
+    far = b'<row r="200000"><c r="XFD200000"><v>1</v></c></row></sheetData>'
+    replace_in_part(write_qip_june_v2(trackers), "xl/worksheets/sheet2.xml", b"</sheetData>", far)
     warehouse = tmp_path / "sr.duckdb"
     result = build(trackers, warehouse, "2018-06-01")
     assert result.success
