@@ -341,9 +341,9 @@ def _exact_reach(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Reach:
     """How far the part's cells holding a value reach, each placed as the parser places it:
     at its own reference; without one, right of the cell before it in its row, the row being
     the one its ``<row r>`` names or the one after the row before. A cell holds a value when
-    it has an inline string (even empty) or a ``<v>`` with something in it; an empty or
-    formula-only cell is not placed by the parser (a formula's computed result is placed
-    later, under the reader's own bound)."""
+    it has an inline string (even empty, even ``<is/>``) or a ``<v>`` with something in it;
+    an empty or formula-only cell is not placed by the parser (a formula's computed result is
+    placed later, under the reader's own bound)."""
     reach = _Reach()
     pieces = _Recut(member.filename)
     row = column = 0  # 1-based; 0 before the first
@@ -353,24 +353,25 @@ def _exact_reach(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Reach:
         piece = pieces.feed(block)
         for tag in _TAG.finditer(piece):
             closing, name, attributes = tag.groups()
-            if closing or attributes.endswith(b"/"):
-                if name == b"v" and closing and value_start is not None:
+            if closing:
+                if name == b"v" and value_start is not None:
                     if offset + tag.start() > value_start:
                         reach.add(row, column)
                     value_start = None
-                if closing or name != b"row" and name != b"c":
-                    continue
+                continue
+            if name == b"v":
+                if not attributes.endswith(b"/"):  # <v/> holds nothing
+                    value_start = offset + tag.end()
+                continue
             reference = _REFERENCE.search(attributes)
-            if name == b"row":
+            if name == b"row":  # <row/> and <c/> too: they place what follows
                 row, column = (int(reference.group(3)) if reference else row + 1), 0
             elif name == b"c":
                 if reference and reference.group(2):
                     row, column = int(reference.group(3)), _column_number(reference.group(2))
                 else:
                     column += 1
-            elif name == b"v":
-                value_start = offset + tag.end()
-            else:  # an inline string
+            else:  # an inline string, even empty or closed at once (<is/>)
                 reach.add(row, column)
         offset += len(piece)
     return reach
