@@ -11,6 +11,8 @@ the parser's own grid, and far, where it must be refused.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from sr_pipeline.language.messages import Message
 from sr_pipeline.trackers import safety
 from sr_pipeline.trackers.discovery import recognise
 from sr_pipeline.trackers.formulas import sheet_parts
-from sr_pipeline.trackers.reader import read_tracker, report_date_in
+from sr_pipeline.trackers.reader import read_tracker
 from sr_pipeline.trackers.safety import MAX_SHEET_CELLS, UnsafeWorkbook, check_workbook
 from tests.builders import qip_row, qip_sheet, qip_workbook, replace_in_part, write_workbook
 from tests.test_safety import QIP_NAME, _with_parts, read_in_child, refusal
@@ -274,7 +276,7 @@ def test_tags_that_close_nothing_are_left_to_the_parser(tmp_path: Path) -> None:
     """The scan is no XML parser: a </v> that closes no value places no cell and does not
     stop the scan (even after <v/>, far right); the parser refuses the sheet, in its words."""
     stray = (
-        '<row r="2000"><c r="B2000"></v></c><c r="XFD2000"><v/></v></c>'
+        '<row r="2000"><c r="B2000"></v></c><c r="XFD2000"><v/> </v></c>'
         '<c r="C2000"><v>1</v></v></c></row></sheetData>'
     )
     path = qip_workbook(tmp_path, [qip_row(1)])
@@ -391,9 +393,27 @@ def test_the_data_sheet_is_found_by_its_name_as_the_reader_finds_it(tmp_path: Pa
     assert refused.startswith(f"{QIP_NAME}: sheet 'SUIVI QIPS': its cells reach XFD200000, ")
 
 
+REPORT_DATE_IN_CHILD = """
+import sys
+from pathlib import Path
+from sr_pipeline.trackers.reader import report_date_in
+from sr_pipeline.trackers.safety import UnsafeWorkbook
+try:
+    print(report_date_in(Path(sys.argv[1]), "QIP"))
+except UnsafeWorkbook as refused:
+    print(refused.message.code)
+"""
+
+
 def test_the_report_date_is_not_read_from_a_sheet_too_far(tmp_path: Path) -> None:
-    """The portal reads the date in the title first: the data sheet is checked before."""
+    """The portal reads the date in the title first: the data sheet is checked before (in a
+    child process: were it not, the parser would abort it)."""
     path = with_far_row(qip_workbook(tmp_path, [qip_row(1)]), DATA_SHEET)
-    with pytest.raises(UnsafeWorkbook) as refused:
-        report_date_in(path, "QIP")
-    assert refused.value.message.code == "file_sheet_too_far"
+    done = subprocess.run(
+        [sys.executable, "-c", REPORT_DATE_IN_CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard against a hang, not a performance assertion
+        check=True,
+    )
+    assert done.stdout.strip() == "file_sheet_too_far"
