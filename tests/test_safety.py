@@ -287,6 +287,12 @@ def test_a_declaration_across_two_chunks_is_seen(tmp_path: Path) -> None:
             assert message == Message.of("file_xml_entities", part="xl/extra"), (encoding, offset)
 
 
+def test_every_marker_holds_the_byte_looked_for_first() -> None:
+    """The markers are looked for only in a window holding that byte (one fast search)."""
+    assert len(safety._DANGEROUS) == 6
+    assert all(safety._DANGEROUS_BYTE in marker for marker in safety._DANGEROUS)
+
+
 def test_zip_bomb_is_refused_in_process_in_bounded_memory(tmp_path: Path) -> None:
     chunk = b" " * (1 << 20)
     path = _with_sheet_xml(tmp_path, lambda stream: [stream.write(chunk) for _ in range(600)])
