@@ -365,6 +365,7 @@ def test_a_far_cell_in_a_sheet_the_reader_does_not_read_is_harmless(tmp_path: Pa
 
 
 def test_the_sheets_to_be_read_are_looked_at(tmp_path: Path) -> None:
+    """In process, not through the parser: were the data sheet skipped, no abort, a failure."""
     path = with_far_row(qip_workbook(tmp_path, [qip_row(1)]), DATA_SHEET)
     with pytest.raises(UnsafeWorkbook) as refused:
         check_workbook(path, sheets=["suivi qips"])  # compared as the reader compares names
