@@ -11,8 +11,6 @@ the parser's own grid, and far, where it must be refused.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from sr_pipeline.trackers.formulas import sheet_parts
 from sr_pipeline.trackers.reader import read_tracker
 from sr_pipeline.trackers.safety import MAX_SHEET_CELLS, UnsafeWorkbook, check_workbook
 from tests.builders import qip_row, qip_sheet, qip_workbook, replace_in_part, write_workbook
-from tests.test_safety import QIP_NAME, _with_parts, read_in_child, refusal
+from tests.test_safety import QIP_NAME, _with_parts, read_in_child, refusal, run_in_child
 
 DATA_SHEET = "xl/worksheets/sheet2.xml"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -410,11 +408,4 @@ def test_the_report_date_is_not_read_from_a_sheet_too_far(tmp_path: Path) -> Non
     """The portal reads the date in the title first: the data sheet is checked before (in a
     child process: were it not, the parser would abort it)."""
     path = with_far_row(qip_workbook(tmp_path, [qip_row(1)]), DATA_SHEET)
-    done = subprocess.run(
-        [sys.executable, "-c", REPORT_DATE_IN_CHILD, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,  # a guard against a hang, not a performance assertion
-        check=True,
-    )
-    assert done.stdout.strip() == "file_sheet_too_far"
+    assert run_in_child(REPORT_DATE_IN_CHILD, path) == "file_sheet_too_far"

@@ -120,15 +120,21 @@ print(f"{peak_mb:.0f}|{time.perf_counter() - start:.2f}|{result.refused}")
 """
 
 
-def read_in_child(path: Path) -> tuple[float, str]:
+def run_in_child(code: str, path: Path) -> str:
+    """What ``code`` prints, run in a child process with ``path`` as its argument (a parser
+    that aborts ends the child, not the test run)."""
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path)],
+        [sys.executable, "-c", code, str(path)],
         capture_output=True,
         text=True,
         timeout=120,  # a guard against a hang, not a performance assertion
         check=True,
     )
-    peak, _seconds, refused = done.stdout.strip().split("|", 2)
+    return done.stdout.strip()
+
+
+def read_in_child(path: Path) -> tuple[float, str]:
+    peak, _seconds, refused = run_in_child(CHILD, path).split("|", 2)
     return float(peak), refused
 
 
